@@ -1,0 +1,47 @@
+# Two entry points (see README): `make run` and `make test`. Both create .venv when missing and
+# install everything first; torch comes first, pinned to the CPU build on this machine's disk,
+# because an unpinned torch pulls a multi-GB CUDA build.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+TORCH := torch==2.13.0
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run ingest app test lint typecheck unit
+
+$(STAMP):
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(TORCH)
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+ingest: install
+	$(BIN)/govassist ingest
+
+app: install
+	$(BIN)/govassist app
+
+# Build (or refresh) the index of corpus/, then serve the app on http://localhost:8501
+run: ingest app
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy app ingest index evals
+
+unit: install
+	$(BIN)/pytest -m "not integration"
+
+# What CI runs: lint, types, then every test (real model, real Chroma, real app included).
+test: lint typecheck
+	$(BIN)/pytest

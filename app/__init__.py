@@ -1,0 +1,1 @@
+"""App: the assistant (`Answer`s with citations), the CLI and the Streamlit UI."""

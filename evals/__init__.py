@@ -1,0 +1,1 @@
+"""Evals: gold questions run through the assistant, scored offline."""

@@ -1,0 +1,167 @@
+"""Keyword search with BM25 (bm25s), stemmed, English stop words removed."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+from index.types import Filters
+from ingest.types import Chunk
+
+_STEMMER = Stemmer.Stemmer("english")
+# bm25s's 33 English stop words, plus the words every question is made of ("who", "does",
+# "from"): they carry no topic, and left in they would make every question look half unknown.
+STOPWORDS = sorted(
+    set(STOPWORDS_EN)
+    | set(
+        [
+            "who",
+            "whom",
+            "whose",
+            "what",
+            "which",
+            "where",
+            "when",
+            "why",
+            "how",
+            "do",
+            "does",
+            "did",
+            "doing",
+            "done",
+            "is",
+            "am",
+            "were",
+            "been",
+            "being",
+            "has",
+            "have",
+            "had",
+            "having",
+            "can",
+            "could",
+            "should",
+            "would",
+            "may",
+            "might",
+            "must",
+            "shall",
+            "i",
+            "me",
+            "my",
+            "we",
+            "our",
+            "you",
+            "your",
+            "he",
+            "him",
+            "his",
+            "she",
+            "her",
+            "its",
+            "them",
+            "theirs",
+            "from",
+            "about",
+            "than",
+            "so",
+            "also",
+            "any",
+            "all",
+            "some",
+            "each",
+            "very",
+            "just",
+            "only",
+            "other",
+            "over",
+            "under",
+            "up",
+            "down",
+            "out",
+            "off",
+            "again",
+            "more",
+            "most",
+            "own",
+            "same",
+            "too",
+            "s",
+            "t",
+            "don",
+            "tell",
+            "explain",
+            "describe",
+            "say",
+            "says",
+            "said",
+            "according",
+            "document",
+            "documents",
+            "report",
+            "think",
+            "piece",
+            "please",
+            "anything",
+            "something",
+        ]
+    )
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Stemmed content words, the same way for passages and questions."""
+    tokens = bm25s.tokenize(
+        [text], stopwords=STOPWORDS, stemmer=_STEMMER, return_ids=False, show_progress=False
+    )
+    return list(tokens[0]) if tokens else []
+
+
+class LexicalIndex:
+    """BM25 over the chunks' embedding text (headings included), with per-term IDF for scoring."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.chunks = list(chunks)
+        corpus = [chunk.embedding_text for chunk in self.chunks]
+        token_lists = [tokenize(text) for text in corpus]
+        self._document_frequency: Counter[str] = Counter()
+        for tokens in token_lists:
+            self._document_frequency.update(set(tokens))
+        self._retriever: bm25s.BM25 | None = None
+        if self.chunks:
+            self._retriever = bm25s.BM25()
+            self._retriever.index(
+                bm25s.tokenize(corpus, stopwords=STOPWORDS, stemmer=_STEMMER, show_progress=False),
+                show_progress=False,
+            )
+
+    def __contains__(self, token: str) -> bool:
+        return token in self._document_frequency
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency, smoothed; an unseen term gets the highest weight."""
+        n = max(len(self.chunks), 1)
+        df = self._document_frequency.get(token, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def search(self, query: str, k: int, filters: Filters) -> list[tuple[str, float]]:
+        """The k best chunks for `query` as (id, BM25 score), best first; zero scores dropped."""
+        if self._retriever is None:
+            return []
+        tokens = tokenize(query)
+        if not tokens:
+            return []
+        scores = np.asarray(self._retriever.get_scores(tokens), dtype=np.float64)
+        if not filters.empty:
+            allowed = np.fromiter((filters.allows(c) for c in self.chunks), bool, len(self.chunks))
+            scores = np.where(allowed, scores, 0.0)
+        k = min(k, len(scores))
+        best = np.argpartition(-scores, k - 1)[:k]
+        ranked = sorted(best, key=lambda i: -scores[i])
+        return [(self.chunks[i].id, float(scores[i])) for i in ranked if scores[i] > 0]

@@ -1,0 +1,126 @@
+"""Hybrid search: dense (Chroma) and keyword (BM25) rankings, plus the document structure a
+question points at, fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.embedder import Embedder
+from index.lexical import LexicalIndex
+from index.store import Store
+from index.types import Filters, Hit, Preference
+from ingest.types import Chunk
+
+# RRF's usual constant: rank 1 scores 1/61, rank 10 scores 1/70, so no single list dominates.
+RRF_K = 60
+# How many candidates each ranking contributes before fusion.
+CANDIDATES_PER_RANKING = 30
+
+
+def reciprocal_rank_fusion(
+    rankings: dict[str, list[str]], weights: dict[str, float] | None = None, k: int = RRF_K
+) -> list[tuple[str, float, tuple[str, ...]]]:
+    """Fuse ranked id lists: score(id) = sum of weight / (k + rank), rank counted from 1.
+
+    Returns (id, score, names of the rankings that contained it), best first; ties keep the
+    order in which ids were first seen.
+    """
+    scores: dict[str, float] = {}
+    found_by: dict[str, list[str]] = {}
+    for name, ids in rankings.items():
+        weight = (weights or {}).get(name, 1.0)
+        for rank, chunk_id in enumerate(ids, start=1):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (k + rank)
+            found_by.setdefault(chunk_id, []).append(name)
+    order = sorted(scores, key=lambda i: -scores[i])
+    return [(i, scores[i], tuple(found_by[i])) for i in order]
+
+
+def structural_ranking(
+    chunks: Sequence[Chunk], preference: Preference, tie_break: list[str], filters: Filters
+) -> list[str]:
+    """Chunks whose tags match what the question names, most matches first.
+
+    An actor and a dimension together ("RSCs" + "accountable") pick out one cell of the
+    governance map; ties go to the order the other rankings gave.
+    """
+    if preference.empty:
+        return []
+    position = {chunk_id: i for i, chunk_id in enumerate(tie_break)}
+    scored: list[tuple[int, int, str]] = []
+    for chunk in chunks:
+        if not filters.allows(chunk):
+            continue
+        tags = chunk.tags
+        matches = (
+            (2 if tags.actor and tags.actor in preference.actors else 0)
+            + (1 if tags.dimension and tags.dimension in preference.dimensions else 0)
+            + (1 if preference.recommendation and tags.recommendation else 0)
+        )
+        # A dimension alone matches every actor's cell of that name: only useful with an actor
+        # or when the other rankings already found the chunk.
+        if matches >= 2 or (matches == 1 and chunk.id in position):
+            scored.append((-matches, position.get(chunk.id, len(position)), chunk.id))
+    return [chunk_id for _, _, chunk_id in sorted(scored)][:CANDIDATES_PER_RANKING]
+
+
+@dataclass
+class HybridIndex:
+    """Everything a question needs at query time, loaded once and shared (read-only)."""
+
+    store: Store
+    embedder: Embedder
+    chunks: dict[str, Chunk]
+    lexical: LexicalIndex
+
+    @classmethod
+    def load(cls, store: Store, embedder: Embedder) -> HybridIndex:
+        chunks = store.all_chunks()
+        # Document order makes every later tie-break deterministic.
+        chunks.sort(key=lambda c: (c.doc_id, c.start))
+        return cls(store, embedder, {c.id: c for c in chunks}, LexicalIndex(chunks))
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.embed([query])[0]
+
+    def search(
+        self,
+        query: str,
+        k: int = 8,
+        filters: Filters = Filters(),
+        preference: Preference = Preference(),
+        query_vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        """The k best chunks for `query` within `filters`."""
+        if not self.chunks:
+            return []
+        vector = self.embed_query(query) if query_vector is None else query_vector
+        dense = self.store.search(vector, CANDIDATES_PER_RANKING, filters)
+        lexical = self.lexical.search(query, CANDIDATES_PER_RANKING, filters)
+        dense_ids = [i for i, _ in dense if i in self.chunks]
+        lexical_ids = [i for i, _ in lexical if i in self.chunks]
+        interleaved = list(
+            dict.fromkeys(i for pair in zip(dense_ids, lexical_ids, strict=False) for i in pair)
+        )
+        interleaved += [i for i in dense_ids + lexical_ids if i not in interleaved]
+        rankings = {"dense": dense_ids, "lexical": lexical_ids}
+        structure = structural_ranking(list(self.chunks.values()), preference, interleaved, filters)
+        if structure:
+            rankings["structure"] = structure
+        dense_similarity = dict(dense)
+        lexical_score = dict(lexical)
+        fused = reciprocal_rank_fusion(rankings)
+        return [
+            Hit(
+                chunk=self.chunks[chunk_id],
+                score=score,
+                rank=rank,
+                dense_similarity=dense_similarity.get(chunk_id),
+                lexical_score=lexical_score.get(chunk_id),
+                sources=found_by,
+            )
+            for rank, (chunk_id, score, found_by) in enumerate(fused[:k], start=1)
+        ]

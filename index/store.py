@@ -1,0 +1,199 @@
+"""The vector store: Chroma, embedded by default or a `chroma run` server.
+
+The only module that imports chromadb."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from index.types import Filters
+from ingest.types import Chunk, GovernanceTags, Sentence
+
+# Chroma caps one add/get call; this stays well below its limit and keeps memory flat.
+WRITE_BATCH = 1000
+
+
+class Store(Protocol):
+    """What the index needs from a vector store."""
+
+    def count(self) -> int: ...
+
+    def ids(self, doc_id: str | None = None) -> set[str]: ...
+
+    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None: ...
+
+    def update(self, chunks: Sequence[Chunk]) -> None: ...
+
+    def delete(self, ids: Iterable[str]) -> None: ...
+
+    def all_chunks(self) -> list[Chunk]: ...
+
+    def search(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[str, float]]: ...
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    """Flat metadata (Chroma allows only scalars): lists and sentences travel as JSON."""
+    return {
+        "doc_id": chunk.doc_id,
+        "title": chunk.title,
+        "section": json.dumps(list(chunk.section)),
+        "start": chunk.start,
+        "end": chunk.end,
+        "sentences": json.dumps(
+            [[s.start, s.end, s.chunk_start, s.chunk_end] for s in chunk.sentences]
+        ),
+        "space": chunk.tags.space,
+        "actor": chunk.tags.actor,
+        "dimension": chunk.tags.dimension,
+        "recommendation": chunk.tags.recommendation,
+        "page": -1 if chunk.page is None else chunk.page,
+        "raw": chunk.raw,
+    }
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    sentences = tuple(
+        Sentence(text[cs:ce], start, end, cs, ce)
+        for start, end, cs, ce in json.loads(str(meta["sentences"]))
+    )
+    page = int(meta.get("page", -1))
+    return Chunk(
+        id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        title=str(meta["title"]),
+        section=tuple(json.loads(str(meta["section"]))),
+        text=text,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        sentences=sentences,
+        tags=GovernanceTags(
+            space=str(meta.get("space", "")),
+            actor=str(meta.get("actor", "")),
+            dimension=str(meta.get("dimension", "")),
+            recommendation=bool(meta.get("recommendation", False)),
+        ),
+        page=None if page < 0 else page,
+        raw=str(meta.get("raw", "")),
+    )
+
+
+def where_clause(filters: Filters) -> dict[str, Any] | None:
+    """Chroma's `where` for the filters, or None when nothing is restricted."""
+    clauses: list[dict[str, Any]] = []
+    for field, values in (
+        ("doc_id", filters.doc_ids),
+        ("space", filters.spaces),
+        ("actor", filters.actors),
+    ):
+        if values:
+            clauses.append({field: {"$in": list(values)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class ChromaStore:
+    """One Chroma collection holding chunk texts, metadata and vectors (cosine space)."""
+
+    def __init__(self, client: Any, collection: str) -> None:
+        self._client = client
+        self.collection_name = collection
+        self._collection = client.get_or_create_collection(
+            collection,
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=None,  # vectors always come from our embedder
+        )
+
+    @classmethod
+    def embedded(cls, path: Path, collection: str) -> ChromaStore:
+        import chromadb
+        from chromadb.config import Settings
+
+        path.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(
+            path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=False)
+        )
+        return cls(client, collection)
+
+    @classmethod
+    def server(
+        cls,
+        host: str,
+        port: int,
+        collection: str,
+        ssl: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> ChromaStore:
+        import chromadb
+        from chromadb.config import Settings
+
+        client = chromadb.HttpClient(
+            host=host,
+            port=port,
+            ssl=ssl,
+            headers=headers or {},
+            settings=Settings(anonymized_telemetry=False),
+        )
+        return cls(client, collection)
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def ids(self, doc_id: str | None = None) -> set[str]:
+        where = {"doc_id": doc_id} if doc_id else None
+        return set(self._collection.get(where=where, include=[])["ids"])
+
+    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for begin in range(0, len(chunks), WRITE_BATCH):
+            batch = chunks[begin : begin + WRITE_BATCH]
+            self._collection.upsert(
+                ids=[c.id for c in batch],
+                embeddings=vectors[begin : begin + WRITE_BATCH].tolist(),
+                documents=[c.text for c in batch],
+                metadatas=[chunk_metadata(c) for c in batch],
+            )
+
+    def update(self, chunks: Sequence[Chunk]) -> None:
+        """Refresh metadata without re-embedding: offsets move when text above a passage changes."""
+        for begin in range(0, len(chunks), WRITE_BATCH):
+            batch = chunks[begin : begin + WRITE_BATCH]
+            self._collection.update(
+                ids=[c.id for c in batch], metadatas=[chunk_metadata(c) for c in batch]
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for begin in range(0, len(ids), WRITE_BATCH):
+            self._collection.delete(ids=ids[begin : begin + WRITE_BATCH])
+
+    def all_chunks(self) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        total = self.count()
+        for offset in range(0, total, WRITE_BATCH):
+            page = self._collection.get(
+                include=["documents", "metadatas"], limit=WRITE_BATCH, offset=offset
+            )
+            for chunk_id, text, meta in zip(
+                page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True
+            ):
+                chunks.append(chunk_from_record(chunk_id, text, dict(meta)))
+        return chunks
+
+    def search(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[str, float]]:
+        """The k nearest chunks as (id, cosine similarity), best first."""
+        total = self.count()
+        if total == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[vector.tolist()],
+            n_results=min(k, total),
+            where=where_clause(filters),
+            include=["distances"],
+        )
+        distances = (result["distances"] or [[]])[0]
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], distances, strict=True)]

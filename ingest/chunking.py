@@ -1,0 +1,154 @@
+"""Turning sections into chunks that fit the embedder, each sentence with exact offsets."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ingest.governance import tag_section
+from ingest.sentences import split_sentences
+from ingest.structure import Section
+from ingest.text import MappedText, join
+from ingest.types import Chunk, Sentence, SourceInfo
+
+TokenCounter = Callable[[str], int]
+
+
+@dataclass(frozen=True)
+class ChunkingConfig:
+    """What shapes the chunks; part of the index manifest, so a change forces a rebuild."""
+
+    # all-MiniLM-L6-v2 reads at most 256 word pieces and silently drops the rest; 200 leaves
+    # room for the heading context that is embedded with every chunk.
+    max_tokens: int = 200
+    version: int = 1  # bump when the parsing or chunking rules change
+
+
+def whitespace_token_count(text: str) -> int:
+    """A stand-in for a tokenizer: ~1.3 word pieces per English word, rounded up."""
+    return -(-len(text.split()) * 13 // 10)
+
+
+def _units(paragraph: MappedText, fits: Callable[[MappedText], bool]) -> list[MappedText]:
+    """The paragraph itself if it fits, else runs of whole sentences (words as a last resort)."""
+    if fits(paragraph):
+        return [paragraph]
+    pieces: list[MappedText] = []
+    for start, end in split_sentences(paragraph.text):
+        sentence = _slice(paragraph, start, end)
+        if fits(sentence):
+            pieces.append(sentence)
+            continue
+        words = sentence.text.split(" ")
+        position = 0
+        current: list[str] = []
+        for word in words:
+            if current and not fits(MappedText(" ".join([*current, word]), ())):
+                text = " ".join(current)
+                pieces.append(_slice(sentence, position, position + len(text)))
+                position += len(text) + 1
+                current = []
+            current.append(word)
+        if current:
+            pieces.append(_slice(sentence, position, len(sentence.text)))
+    merged: list[MappedText] = []
+    for piece in pieces:
+        candidate = join([merged[-1], piece]) if merged else piece
+        if merged and fits(candidate):
+            merged[-1] = candidate
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _slice(text: MappedText, start: int, end: int) -> MappedText:
+    return MappedText(text.text[start:end], text.offsets[start:end])
+
+
+def _sentences(parts: list[MappedText], separator: str) -> tuple[Sentence, ...]:
+    """Sentences of each part (a paragraph or list item never shares a sentence with the next),
+    with chunk offsets counted in the parts joined by `separator`."""
+    sentences = []
+    position = 0
+    for part in parts:
+        for start, end in split_sentences(part.text):
+            original_start, original_end = part.original_span(start, end)
+            sentences.append(
+                Sentence(
+                    part.text[start:end],
+                    original_start,
+                    original_end,
+                    position + start,
+                    position + end,
+                )
+            )
+        position += len(part.text) + len(separator)
+    return tuple(sentences)
+
+
+def chunk_id(doc_id: str, section: tuple[str, ...], text: str, occurrence: int) -> str:
+    """A stable content hash: the same passage in the same place always gets the same id."""
+    key = "\x1f".join([doc_id, *section, text, str(occurrence)])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def chunk_sections(
+    source: SourceInfo,
+    sections: list[Section],
+    original: str,
+    config: ChunkingConfig = ChunkingConfig(),
+    count_tokens: TokenCounter = whitespace_token_count,
+) -> list[Chunk]:
+    """Group each section's paragraphs into chunks of at most `config.max_tokens` tokens.
+
+    A recommendation paragraph is always a chunk of its own, so it can be listed and cited alone.
+    """
+    chunks: list[Chunk] = []
+    seen: dict[tuple[tuple[str, ...], str], int] = {}
+
+    def emit(section: Section, parts: list[MappedText]) -> None:
+        parts = [part for part in parts if part.text]
+        text = join(parts, "\n\n")
+        if not text.text:
+            return
+        tags = tag_section(section.path, text.text)
+        occurrence = seen.get((section.path, text.text), 0)
+        seen[(section.path, text.text)] = occurrence + 1
+        chunks.append(
+            Chunk(
+                id=chunk_id(source.doc_id, section.path, text.text, occurrence),
+                doc_id=source.doc_id,
+                title=source.title,
+                section=section.path,
+                text=text.text,
+                start=text.offsets[0],
+                end=text.offsets[-1] + 1,
+                sentences=_sentences(parts, "\n\n"),
+                tags=tags,
+                raw=original[text.offsets[0] : text.offsets[-1] + 1],
+            )
+        )
+
+    for section in sections:
+        context = " > ".join(section.path[-3:])
+
+        def fits(candidate: MappedText, context: str = context) -> bool:
+            return count_tokens(f"{context}\n{candidate.text}") <= config.max_tokens
+
+        current: list[MappedText] = []
+        for paragraph in section.paragraphs:
+            is_recommendation = tag_section(section.path, paragraph.text).recommendation
+            if is_recommendation and current:
+                emit(section, current)
+                current = []
+            for unit in _units(paragraph, fits):
+                if current and not fits(join([*current, unit], "\n\n")):
+                    emit(section, current)
+                    current = []
+                current.append(unit)
+            if is_recommendation:
+                emit(section, current)
+                current = []
+        emit(section, current)
+    return chunks

@@ -1,0 +1,122 @@
+"""The governance frame of the documents: spaces, actors, dimensions and recommendations.
+
+Tags come from the heading path (`The intervention space > Regional Schools Commissions (RSCs) >
+Accountability`), so they are what the document's own structure says. The same lexicon reads
+questions, so a question about "RSCs" and "accountable" finds the cell that answers it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.types import GovernanceTags
+
+SPACES = ("inspection", "intervention", "improvement")
+DIMENSIONS = ("authority", "decision-making", "legitimacy", "accountability")
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    pattern: re.Pattern[str]
+
+
+def _actor(name: str, pattern: str) -> Actor:
+    return Actor(name, re.compile(pattern, re.IGNORECASE))
+
+
+# Order matters: the more specific name is tried first ("Teaching Schools Council" before
+# "Teaching schools").
+ACTORS: tuple[Actor, ...] = (
+    _actor("Ofsted", r"\bofsted\b|\binspectorate\b|\bHMCI\b|chief inspector"),
+    _actor(
+        "Regional Schools Commissioners (RSCs)",
+        r"\bRSCs?\b|regional schools?\s+commission\w*",
+    ),
+    _actor("ESFA", r"\bESFA\b|education and skills funding agency"),
+    _actor("Local authorities", r"\blocal\s+authorit(?:y|ies)\b|\bLAs\b"),
+    _actor("Teaching Schools Council", r"teaching schools?\s+council|\bTSC\b"),
+    _actor("Chartered College of Teaching", r"chartered college"),
+    _actor("Teaching schools", r"\bteaching schools?\b|teaching school alliances?"),
+    _actor("Multi-academy trusts (MATs)", r"\bMATs?\b|multi-?academy trusts?"),
+    _actor("School leaders", r"\bschool leaders?\b|\bhead ?teachers?\b|\bheads\b"),
+    _actor(
+        "Place-based boards",
+        r"place-based|opportunity areas?|sub-regional improvement boards?|"
+        r"education partnerships?|local boards?",
+    ),
+    _actor("Secretary of State for Education", r"secretary of state"),
+    _actor("Department for Education (DfE)", r"\bDfE\b|department for education"),
+    _actor("Parliament", r"\bparliament\b"),
+    _actor("Governing boards", r"governing boards?|trust boards?|\bgovernors\b|\btrustees\b"),
+)
+
+_SPACE_HEADING = re.compile(r"\b(inspection|intervention|improvement)\s+space\b", re.IGNORECASE)
+_DIMENSION_HEADING = {
+    "authority": re.compile(r"^\s*authority\s*$", re.I),
+    "decision-making": re.compile(r"^\s*decision[\s-]*making\s*$", re.I),
+    "legitimacy": re.compile(r"^\s*legitimacy\s*$", re.I),
+    "accountability": re.compile(r"^\s*accountability\s*$", re.I),
+}
+# Words in a question that point at one of the four dimensions.
+_DIMENSION_CUES = {
+    "authority": re.compile(
+        r"\b(power|powers|authority|hold|holds|remit|role|regulat\w*|in charge|statutory)\b", re.I
+    ),
+    "decision-making": re.compile(
+        r"\b(decides?|decisions?|deciding|decision-making|approv\w*)\b", re.I
+    ),
+    "legitimacy": re.compile(
+        r"\b(legitima\w*|draws?|derives?|comes? from|gets? (?:its|their) authority|"
+        r"where does .* authority|source of)\b",
+        re.I,
+    ),
+    "accountability": re.compile(
+        r"\b(accountab\w*|answer(?:s|able)? to|held to account|hold\w* .* to account|"
+        r"responsible to|report to|on behalf of)\b",
+        re.I,
+    ),
+}
+_RECOMMENDATION = re.compile(r"^\W*recommendation\b", re.I)
+_RECOMMENDATION_CUE = re.compile(r"\brecommend\w*|\bpropos\w*|\bshould\b", re.I)
+
+
+def find_actors(text: str) -> list[str]:
+    """Canonical names of the actors mentioned in `text`, most specific first, no repeats."""
+    found: list[str] = []
+    remaining = text
+    for actor in ACTORS:
+        if actor.pattern.search(remaining):
+            found.append(actor.name)
+            # Blank out what matched so "Teaching Schools Council" is not also "Teaching schools".
+            remaining = actor.pattern.sub(" ", remaining)
+    return found
+
+
+def find_dimensions(question: str) -> list[str]:
+    """The governance dimensions a question asks about, from its wording."""
+    return [name for name, cue in _DIMENSION_CUES.items() if cue.search(question)]
+
+
+def asks_for_recommendation(question: str) -> bool:
+    return bool(_RECOMMENDATION_CUE.search(question))
+
+
+def tag_section(path: tuple[str, ...], text: str) -> GovernanceTags:
+    """Tags for a passage under heading `path`: the deepest heading that names each wins."""
+    space = actor = dimension = ""
+    for heading in path:
+        if match := _SPACE_HEADING.search(heading):
+            space = match.group(1).lower()
+        if actors := find_actors(heading):
+            actor = actors[0]
+        for name, pattern in _DIMENSION_HEADING.items():
+            if pattern.match(heading):
+                dimension = name
+    return GovernanceTags(
+        space=space,
+        actor=actor,
+        dimension=dimension,
+        recommendation=bool(_RECOMMENDATION.match(text)),
+    )

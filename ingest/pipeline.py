@@ -1,0 +1,66 @@
+"""The ingest stage's public entry: files in, chunks out, with a plain reason for every failure."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.chunking import ChunkingConfig, TokenCounter, chunk_sections, whitespace_token_count
+from ingest.sources import IngestError, read_text, source_info
+from ingest.structure import parse_sections
+from ingest.types import Chunk, SourceInfo
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    source: SourceInfo
+    sha256: str
+    chunks: tuple[Chunk, ...]
+
+
+@dataclass
+class FileProblem:
+    path: Path
+    reason: str
+
+
+@dataclass
+class ParseResult:
+    documents: list[ParsedDocument] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def parse_document(
+    path: Path,
+    config: ChunkingConfig = ChunkingConfig(),
+    count_tokens: TokenCounter = whitespace_token_count,
+) -> ParsedDocument:
+    """Read one file into chunks. Raises IngestError with a plain reason when it cannot."""
+    text = read_text(path)
+    source = source_info(path, text)
+    chunks = chunk_sections(source, parse_sections(text), text, config, count_tokens)
+    if not chunks:
+        raise IngestError("no text was found in it")
+    return ParsedDocument(source, file_sha256(path), tuple(chunks))
+
+
+def parse_files(
+    paths: list[Path],
+    config: ChunkingConfig = ChunkingConfig(),
+    count_tokens: TokenCounter = whitespace_token_count,
+) -> ParseResult:
+    """Parse every file; a file that fails is recorded with its reason and the rest go on."""
+    result = ParseResult()
+    for path in paths:
+        try:
+            result.documents.append(parse_document(path, config, count_tokens))
+        except IngestError as error:
+            result.problems.append(FileProblem(path, str(error)))
+        except (OSError, ValueError) as error:
+            result.problems.append(FileProblem(path, f"could not be read ({error})"))
+    return result

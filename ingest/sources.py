@@ -1,0 +1,99 @@
+"""Finding the files to ingest and their bibliographic details."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+
+from ingest.types import SourceInfo
+
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt")
+SOURCES_FILE = "sources.yaml"
+
+
+class IngestError(Exception):
+    """A problem with one input file, reported by name while the rest are ingested."""
+
+
+def doc_id_for(path: Path) -> str:
+    """A readable, stable id: the file name without its extension, in lower-case slug form."""
+    return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "document"
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Expand folders into the files to ingest; return (files, skipped with reasons)."""
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if not child.is_file() or child.name == SOURCES_FILE or child.name.startswith("."):
+                    continue
+                if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(child)
+                else:
+                    skipped.append((child, f"unsupported file type '{child.suffix or 'none'}'"))
+        elif path.is_file():
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.append(path)
+            else:
+                skipped.append((path, f"unsupported file type '{path.suffix or 'none'}'"))
+        else:
+            skipped.append((path, "no such file or folder"))
+    return files, skipped
+
+
+def read_text(path: Path) -> str:
+    """The file's text. UTF-8 is expected; Windows-1252 (a superset of Latin-1 in practice) is
+    the fallback that converted office documents most often arrive in."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError("the file is empty")
+    if b"\x00" in data:
+        raise IngestError("the file is binary, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise IngestError("the text is neither UTF-8 nor Windows-1252") from error
+
+
+def _sidecar_entries(folder: Path) -> dict[str, dict[str, object]]:
+    sidecar = folder / SOURCES_FILE
+    if not sidecar.is_file():
+        return {}
+    try:
+        entries = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as error:
+        raise IngestError(f"{sidecar}: not valid YAML ({error})") from error
+    return {str(e["file"]): e for e in entries if isinstance(e, dict) and "file" in e}
+
+
+def _title_from_text(text: str) -> str:
+    for line in text.splitlines():
+        if match := re.match(r"^#{1,6}\s+(.+)$", line):
+            return re.sub(r"[*_]", "", match.group(1)).strip()
+    for line in text.splitlines():
+        if line.strip():
+            return re.sub(r"[*_#]", "", line).strip()[:120]
+    return ""
+
+
+def source_info(path: Path, text: str) -> SourceInfo:
+    """Bibliographic details: `sources.yaml` beside the file wins, else the first heading."""
+    entry = _sidecar_entries(path.parent).get(path.name, {})
+    year = entry.get("year")
+    return SourceInfo(
+        doc_id=doc_id_for(path),
+        path=str(path),
+        title=str(entry.get("title") or _title_from_text(text) or path.stem),
+        author=str(entry.get("author") or ""),
+        publisher=str(entry.get("publisher") or ""),
+        year=int(year) if isinstance(year, int | str) and str(year).isdigit() else None,
+        citation=str(entry.get("citation") or ""),
+    )

@@ -1,0 +1,266 @@
+"""Reading Markdown or plain text into sections with heading paths, boilerplate removed.
+
+Headings come in three shapes in converted documents: `#` lines, bold-only lines
+(`**Decision making**`) and ALL-CAPS lines (`INTRODUCTION`); a short title-like line standing
+alone before a long paragraph ("The context") is a heading too. Contents lists, empty figure
+captions, rules and repeated blurbs are dropped. Every paragraph keeps offsets into the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+
+from ingest.text import MappedText, clean, join, normalise_words
+
+
+class Kind(Enum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of non-blank lines (or one heading or list item) and where it sits in the file."""
+
+    start: int
+    end: int
+    raw: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """The paragraphs under one heading path."""
+
+    path: tuple[str, ...]
+    paragraphs: tuple[MappedText, ...]
+
+
+_HASH_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+")
+_RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$")
+_BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(?P<body>[^*_].*?)\1\s*$", re.DOTALL)
+_CONTENTS_ENTRY = re.compile(r"\s(\*\*|__)?\d{1,3}(\*\*|__)?\s*$")
+_FIGURE_CAPTION = re.compile(r"^[*_\s]*(figure|fig\.|table|chart|diagram)\s+\S+\s*[:–—-]", re.I)
+_SENTENCE_END = re.compile(r"[.!?:;]['\"”’)*_]*\s*$")
+_TERMINAL = re.compile(r"[.!?:;,]['\"”’)*_]*\s*$")
+
+# Headings are short: a longer bold or capitalised line is an emphasised paragraph.
+MAX_HEADING_WORDS = 12
+MAX_PLAIN_HEADING_WORDS = 6
+MIN_WORDS_AFTER_PLAIN_HEADING = 20
+MAX_HEADING_DIGITS = (
+    4  # "2.3 Governance" is a heading; "VAT Registration Number 270 0880 18" is not
+)
+# Paragraphs at least this long that recur (nearly) word for word are publisher boilerplate.
+MIN_BOILERPLATE_WORDS = 5
+NEAR_DUPLICATE_JACCARD = 0.8
+
+
+def _blocks(original: str) -> list[Block]:
+    """Split on blank lines; headings, rules and list items become blocks of their own."""
+    blocks: list[Block] = []
+    current_start: int | None = None
+    current_end = 0
+    offset = 0
+
+    def flush() -> None:
+        nonlocal current_start
+        if current_start is not None:
+            blocks.append(Block(current_start, current_end, original[current_start:current_end]))
+        current_start = None
+
+    for line in original.splitlines(keepends=True):
+        line_start, offset = offset, offset + len(line)
+        body = line.rstrip("\r\n")
+        line_end = line_start + len(body)
+        if not body.strip():
+            flush()
+            continue
+        if _HASH_HEADING.match(body) or _RULE.match(body) or _LIST_ITEM.match(body):
+            flush()
+        if current_start is None:
+            current_start = line_start
+        current_end = line_end
+        if _HASH_HEADING.match(body) or _RULE.match(body):
+            flush()
+    flush()
+    return blocks
+
+
+def _words(text: str) -> list[str]:
+    return normalise_words(text)
+
+
+def _is_caps_line(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return (
+        len(letters) >= 3
+        and all(c.isupper() for c in letters)
+        and "," not in text
+        and len(_words(text)) <= MAX_HEADING_WORDS
+    )
+
+
+def _implicit_heading(block: Block) -> str | None:
+    """The heading text of a bold-only or ALL-CAPS block, or None for ordinary text."""
+    text = clean(block.raw).text
+    if (
+        not text
+        or not (text[0].isupper() or text[0].isdigit())
+        or _TERMINAL.search(text)
+        or len(_words(text)) > MAX_HEADING_WORDS
+        or sum(c.isdigit() for c in text) > MAX_HEADING_DIGITS
+    ):
+        return None
+    if _BOLD_ONLY.match(block.raw) or _is_caps_line(text):
+        return text
+    return None
+
+
+def _plain_heading(block: Block, following: Block | None) -> str | None:
+    """A short title-like line standing alone before a long paragraph ("The context")."""
+    if "\n" in block.raw.strip() or following is None or _LIST_ITEM.match(block.raw):
+        return None
+    text = clean(block.raw).text
+    words = _words(text)
+    if (
+        not words
+        or len(words) > MAX_PLAIN_HEADING_WORDS
+        or not text[0].isupper()
+        or _TERMINAL.search(text)
+        or any(c in text for c in "|@/")
+    ):
+        return None
+    if len(_words(following.raw)) < MIN_WORDS_AFTER_PLAIN_HEADING:
+        return None
+    return text
+
+
+def _contents_blocks(blocks: list[Block]) -> set[int]:
+    """Indices of blocks in runs of 3+ lines that end in a page number: a contents list."""
+    dropped: set[int] = set()
+    run: list[int] = []
+    for i, block in enumerate([*blocks, None]):
+        is_entry = (
+            block is not None
+            and len(_words(block.raw)) <= MAX_HEADING_WORDS + 2
+            and _CONTENTS_ENTRY.search(block.raw) is not None
+        )
+        if is_entry:
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            dropped.update(run)
+        run = []
+    return dropped
+
+
+def _boilerplate_blocks(blocks: list[Block], candidates: list[int]) -> set[int]:
+    """Paragraphs that recur nearly word for word (a publisher's blurb), every copy of them,
+    and short paragraphs whose words all appear inside a longer one (pull quotes)."""
+    word_sets = {i: set(_words(blocks[i].raw)) for i in candidates}
+    texts = {i: " ".join(_words(blocks[i].raw)) for i in candidates}
+    dropped: set[int] = set()
+    for a_pos, a in enumerate(candidates):
+        if len(word_sets[a]) < MIN_BOILERPLATE_WORDS:
+            continue
+        for b in candidates[a_pos + 1 :]:
+            if len(word_sets[b]) < MIN_BOILERPLATE_WORDS:
+                continue
+            union = word_sets[a] | word_sets[b]
+            if len(word_sets[a] & word_sets[b]) / len(union) >= NEAR_DUPLICATE_JACCARD:
+                dropped.update((a, b))
+            elif texts[a] in texts[b] or texts[b] in texts[a]:
+                dropped.add(a if len(texts[a]) < len(texts[b]) else b)
+    return dropped
+
+
+def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
+    """Yield (block, kind, heading level, heading text) for every block."""
+    contents = _contents_blocks(blocks)
+    explicit_level = 0  # level of the most recent `#` heading: implicit headings nest below it
+    bold_level = 0  # level of the most recent bold-styled heading (`**X**` or `### **X**`)
+    kinds: list[tuple[Kind, int, str]] = []
+    for i, block in enumerate(blocks):
+        first_line = block.raw.splitlines()[0]
+        hashed = _HASH_HEADING.match(first_line)
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if i in contents or _RULE.match(block.raw) or _FIGURE_CAPTION.match(block.raw):
+            kinds.append((Kind.DROPPED, 0, ""))
+        elif hashed:
+            explicit_level = len(hashed.group(1))
+            bold_level = explicit_level if _BOLD_ONLY.match(hashed.group(2)) else 0
+            kinds.append((Kind.HEADING, explicit_level, clean(hashed.group(2)).text))
+        elif (heading := _implicit_heading(block)) is not None:
+            # A bold heading after another bold-styled one is its sibling (same style, same
+            # level); otherwise it nests under the last `#` heading.
+            bold = _BOLD_ONLY.match(block.raw) is not None
+            level = bold_level if bold and bold_level else explicit_level + 1
+            bold_level = level if bold else 0
+            kinds.append((Kind.HEADING, level, heading))
+        elif (heading := _plain_heading(block, following)) is not None:
+            kinds.append((Kind.HEADING, explicit_level + 2, heading))
+        else:
+            kinds.append((Kind.PARAGRAPH, 0, ""))
+    # A bold or capitalised line followed by another heading-like line is cover or
+    # front-matter text (a name, a date, an address), not a heading: keep it as text.
+    for i, (kind, _, _) in enumerate(kinds):
+        if kind is not Kind.HEADING or _HASH_HEADING.match(blocks[i].raw):
+            continue
+        nxt = kinds[i + 1] if i + 1 < len(kinds) else (Kind.DROPPED, 0, "")
+        if nxt[0] is not Kind.PARAGRAPH or (
+            i > 0 and kinds[i - 1][0] is Kind.HEADING and not _HASH_HEADING.match(blocks[i - 1].raw)
+        ):
+            kinds[i] = (Kind.PARAGRAPH, 0, "")
+    paragraphs = [i for i, (kind, _, _) in enumerate(kinds) if kind is Kind.PARAGRAPH]
+    for i in _boilerplate_blocks(blocks, paragraphs):
+        kinds[i] = (Kind.DROPPED, 0, "")
+    for block, (kind, level, heading) in zip(blocks, kinds, strict=True):
+        yield block, kind, level, heading
+
+
+def _continues(previous: MappedText, block: Block) -> bool:
+    """True when a paragraph was cut by a page break: no sentence end, next starts lower-case."""
+    nxt = clean(block.raw).text
+    return (
+        bool(previous.text)
+        and not _SENTENCE_END.search(previous.text)
+        and bool(nxt)
+        and nxt[0].islower()
+        and not _LIST_ITEM.match(block.raw)
+    )
+
+
+def parse_sections(original: str) -> list[Section]:
+    """Read a Markdown or plain-text file into sections, in document order."""
+    sections: list[Section] = []
+    path: list[tuple[int, str]] = []
+    paragraphs: list[MappedText] = []
+
+    def flush() -> None:
+        if paragraphs:
+            sections.append(Section(tuple(title for _, title in path), tuple(paragraphs)))
+        paragraphs.clear()
+
+    for block, kind, level, heading in _classify(_blocks(original)):
+        if kind is Kind.DROPPED:
+            continue
+        if kind is Kind.HEADING:
+            flush()
+            while path and path[-1][0] >= level:
+                path.pop()
+            path.append((level, heading))
+            continue
+        text = clean(original, block.start, block.end)
+        if not text.text:
+            continue
+        if paragraphs and _continues(paragraphs[-1], block):
+            paragraphs[-1] = join([paragraphs[-1], text])
+        else:
+            paragraphs.append(text)
+    flush()
+    return sections

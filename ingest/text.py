@@ -1,0 +1,92 @@
+"""Cleaning markup out of text while remembering where every kept character came from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Spans removed entirely: footnote markers with their number, and any other HTML tag.
+_DROP_WHOLE = re.compile(r"<sup>.*?</sup>|<[^>\n]+>", re.IGNORECASE | re.DOTALL)
+# Markdown link: keep the link text (group 1), drop the brackets and the target.
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+# Emphasis markers: runs of * or _ that touch a word on one side only (not snake_case or 2*3).
+_EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])")
+# A list bullet or a heading hash at the start of a line.
+_LINE_MARKER = re.compile(r"^[ \t]*(?:[-*+•][ \t]+|#{1,6}[ \t]+)", re.MULTILINE)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class MappedText:
+    """Cleaned text plus, for each of its characters, the offset it came from in the original."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the cleaned text back to the original file."""
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _removed_positions(raw: str) -> set[int]:
+    removed: set[int] = set()
+    for match in _DROP_WHOLE.finditer(raw):
+        removed.update(range(match.start(), match.end()))
+    for match in _LINK.finditer(raw):
+        removed.add(match.start())
+        removed.update(range(match.end(1), match.end()))
+    for match in _LINE_MARKER.finditer(raw):
+        removed.update(range(match.start(), match.end()))
+    for match in _EMPHASIS.finditer(raw):
+        if not removed.intersection(range(match.start(), match.end())):
+            removed.update(range(match.start(), match.end()))
+    return removed
+
+
+def clean(original: str, start: int = 0, end: int | None = None) -> MappedText:
+    """Strip markup from `original[start:end]` and collapse whitespace, keeping offsets.
+
+    Example: `clean("a **b**<sup>1</sup>")` gives text "a b" with offsets (0, 1, 4).
+    """
+    end = len(original) if end is None else end
+    raw = original[start:end]
+    removed = _removed_positions(raw)
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(raw):
+        if i in removed:
+            continue
+        if ch.isspace():
+            if not chars or chars[-1] == " ":
+                continue
+            ch = " "
+        chars.append(ch)
+        offsets.append(start + i)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        offsets.pop()
+    return MappedText("".join(chars), tuple(offsets))
+
+
+def join(parts: list[MappedText], separator: str = " ") -> MappedText:
+    """Concatenate cleaned pieces; separator characters map to the next piece's first offset."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for part in parts:
+        if not part.text:
+            continue
+        if chars:
+            chars.append(separator)
+            offsets.extend([part.offsets[0]] * len(separator))
+        chars.append(part.text)
+        offsets.extend(part.offsets)
+    return MappedText("".join(chars), tuple(offsets))
+
+
+def normalise_words(text: str) -> list[str]:
+    """Lower-case alphanumeric words, for comparing passages regardless of markup and spacing."""
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def squash_spaces(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()

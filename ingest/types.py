@@ -1,0 +1,78 @@
+"""The types the ingest stage produces: documents, their chunks and the sentences inside them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Bibliographic facts about one file, from `sources.yaml` or the file itself."""
+
+    doc_id: str
+    path: str
+    title: str
+    author: str = ""
+    publisher: str = ""
+    year: int | None = None
+    citation: str = ""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a chunk.
+
+    `start`/`end` slice the original file to the verbatim sentence; `chunk_start`/`chunk_end`
+    slice the chunk's cleaned `text` (what is embedded and shown).
+    """
+
+    text: str
+    start: int
+    end: int
+    chunk_start: int
+    chunk_end: int
+
+
+@dataclass(frozen=True)
+class GovernanceTags:
+    """What the document's structure says a chunk is about."""
+
+    space: str = ""  # inspection | intervention | improvement | ""
+    actor: str = ""  # canonical actor name, "" when the section names none
+    dimension: str = ""  # authority | decision-making | legitimacy | accountability | ""
+    recommendation: bool = False
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of one section, small enough for the embedder, with exact provenance."""
+
+    id: str
+    doc_id: str
+    title: str
+    section: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    sentences: tuple[Sentence, ...]
+    tags: GovernanceTags = field(default_factory=GovernanceTags)
+    page: int | None = None
+    raw: str = ""  # the original file's characters from `start` to `end`, markup and all
+
+    def quote(self, sentence_start: int, sentence_end: int) -> str:
+        """The original file's text between two file offsets inside this chunk."""
+        return self.raw[sentence_start - self.start : sentence_end - self.start]
+
+    @property
+    def section_path(self) -> str:
+        return " > ".join(self.section)
+
+    @property
+    def embedding_text(self) -> str:
+        """The text given to the embedder and to BM25: the nearest headings, then the passage.
+
+        Headings carry the actor and dimension ("Ofsted > Legitimacy") that the passage's own
+        sentences often leave implicit ("It draws its authority from Parliament").
+        """
+        context = " > ".join(self.section[-3:])
+        return f"{context}\n{self.text}" if context else self.text

@@ -1,0 +1,78 @@
+"""Shared fixtures: a deterministic fake embedder for unit tests, and one real index of the
+corpus (real model, real embedded Chroma) built once per test run for the integration tests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+CST = CORPUS / "cst-2018-where-next-for-the-self-improving-school-system.md"
+SSAT = CORPUS / "ssat-2018-the-school-led-system-refocusing-governance.md"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+class FakeEmbedder:
+    """Bag of hashed words, L2-normalised: texts sharing words are similar, and the same text
+    always gets the same vector. Counts calls so tests can assert what was (not) embedded."""
+
+    name = "fake-embedder"
+    dimension = 64
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    @property
+    def max_tokens(self) -> int:
+        return 256
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split()) + 2
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.embedded.extend(texts)
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z]+", text.lower()):
+                bucket = int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension
+                vectors[row, bucket] += 1.0
+            norm = np.linalg.norm(vectors[row])
+            vectors[row] = vectors[row] / norm if norm else vectors[row]
+        return vectors
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data directory holding an index of corpus/ built with the real model and Chroma."""
+    from app.resources import build_index
+    from app.settings import Settings
+
+    data_dir = tmp_path_factory.mktemp("govassist-data")
+    report = build_index(Settings(data_dir=data_dir, corpus_dir=CORPUS))
+    assert report.problems == []
+    assert report.total_chunks > 50
+    yield data_dir
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def real_assistant(real_index_dir: Path):
+    from app.resources import load_assistant
+    from app.settings import Settings
+
+    return load_assistant(Settings(data_dir=real_index_dir, corpus_dir=CORPUS))

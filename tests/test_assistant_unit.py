@@ -1,0 +1,168 @@
+"""Follow-ups, sentence selection, composition and abstention, on tiny inline documents with the
+fake embedder and a real embedded Chroma."""
+
+from pathlib import Path
+
+import pytest
+
+from app.assistant import AbstentionPolicy, Assistant, Evidence
+from app.extractive import ScoredSentence, compose
+from app.followup import resolve
+from index.build import sync
+from index.search import HybridIndex
+from index.store import ChromaStore
+from index.types import Filters
+from ingest.chunking import chunk_sections
+from ingest.structure import parse_sections
+from ingest.types import SourceInfo
+
+DOC = """\
+# The inspection space
+
+## Ofsted
+
+### Authority
+
+Ofsted was set up by an Act of Parliament. It holds the power to inspect schools.
+
+### Legitimacy
+
+Ofsted draws its authority from Parliament.
+
+# The intervention space
+
+## Regional Schools Commissions (RSCs)
+
+### Accountability
+
+RSCs are accountable to the Secretary of State through the National Schools Commissioner.
+
+## Local authorities
+
+### Legitimacy
+
+Local authorities draw their authority from directly elected councillors.
+"""
+
+RSC = "Regional Schools Commissioners (RSCs)"
+
+
+def test_followup_carries_the_actor_forward() -> None:
+    resolved = resolve("And who are they accountable to?", ["What powers do RSCs have?"])
+    assert resolved.actors == (RSC,)
+    assert resolved.dimensions == ("accountability",)
+    assert resolved.text == f"And who are they accountable to? ({RSC})"
+    assert resolved.from_history
+
+
+def test_followup_carries_the_dimension_to_a_new_actor() -> None:
+    resolved = resolve("What about the ESFA?", ["Where does Ofsted draw its legitimacy from?"])
+    assert resolved.actors == ("ESFA",)
+    assert resolved.dimensions == ("legitimacy",)
+    assert "legitimacy" in resolved.text
+
+
+def test_standalone_question_is_left_alone() -> None:
+    question = "Who holds the power to inspect schools?"
+    resolved = resolve(question, ["Where does Ofsted draw its legitimacy from?"])
+    assert resolved.text == question and not resolved.from_history
+    assert resolve(question).dimensions == ("authority",)
+
+
+def _chunk(text_doc: str = DOC):
+    return chunk_sections(SourceInfo("d", "d.md", "D"), parse_sections(text_doc), text_doc)
+
+
+def test_compose_brings_the_antecedent_of_a_pronoun_and_quotes_the_file() -> None:
+    chunk = _chunk()[0]
+    it_sentence = chunk.sentences[1]
+    assert it_sentence.text == "It holds the power to inspect schools."
+    text, sentences, citations = compose([ScoredSentence(it_sentence, chunk, 1, 0.9, 1.0, 1.0)])
+    assert text == (
+        "Ofsted was set up by an Act of Parliament. It holds the power to inspect schools. [1]"
+    )
+    assert [s.citation for s in sentences] == [1, 1]
+    (citation,) = citations
+    assert DOC[citation.start : citation.end] == citation.quote
+    assert citation.quote == (
+        "Ofsted was set up by an Act of Parliament. It holds the power to inspect schools."
+    )
+    assert citation.section == "The inspection space > Ofsted > Authority"
+    assert chunk.text[citation.highlight[0] : citation.highlight[1]] == citation.quote
+
+
+def test_compose_numbers_passages_in_order() -> None:
+    chunks = _chunks = _chunk()
+    picks = [
+        ScoredSentence(chunks[2].sentences[0], chunks[2], 1, 0.9, 1.0, 1.0),
+        ScoredSentence(chunks[1].sentences[0], chunks[1], 2, 0.8, 1.0, 0.9),
+    ]
+    text, _, citations = compose(picks)
+    assert text.endswith("[2]") and "[1]" in text
+    assert [c.section.split(" > ")[1] for c in citations] == [RSC.replace("ers", "s"), "Ofsted"]
+
+
+@pytest.fixture
+def assistant(tmp_path: Path, fake_embedder) -> Assistant:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "d.md").write_text(DOC, encoding="utf-8")
+    store = ChromaStore.embedded(tmp_path / "chroma", "unit-collection")
+    sync([tmp_path / "docs"], store, fake_embedder, tmp_path / "manifest.json")
+    # The fake embedder's similarities run lower than the real model's: a looser dense floor.
+    policy = AbstentionPolicy(min_dense=0.3, max_unknown_weight=0.45, min_evidence=0.3)
+    return Assistant(
+        HybridIndex.load(store, fake_embedder), top_k=4, max_citations=2, policy=policy
+    )
+
+
+def test_answer_cites_the_matching_cell(assistant: Assistant) -> None:
+    answer = assistant.answer("Who are RSCs accountable to?")
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("RSCs are accountable to the Secretary of State")
+    assert answer.text.startswith("RSCs are accountable")
+
+
+def test_followup_answer_uses_history(assistant: Assistant) -> None:
+    answer = assistant.answer(
+        "And where do they draw their authority from?", history=["What powers does Ofsted hold?"]
+    )
+    assert answer.citations[0].quote == "Ofsted draws its authority from Parliament."
+
+
+def test_filters_restrict_citations(assistant: Assistant) -> None:
+    answer = assistant.answer(
+        "Where do they draw their authority from?", filters=Filters(spaces=("intervention",))
+    )
+    assert answer.citations and all(
+        c.section.startswith("The intervention space") for c in answer.citations
+    )
+
+
+def test_unknown_subject_abstains_without_citations(assistant: Assistant) -> None:
+    answer = assistant.answer("What is the capital of France?")
+    assert answer.abstained and answer.citations == ()
+    assert answer.text.startswith("The documents don't cover this")
+
+
+def test_empty_question_abstains(assistant: Assistant) -> None:
+    answer = assistant.answer("   ")
+    assert answer.abstained and answer.text.startswith("Please type a question")
+
+
+def test_abstention_policy_thresholds() -> None:
+    policy = AbstentionPolicy(min_dense=0.4, max_unknown_weight=0.5, min_evidence=0.3)
+    assistant = Assistant.__new__(Assistant)
+    assistant.policy = policy
+    assert not assistant.should_abstain(Evidence(0.6, 0.5, 0.0))
+    assert assistant.should_abstain(Evidence(0.39, 1.0, 0.0))  # loosely on topic
+    assert assistant.should_abstain(Evidence(0.9, 1.0, 0.6))  # key terms absent from corpus
+    assert assistant.should_abstain(Evidence(0.41, 0.0, 0.0))  # 0.55*0.41 = 0.23 < 0.3
+
+
+def test_answer_json_matches_the_contract(assistant: Assistant) -> None:
+    data = assistant.answer("Who are RSCs accountable to?").to_json()
+    assert list(data) == ["question", "answer", "abstained", "citations", "latency_ms"]
+    assert list(data["citations"][0]) == [
+        "n", "doc_id", "title", "section", "page", "text", "quote", "start", "end",
+    ]  # fmt: skip
+    assert assistant.answer("x").to_json("q1")["id"] == "q1"

@@ -1,0 +1,97 @@
+"""Fusion, structure preference and hybrid search over a real embedded Chroma (fake vectors)."""
+
+from pathlib import Path
+
+import pytest
+
+from index.build import sync
+from index.lexical import LexicalIndex
+from index.search import HybridIndex, reciprocal_rank_fusion, structural_ranking
+from index.store import ChromaStore
+from index.types import Filters, Preference
+from ingest.chunking import chunk_sections
+from ingest.structure import parse_sections
+from ingest.types import SourceInfo
+
+DOC = """\
+# The inspection space
+
+## Ofsted
+
+### Authority
+
+Ofsted holds the power to inspect schools.
+
+### Accountability
+
+Ofsted is ultimately accountable to Parliament.
+
+# The intervention space
+
+## Regional Schools Commissions (RSCs)
+
+### Accountability
+
+RSCs are accountable to the Secretary of State.
+"""
+
+
+def _chunks():
+    return chunk_sections(SourceInfo("d", "d.md", "D"), parse_sections(DOC), DOC)
+
+
+def test_rrf_scores_are_sums_of_reciprocal_ranks() -> None:
+    fused = reciprocal_rank_fusion({"dense": ["a", "b", "c"], "lexical": ["b", "d"]}, k=60)
+    scores = {i: s for i, s, _ in fused}
+    assert [i for i, _, _ in fused] == ["b", "a", "d", "c"]
+    assert scores["b"] == pytest.approx(1 / 62 + 1 / 61)
+    assert scores["a"] == pytest.approx(1 / 61)
+    assert scores["d"] == pytest.approx(1 / 62)
+    assert dict((i, src) for i, _, src in fused)["b"] == ("dense", "lexical")
+
+
+def test_rrf_weights() -> None:
+    fused = reciprocal_rank_fusion({"x": ["a"], "y": ["b"]}, weights={"y": 2.0}, k=0)
+    assert [(i, s) for i, s, _ in fused] == [("b", 2.0), ("a", 1.0)]
+
+
+def test_structural_ranking_prefers_actor_and_dimension_together() -> None:
+    chunks = _chunks()
+    ofsted_auth, ofsted_acc, rsc_acc = (c.id for c in chunks)
+    ranking = structural_ranking(
+        chunks,
+        Preference(
+            actors=("Regional Schools Commissioners (RSCs)",), dimensions=("accountability",)
+        ),
+        tie_break=[ofsted_acc],
+        filters=Filters(),
+    )
+    assert ranking == [rsc_acc, ofsted_acc]
+    assert structural_ranking(chunks, Preference(), [], Filters()) == []
+    assert ofsted_auth not in ranking
+
+
+def test_lexical_search_filters_and_scores() -> None:
+    chunks = _chunks()
+    lexical = LexicalIndex(chunks)
+    hits = lexical.search("who inspects schools", 5, Filters())
+    assert hits[0][0] == chunks[0].id
+    # Only the RSC chunk is in the intervention space, and it shares no word with this query.
+    assert lexical.search("Ofsted inspects", 5, Filters(spaces=("intervention",))) == []
+    assert "inspect" in lexical and "zebra" not in lexical
+
+
+def test_hybrid_search_over_embedded_chroma(tmp_path: Path, fake_embedder) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "d.md").write_text(DOC, encoding="utf-8")
+    store = ChromaStore.embedded(tmp_path / "chroma", "test-collection")
+    sync([tmp_path / "docs"], store, fake_embedder, tmp_path / "manifest.json")
+    index = HybridIndex.load(store, fake_embedder)
+    hits = index.search("Who are RSCs accountable to?", k=3)
+    assert hits[0].chunk.text == "RSCs are accountable to the Secretary of State."
+    assert [h.rank for h in hits] == [1, 2, 3]
+    assert hits[0].dense_similarity is not None and hits[0].dense_similarity > 0.3
+    only_inspection = index.search("accountable", k=3, filters=Filters(spaces=("inspection",)))
+    assert {h.chunk.tags.space for h in only_inspection} == {"inspection"}
+    only_doc = index.search("accountable", k=3, filters=Filters(doc_ids=("other",)))
+    assert only_doc == []

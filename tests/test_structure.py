@@ -1,0 +1,110 @@
+from ingest.structure import parse_sections
+
+DOC = """\
+Cover Title
+
+We are ACME, the **Schools** network. We help schools do well every single day.
+
+Contents
+
+Introduction **1**
+
+National challenges **9**
+
+Conclusions **39**
+
+INTRODUCTION
+
+Education in England is still in a transitional phase of moving to a school-led system, and
+this paragraph is long enough to follow a plain title line that stands alone above it.
+
+The context
+
+Since 2010, ministers and officials at the Department for Education have presented a vision of a
+school-led system with more autonomy than ever before, and this is the long paragraph after it.
+
+**Figure one: where are we now?**
+
+Some organisations included
+
+geographically dispersed schools.
+
+We are ACME, the Schools network. We help schools do well every single day.
+
+# The inspection space
+
+## Ofsted
+
+### **Authority**
+
+It holds the power to inspect schools.<sup>1</sup>
+
+---
+
+**Decision making**
+
+Inspectors make *decisions* on the basis of data.
+"""
+
+
+def _as_text(sections):
+    return [(" > ".join(s.path), [p.text for p in s.paragraphs]) for s in sections]
+
+
+def test_sections_paths_and_cleaned_paragraphs() -> None:
+    sections = parse_sections(DOC)
+    assert _as_text(sections) == [
+        ("", ["Cover Title", "Contents"]),
+        (
+            "INTRODUCTION",
+            [
+                "Education in England is still in a transitional phase of moving to a school-led "
+                "system, and this paragraph is long enough to follow a plain title line that "
+                "stands alone above it."
+            ],
+        ),
+        (
+            "INTRODUCTION > The context",
+            [
+                "Since 2010, ministers and officials at the Department for Education have "
+                "presented a vision of a school-led system with more autonomy than ever before, "
+                "and this is the long paragraph after it.",
+                "Some organisations included geographically dispersed schools.",
+            ],
+        ),
+        ("The inspection space > Ofsted > Authority", ["It holds the power to inspect schools."]),
+        (
+            "The inspection space > Ofsted > Decision making",
+            ["Inspectors make decisions on the basis of data."],
+        ),
+    ]
+
+
+def test_paragraph_offsets_point_into_the_original() -> None:
+    sections = parse_sections(DOC)
+    authority = next(s for s in sections if s.path[-1:] == ("Authority",))
+    paragraph = authority.paragraphs[0]
+    start, end = paragraph.original_span(0, len(paragraph.text))
+    assert DOC[start:end] == "It holds the power to inspect schools."
+
+
+def test_paragraph_broken_by_a_page_keeps_both_offsets() -> None:
+    sections = parse_sections(DOC)
+    joined = next(p for s in sections for p in s.paragraphs if p.text.startswith("Some org"))
+    start, end = joined.original_span(0, len(joined.text))
+    assert DOC[start:end] == "Some organisations included\n\ngeographically dispersed schools."
+
+
+def test_numbered_heading_levels_nest_implicit_headings() -> None:
+    doc = "# Part\n\nINTRO\n\nText under intro heading here.\n\n## Sub\n\nMore text.\n"
+    assert _as_text(parse_sections(doc)) == [
+        ("Part > INTRO", ["Text under intro heading here."]),
+        ("Part > Sub", ["More text."]),
+    ]
+
+
+def test_list_items_are_separate_paragraphs() -> None:
+    doc = "## Remit\n\nThe remit is:\n\n- Training;\n- Development; and\n- Support.\n"
+    assert _as_text(parse_sections(doc)) == [
+        ("Remit", ["The remit is:", "Training;", "Development; and", "Support."]),
+    ]

@@ -1,0 +1,65 @@
+from ingest.sentences import split_sentences
+from ingest.text import clean, join
+
+
+def test_clean_strips_markup_and_keeps_offsets() -> None:
+    original = "a **bold** word<sup>1</sup> and [a link](http://x.y) *here*."
+    result = clean(original)
+    assert result.text == "a bold word and a link here."
+    for i, ch in enumerate(result.text):
+        if ch != " ":
+            assert original[result.offsets[i]] == ch
+    start, end = result.original_span(2, 6)
+    assert original[start:end] == "bold"
+
+
+def test_clean_collapses_whitespace_and_bullets() -> None:
+    original = "- first  line  \n  continues\there"
+    result = clean(original)
+    assert result.text == "first line continues here"
+    assert result.offsets[0] == 2
+
+
+def test_clean_leaves_snake_case_and_arithmetic_alone() -> None:
+    assert clean("snake_case and 2*3*4").text == "snake_case and 2*3*4"
+
+
+def test_clean_of_a_slice_reports_file_offsets() -> None:
+    original = "xxxx **Ofsted** draws"
+    result = clean(original, 5, len(original))
+    assert result.text == "Ofsted draws"
+    assert result.offsets[0] == 7
+
+
+def test_join_maps_separator_to_next_piece() -> None:
+    joined = join([clean("ab"), clean("zzcd", 2, 4)], "\n\n")
+    assert joined.text == "ab\n\ncd"
+    assert joined.offsets == (0, 1, 2, 2, 2, 3)
+
+
+def test_split_sentences_respects_abbreviations_and_initials() -> None:
+    text = "Cruddas, L. (2018) wrote it. See e.g. the Act. It holds the power! Does it? Yes."
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Cruddas, L. (2018) wrote it.",
+        "See e.g. the Act.",
+        "It holds the power!",
+        "Does it?",
+        "Yes.",
+    ]
+
+
+def test_split_sentences_after_closing_quote() -> None:
+    text = "He said “a new vision.” Increased decentralisation follows."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "He said “a new vision.”",
+        "Increased decentralisation follows.",
+    ]
+
+
+def test_split_sentences_keeps_lowercase_continuation() -> None:
+    text = "The figure was approx. ten. Then it rose."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "The figure was approx. ten.",
+        "Then it rose.",
+    ]
