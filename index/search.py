@@ -18,6 +18,8 @@ from ingest.types import Chunk
 RRF_K = 60
 # How many candidates each ranking contributes before fusion.
 CANDIDATES_PER_RANKING = 30
+# Structure is a hint, not evidence: it counts half as much as meaning or words.
+RANKING_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "structure": 0.5}
 
 
 def reciprocal_rank_fusion(
@@ -42,29 +44,29 @@ def reciprocal_rank_fusion(
 def structural_ranking(
     chunks: Sequence[Chunk], preference: Preference, tie_break: list[str], filters: Filters
 ) -> list[str]:
-    """Chunks whose tags match what the question names, most matches first.
+    """The cells of the governance map a question names, or the recommendations it asks for.
 
-    An actor and a dimension together ("RSCs" + "accountable") pick out one cell of the
-    governance map; ties go to the order the other rankings gave.
+    An actor and a dimension together ("RSCs" + "accountable") pick out one cell. Neither alone
+    is used: a dimension matches every actor's cell of that name, and an actor's name already
+    draws its sections through the words and the meaning. Ties go to the order the other
+    rankings gave.
     """
-    if preference.empty:
+    if not (preference.actors and preference.dimensions) and not preference.recommendation:
         return []
     position = {chunk_id: i for i, chunk_id in enumerate(tie_break)}
-    scored: list[tuple[int, int, str]] = []
-    for chunk in chunks:
+    scored: list[tuple[int, int, int, str]] = []
+    for order, chunk in enumerate(chunks):
         if not filters.allows(chunk):
             continue
         tags = chunk.tags
-        matches = (
-            (2 if tags.actor and tags.actor in preference.actors else 0)
-            + (1 if tags.dimension and tags.dimension in preference.dimensions else 0)
-            + (1 if preference.recommendation and tags.recommendation else 0)
-        )
-        # A dimension alone matches every actor's cell of that name: only useful with an actor
-        # or when the other rankings already found the chunk.
-        if matches >= 2 or (matches == 1 and chunk.id in position):
-            scored.append((-matches, position.get(chunk.id, len(position)), chunk.id))
-    return [chunk_id for _, _, chunk_id in sorted(scored)][:CANDIDATES_PER_RANKING]
+        actor = bool(tags.actor) and tags.actor in preference.actors
+        cell = actor and tags.dimension in preference.dimensions
+        recommendation = preference.recommendation and tags.recommendation
+        if not (cell or recommendation):
+            continue
+        matches = (2 if cell else 0) + (1 if actor else 0) + (1 if recommendation else 0)
+        scored.append((-matches, position.get(chunk.id, len(position)), order, chunk.id))
+    return [chunk_id for *_, chunk_id in sorted(scored)][:CANDIDATES_PER_RANKING]
 
 
 @dataclass
@@ -112,7 +114,7 @@ class HybridIndex:
             rankings["structure"] = structure
         dense_similarity = dict(dense)
         lexical_score = dict(lexical)
-        fused = reciprocal_rank_fusion(rankings)
+        fused = reciprocal_rank_fusion(rankings, RANKING_WEIGHTS)
         return [
             Hit(
                 chunk=self.chunks[chunk_id],

@@ -79,7 +79,7 @@ _DIMENSION_CUES = {
     ),
 }
 _RECOMMENDATION = re.compile(r"^\W*recommendation\b", re.I)
-_RECOMMENDATION_CUE = re.compile(r"\brecommend\w*|\bpropos\w*|\bshould\b", re.I)
+_RECOMMENDATION_CUE = re.compile(r"\brecommend\w*", re.I)
 
 
 def find_actors(text: str) -> list[str]:

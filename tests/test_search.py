@@ -55,20 +55,20 @@ def test_rrf_weights() -> None:
     assert [(i, s) for i, s, _ in fused] == [("b", 2.0), ("a", 1.0)]
 
 
-def test_structural_ranking_prefers_actor_and_dimension_together() -> None:
+def test_structural_ranking_picks_the_named_cells() -> None:
     chunks = _chunks()
     ofsted_auth, ofsted_acc, rsc_acc = (c.id for c in chunks)
-    ranking = structural_ranking(
-        chunks,
-        Preference(
-            actors=("Regional Schools Commissioners (RSCs)",), dimensions=("accountability",)
-        ),
-        tie_break=[ofsted_acc],
-        filters=Filters(),
-    )
-    assert ranking == [rsc_acc, ofsted_acc]
-    assert structural_ranking(chunks, Preference(), [], Filters()) == []
-    assert ofsted_auth not in ranking
+    rsc = "Regional Schools Commissioners (RSCs)"
+
+    def rank(preference: Preference) -> list[str]:
+        return structural_ranking(chunks, preference, tie_break=[], filters=Filters())
+
+    assert rank(Preference(actors=(rsc,), dimensions=("accountability",))) == [rsc_acc]
+    both = Preference(actors=("Ofsted", rsc), dimensions=("accountability", "authority"))
+    assert rank(both) == [ofsted_auth, ofsted_acc, rsc_acc]  # ties in document order
+    assert rank(Preference(dimensions=("accountability",))) == []  # a dimension alone: no
+    assert rank(Preference(actors=("Ofsted",))) == []  # an actor alone: no
+    assert rank(Preference()) == []
 
 
 def test_lexical_search_filters_and_scores() -> None:
