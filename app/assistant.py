@@ -10,14 +10,17 @@ from pathlib import Path
 
 from langchain_core.prompts import PromptTemplate
 
+from app.answer_type import expected_type, satisfies, years
 from app.answers import Answer
-from app.extractive import SentenceEmbeddings, compose, score_sentences, select
+from app.extractive import ScoredSentence, SentenceEmbeddings, compose, score_sentences, select
 from app.followup import resolve
 from index.lexical import tokenize
 from index.search import HybridIndex
 from index.types import Filters, Hit, Preference
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# "How many ...?" is answerable only if one of this many leading sentences gives a number.
+ANSWER_TYPE_WINDOW = 5
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class AbstentionPolicy:
     min_dense: float = 0.40
     # Share of the question's IDF weight that no passage of the corpus contains at all: above
     # it, the question's key terms (a city, an unknown act) are simply not in the documents.
-    max_unknown_weight: float = 0.45
+    max_unknown_weight: float = 0.8
     # Combined sentence score (without structure bonuses) needed to answer.
     min_evidence: float = 0.42
     # A passage this similar to an unanswered question is worth pointing to as "nearby".
@@ -44,6 +47,10 @@ class Evidence:
     best_dense: float
     best_coverage: float
     unknown_weight: float
+    # The question asks for a number or a date and no leading sentence gives one.
+    answer_type_missing: bool = False
+    # The question names a year the documents never mention ("in 2022").
+    unknown_years: tuple[str, ...] = ()
 
     @property
     def strength(self) -> float:
@@ -111,16 +118,24 @@ class Assistant:
             resolved_question=resolved.text,
         )
 
-    def evidence(self, query: str, scored: Sequence) -> Evidence:
+    def evidence(self, query: str, scored: Sequence[ScoredSentence]) -> Evidence:
+        """Measure how well the best sentences support any answer to `query`."""
         tokens = list(dict.fromkeys(tokenize(query)))
         lexical = self.index.lexical
         total = sum(lexical.idf(t) for t in tokens)
         unknown = sum(lexical.idf(t) for t in tokens if t not in lexical)
+        unknown_years = tuple(sorted(y for y in years(query) if y not in lexical))
         if not scored:
-            return Evidence(0.0, 0.0, unknown / total if total else 1.0)
-        best_dense = max(s.dense for s in scored)
-        best_coverage = max(s.lexical for s in scored)
-        return Evidence(best_dense, best_coverage, unknown / total if total else 0.0)
+            return Evidence(0.0, 0.0, unknown / total if total else 1.0, False, unknown_years)
+        wanted = expected_type(query)
+        leading = scored[:ANSWER_TYPE_WINDOW]
+        return Evidence(
+            best_dense=max(s.dense for s in scored),
+            best_coverage=max(s.lexical for s in scored),
+            unknown_weight=unknown / total if total else 0.0,
+            answer_type_missing=not any(satisfies(s.sentence.text, wanted) for s in leading),
+            unknown_years=unknown_years,
+        )
 
     def should_abstain(self, evidence: Evidence) -> bool:
         policy = self.policy
@@ -128,6 +143,8 @@ class Assistant:
             evidence.best_dense < policy.min_dense
             or evidence.unknown_weight > policy.max_unknown_weight
             or evidence.strength < policy.min_evidence
+            or evidence.answer_type_missing
+            or bool(evidence.unknown_years)
         )
 
     def _abstain(self, question: str, resolved: str, hits: list[Hit], started: float) -> Answer:

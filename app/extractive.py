@@ -15,11 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.answer_type import expected_type, satisfies
 from app.answers import AnswerSentence, Citation
 from app.followup import ResolvedQuestion
 from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
 from index.types import Hit
+from ingest.governance import find_actors
 from ingest.types import Chunk, Sentence
 
 # Weights of a sentence's score; see `score_sentences`.
@@ -29,11 +31,25 @@ ACTOR_BONUS = 0.08
 DIMENSION_BONUS = 0.08
 RECOMMENDATION_BONUS = 0.08
 RANK_WEIGHT = 0.05
+# "How many ...?" prefers sentences that give a number; "When ...?" those that give a date.
+ANSWER_TYPE_BONUS = 0.1
+QUESTION_PENALTY = 0.15
 # A further sentence joins the answer only if it scores this close to the best one.
-RELATIVE_CUTOFF = 0.85
+RELATIVE_CUTOFF = 0.8
 # Sentences whose embeddings are this similar say the same thing: keep one.
 DUPLICATE_SIMILARITY = 0.92
 PASSAGES_READ = 6
+# A sentence introducing a list brings at most this many items, or about this many words.
+LIST_ITEMS = 6
+LIST_WORDS = 120
+# A sentence this short is a claim whose reason follows ("The space is clearly crowded.").
+SHORT_SENTENCE_WORDS = 8
+MAX_QUOTE_SENTENCES = 4
+_ELABORATION = re.compile(
+    r"^(this|these|they|it)\s+(includes?|means?|are|is)\b|^(for example|for instance|"
+    r"in other words|that is|namely|such as)\b",
+    re.I,
+)
 
 _PRONOUN_START = re.compile(
     r"^[\"'“‘(]*(it|its|they|their|them|this|these|those|he|she|his|her|both|such)\b", re.I
@@ -61,8 +77,8 @@ class SentenceEmbeddings:
 
     @staticmethod
     def text_for(chunk: Chunk, sentence: Sentence) -> str:
-        context = " > ".join(chunk.section[-2:])
-        return f"{context}: {sentence.text}" if context else sentence.text
+        context = " > ".join(chunk.section[-2:]) or chunk.title
+        return f"{context}: {sentence.text}"
 
     def get(self, items: Sequence[tuple[Chunk, Sentence]]) -> np.ndarray:
         keys = [(chunk.id, sentence.chunk_start) for chunk, sentence in items]
@@ -105,6 +121,7 @@ def score_sentences(
     vectors = embeddings.get([(hit.chunk, sentence) for hit, sentence in items])
     dense = vectors @ query_vector
     question_tokens = list(dict.fromkeys(tokenize(question.text)))
+    wanted = expected_type(question.text)
     scored: list[ScoredSentence] = []
     for (hit, sentence), similarity in zip(items, dense, strict=True):
         chunk = hit.chunk
@@ -115,10 +132,15 @@ def score_sentences(
         )
         tags = chunk.tags
         bonus = (
-            (ACTOR_BONUS if tags.actor and tags.actor in question.actors else 0.0)
+            (ACTOR_BONUS if about_actor(chunk, sentence, question.actors) else 0.0)
             + (DIMENSION_BONUS if tags.dimension and tags.dimension in question.dimensions else 0.0)
             + (RECOMMENDATION_BONUS if question.recommendation and tags.recommendation else 0.0)
         )
+        if wanted is not None and satisfies(sentence.text, wanted):
+            bonus += ANSWER_TYPE_BONUS
+        if sentence.text.rstrip("’'”\" ").endswith("?"):
+            # The documents' own rhetorical questions restate a question; they do not answer it.
+            bonus -= QUESTION_PENALTY
         score = (
             DENSE_WEIGHT * float(similarity)
             + LEXICAL_WEIGHT * min(coverage, 1.0)
@@ -128,6 +150,17 @@ def score_sentences(
         scored.append(ScoredSentence(sentence, chunk, hit.rank, float(similarity), coverage, score))
     scored.sort(key=lambda s: -s.score)
     return scored
+
+
+def about_actor(chunk: Chunk, sentence: Sentence, actors: Sequence[str]) -> bool:
+    """Whether the sentence is about one of `actors`: the actors it names, or, when it names
+    none ("They are advised by ..."), the actor of its section."""
+    if not actors:
+        return False
+    named = find_actors(sentence.text)
+    if named:
+        return any(actor in actors for actor in named)
+    return chunk.tags.actor in actors
 
 
 def select(
@@ -142,10 +175,11 @@ def select(
         return []
     chosen: list[ScoredSentence] = [scored[0]]
     if len(question.actors) >= 2:
+        # A comparison needs each side: the best sentence about each named actor.
         for actor in question.actors[:limit]:
-            if any(s.chunk.tags.actor == actor for s in chosen):
+            if any(about_actor(s.chunk, s.sentence, (actor,)) for s in chosen):
                 continue
-            best = next((s for s in scored if s.chunk.tags.actor == actor), None)
+            best = next((s for s in scored if about_actor(s.chunk, s.sentence, (actor,))), None)
             if best is not None:
                 chosen.append(best)
     cutoff = scored[0].score * RELATIVE_CUTOFF
@@ -163,12 +197,61 @@ def select(
     return [chosen[i] for i in kept]
 
 
-def _with_antecedent(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
-    """A sentence opening with "It"/"They" brings its predecessor, which names the subject."""
-    index = chunk.sentences.index(sentence)
+def _open_quotes(text: str) -> int:
+    """Quotation marks opened and not closed in `text` (curly quotes only: a straight ' is
+    as often an apostrophe)."""
+    return text.count("“") - text.count("”") + text.count("‘") - len(re.findall(r"’(?!\w)", text))
+
+
+def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
+    """The sentence plus what it cannot be read without.
+
+    - one opening with "It"/"They" brings its predecessor, which names the subject;
+    - one that introduces a list ("the remit is three-fold:"), or is followed by such an
+      introduction, brings the list's items;
+    - one followed by its own elaboration ("This includes ...") or, being very short ("The
+      intervention space is clearly crowded."), by its explanation, brings that sentence;
+    - one that opens a quotation brings the rest of the quotation.
+    """
+    sentences = chunk.sentences
+    index = sentences.index(sentence)
+    run = [sentence]
     if index > 0 and _PRONOUN_START.match(sentence.text):
-        return [chunk.sentences[index - 1], sentence]
-    return [sentence]
+        run.insert(0, sentences[index - 1])
+    position = index + 1
+
+    def next_in_paragraph() -> Sentence | None:
+        if position < len(sentences) and sentences[position].paragraph == sentence.paragraph:
+            return sentences[position]
+        return None
+
+    following = next_in_paragraph()
+    if following is not None and (
+        _ELABORATION.match(following.text)
+        or len(sentence.text.split()) <= SHORT_SENTENCE_WORDS
+        or following.text.rstrip().endswith(":")
+        or _open_quotes(sentence.text) > 0
+    ):
+        run.append(following)
+        position += 1
+    quote_depth = _open_quotes(" ".join(s.text for s in run))
+    while quote_depth > 0 and position < len(sentences) and len(run) < MAX_QUOTE_SENTENCES:
+        run.append(sentences[position])
+        quote_depth += _open_quotes(sentences[position].text)
+        position += 1
+    if run[-1].text.rstrip().endswith(":"):
+        # The list's items follow; prose after a colon is one sentence that completes it.
+        introduction = run[-1]
+        words = 0
+        while position < len(sentences):
+            item = sentences[position]
+            is_item = item.list_item and item.paragraph - introduction.paragraph <= LIST_ITEMS
+            if (not is_item and run[-1] is not introduction) or words >= LIST_WORDS:
+                break
+            run.append(item)
+            words += len(item.text.split())
+            position += 1
+    return run
 
 
 def compose(
@@ -182,7 +265,7 @@ def compose(
     # Group sentences into contiguous runs per chunk, in the order the chunks were chosen.
     runs: list[tuple[Chunk, list[Sentence]]] = []
     for item in chosen:
-        sentences = _with_antecedent(item.chunk, item.sentence)
+        sentences = _with_context(item.chunk, item.sentence)
         for chunk, run in runs:
             if chunk.id != item.chunk.id:
                 continue

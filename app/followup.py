@@ -1,7 +1,8 @@
 """Reading a question in the light of the conversation, without a language model.
 
-"And who are they accountable to?" after a question about RSCs is about RSCs; "What about the
-ESFA?" after a question about legitimacy asks about the ESFA's legitimacy.
+"And who are they accountable to?" after a question about RSCs becomes "And who are RSCs
+accountable to?"; "What about the ESFA?" after "Where does Ofsted draw its legitimacy from?"
+becomes "Where does the ESFA draw its legitimacy from?".
 """
 
 from __future__ import annotations
@@ -10,21 +11,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.governance import asks_for_recommendation, find_actors, find_dimensions
+from ingest.governance import actor_mentions, asks_for_recommendation, find_dimensions
 
 _REFERS_BACK = re.compile(
     r"\b(they|them|their|theirs|it|its|this|that|these|those|he|she|his|her|the same|both)\b",
     re.IGNORECASE,
 )
+_SUBJECT_PRONOUN = re.compile(r"\b(they|them|it|he|she|him)\b", re.IGNORECASE)
+_POSSESSIVE_PRONOUN = re.compile(r"\b(their|its|his|her)\b", re.IGNORECASE)
 _ELLIPTIC_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what)\b", re.I)
+_SWITCH_SUBJECT = re.compile(
+    r"^\s*(?:and\s+)?(?:what|how)\s+about\b|^\s*and\s+(?!who|what|how)", re.I
+)
 _SHORT_QUESTION_WORDS = 5
-# Words added to the search so a carried-over dimension finds its section.
-DIMENSION_WORDS = {
-    "authority": "authority power",
-    "decision-making": "decision making decides",
-    "legitimacy": "legitimacy draws authority from",
-    "accountability": "accountability accountable to",
-}
 
 
 @dataclass(frozen=True)
@@ -38,40 +37,66 @@ class ResolvedQuestion:
     from_history: bool = False
 
 
-def _frame(question: str) -> tuple[list[str], list[str]]:
-    return find_actors(question), find_dimensions(question)
+def _possessive(words: str) -> str:
+    return f"{words}'" if words.endswith("s") else f"{words}'s"
+
+
+def _substitute_pronoun(question: str, words: str) -> str | None:
+    """Put the subject back where a pronoun stands: "are they accountable" -> "are RSCs ..."."""
+    if _SUBJECT_PRONOUN.search(question):
+        return _SUBJECT_PRONOUN.sub(words, question, count=1)
+    if _POSSESSIVE_PRONOUN.search(question):
+        return _POSSESSIVE_PRONOUN.sub(_possessive(words), question, count=1)
+    return None
 
 
 def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
     """Fill in what a follow-up leaves out from the most recent earlier turn that said it."""
-    actors, dimensions = _frame(question)
+    mentions = actor_mentions(question)
+    actors = [name for name, _ in mentions]
+    dimensions = find_dimensions(question)
     recommendation = asks_for_recommendation(question)
     if not history:
         return ResolvedQuestion(question, tuple(actors), tuple(dimensions), recommendation)
 
-    words = question.split()
-    elliptic = bool(_ELLIPTIC_START.search(question)) or len(words) <= _SHORT_QUESTION_WORDS
+    elliptic = (
+        bool(_ELLIPTIC_START.search(question)) or len(question.split()) <= _SHORT_QUESTION_WORDS
+    )
     refers_back = bool(_REFERS_BACK.search(question))
-    previous_actors: list[str] = []
-    previous_dimensions: list[str] = []
+    # The most recent earlier turns that named an actor and a dimension.
+    subject: list[tuple[str, str]] = []
+    frame_turn: str | None = None
     for turn in reversed(history):
-        turn_actors, turn_dimensions = _frame(turn)
-        previous_actors = previous_actors or turn_actors
-        previous_dimensions = previous_dimensions or turn_dimensions
-        if previous_actors and previous_dimensions:
+        if not subject and (turn_mentions := actor_mentions(turn)):
+            subject = turn_mentions
+        if frame_turn is None and find_dimensions(turn):
+            frame_turn = turn
+        if subject and frame_turn is not None:
             break
 
-    additions: list[str] = []
-    if not actors and (refers_back or elliptic) and previous_actors:
-        actors = previous_actors
-        additions.extend(previous_actors)
-    if not dimensions and elliptic and previous_dimensions:
-        dimensions = previous_dimensions
-        additions.extend(DIMENSION_WORDS[d] for d in previous_dimensions)
-    if not additions and (refers_back or elliptic):
+    text = question
+    if not actors and subject and (refers_back or elliptic):
+        # "And who are they accountable to?": the subject is the earlier turn's actor.
+        actors = [name for name, _ in subject]
+        words = " and ".join(dict.fromkeys(w for _, w in subject))
+        text = _substitute_pronoun(question, words) or f"{question} ({words})"
+    elif actors and not dimensions and frame_turn is not None and _SWITCH_SUBJECT.search(question):
+        # "What about the ESFA?": ask the earlier question again about the new actor.
+        dimensions = find_dimensions(frame_turn)
+        earlier = actor_mentions(frame_turn)
+        new_words = " and ".join(w for _, w in mentions)
+        if earlier:
+            text = frame_turn
+            for _, words in earlier:
+                text = text.replace(words, new_words, 1)
+            text = re.sub(rf"({re.escape(new_words)})(?:\s+and\s+\1)+", r"\1", text)
+        else:
+            text = f"{frame_turn} ({new_words})"
+    elif not actors and (refers_back or elliptic):
         # No governance frame to carry over: lean on the last question's words instead.
-        additions.append(history[-1])
-    text = f"{question} ({'; '.join(additions)})" if additions else question
+        text = f"{question} ({history[-1]})"
+    if not dimensions and elliptic and frame_turn is not None and text == question:
+        dimensions = find_dimensions(frame_turn)
     return ResolvedQuestion(
-        text, tuple(actors), tuple(dimensions), recommendation, from_history=bool(additions)
+        text, tuple(actors), tuple(dimensions), recommendation, from_history=text != question
     )

@@ -45,7 +45,10 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         "start": chunk.start,
         "end": chunk.end,
         "sentences": json.dumps(
-            [[s.start, s.end, s.chunk_start, s.chunk_end] for s in chunk.sentences]
+            [
+                [s.start, s.end, s.chunk_start, s.chunk_end, s.paragraph, s.list_item]
+                for s in chunk.sentences
+            ]
         ),
         "space": chunk.tags.space,
         "actor": chunk.tags.actor,
@@ -58,8 +61,8 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
 
 def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     sentences = tuple(
-        Sentence(text[cs:ce], start, end, cs, ce)
-        for start, end, cs, ce in json.loads(str(meta["sentences"]))
+        Sentence(text[cs:ce], start, end, cs, ce, paragraph, bool(item))
+        for start, end, cs, ce, paragraph, item in json.loads(str(meta["sentences"]))
     )
     page = int(meta.get("page", -1))
     return Chunk(

@@ -13,6 +13,7 @@ from ingest.text import MappedText, join
 from ingest.types import Chunk, Sentence, SourceInfo
 
 TokenCounter = Callable[[str], int]
+Part = tuple[MappedText, bool]  # a paragraph (or a piece of one) and whether it is a list item
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class ChunkingConfig:
     # all-MiniLM-L6-v2 reads at most 256 word pieces and silently drops the rest; 200 leaves
     # room for the heading context that is embedded with every chunk.
     max_tokens: int = 200
-    version: int = 1  # bump when the parsing or chunking rules change
+    version: int = 3  # bump when the parsing, chunking or stored chunk format changes
 
 
 def whitespace_token_count(text: str) -> int:
@@ -66,12 +67,12 @@ def _slice(text: MappedText, start: int, end: int) -> MappedText:
     return MappedText(text.text[start:end], text.offsets[start:end])
 
 
-def _sentences(parts: list[MappedText], separator: str) -> tuple[Sentence, ...]:
+def _sentences(parts: list[Part], separator: str) -> tuple[Sentence, ...]:
     """Sentences of each part (a paragraph or list item never shares a sentence with the next),
     with chunk offsets counted in the parts joined by `separator`."""
     sentences = []
     position = 0
-    for part in parts:
+    for paragraph, (part, list_item) in enumerate(parts):
         for start, end in split_sentences(part.text):
             original_start, original_end = part.original_span(start, end)
             sentences.append(
@@ -81,6 +82,8 @@ def _sentences(parts: list[MappedText], separator: str) -> tuple[Sentence, ...]:
                     original_end,
                     position + start,
                     position + end,
+                    paragraph,
+                    list_item,
                 )
             )
         position += len(part.text) + len(separator)
@@ -107,9 +110,9 @@ def chunk_sections(
     chunks: list[Chunk] = []
     seen: dict[tuple[tuple[str, ...], str], int] = {}
 
-    def emit(section: Section, parts: list[MappedText]) -> None:
-        parts = [part for part in parts if part.text]
-        text = join(parts, "\n\n")
+    def emit(section: Section, parts: list[Part]) -> None:
+        parts = [part for part in parts if part[0].text]
+        text = join([part for part, _ in parts], "\n\n")
         if not text.text:
             return
         tags = tag_section(section.path, text.text)
@@ -131,22 +134,26 @@ def chunk_sections(
         )
 
     for section in sections:
-        context = " > ".join(section.path[-3:])
+        context = " > ".join(section.path[-3:]) or source.title  # as Chunk.embedding_text
 
         def fits(candidate: MappedText, context: str = context) -> bool:
             return count_tokens(f"{context}\n{candidate.text}") <= config.max_tokens
 
-        current: list[MappedText] = []
-        for paragraph in section.paragraphs:
+        current: list[Part] = []
+        for number, paragraph in enumerate(section.paragraphs):
             is_recommendation = tag_section(section.path, paragraph.text).recommendation
             if is_recommendation and current:
                 emit(section, current)
                 current = []
             for unit in _units(paragraph, fits):
-                if current and not fits(join([*current, unit], "\n\n")):
-                    emit(section, current)
-                    current = []
-                current.append(unit)
+                if current and not fits(join([*(p for p, _ in current), unit], "\n\n")):
+                    # A list's introduction ("The remit is three-fold:") moves on with its
+                    # items rather than ending a chunk on a colon.
+                    carried = [current.pop()] if current[-1][0].text.endswith(":") else []
+                    if current:
+                        emit(section, current)
+                    current = carried
+                current.append((unit, number in section.list_items))
             if is_recommendation:
                 emit(section, current)
                 current = []

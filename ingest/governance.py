@@ -82,21 +82,35 @@ _RECOMMENDATION = re.compile(r"^\W*recommendation\b", re.I)
 _RECOMMENDATION_CUE = re.compile(r"\brecommend\w*", re.I)
 
 
-def find_actors(text: str) -> list[str]:
-    """Canonical names of the actors mentioned in `text`, most specific first, no repeats."""
-    found: list[str] = []
+def actor_mentions(text: str) -> list[tuple[str, str]]:
+    """(canonical name, words used) for each actor mentioned in `text`, in lexicon order."""
+    found: list[tuple[str, str]] = []
     remaining = text
     for actor in ACTORS:
-        if actor.pattern.search(remaining):
-            found.append(actor.name)
+        if match := actor.pattern.search(remaining):
+            found.append((actor.name, match.group(0)))
             # Blank out what matched so "Teaching Schools Council" is not also "Teaching schools".
             remaining = actor.pattern.sub(" ", remaining)
     return found
 
 
+def find_actors(text: str) -> list[str]:
+    """Canonical names of the actors mentioned in `text`, most specific first, no repeats."""
+    return [name for name, _ in actor_mentions(text)]
+
+
 def find_dimensions(question: str) -> list[str]:
-    """The governance dimensions a question asks about, from its wording."""
-    return [name for name, cue in _DIMENSION_CUES.items() if cue.search(question)]
+    """The governance dimensions a question asks about, from its wording.
+
+    "Where does X draw its authority from?" asks about legitimacy, not authority: the word
+    "authority" counts for the authority dimension only beside another cue (power, hold...).
+    """
+    found = [name for name, cue in _DIMENSION_CUES.items() if cue.search(question)]
+    if "legitimacy" in found and "authority" in found:
+        without_authority = re.sub(r"\bauthority\b", " ", question, flags=re.I)
+        if not _DIMENSION_CUES["authority"].search(without_authority):
+            found.remove("authority")
+    return found
 
 
 def asks_for_recommendation(question: str) -> bool:

@@ -37,6 +37,7 @@ class Section:
 
     path: tuple[str, ...]
     paragraphs: tuple[MappedText, ...]
+    list_items: frozenset[int] = frozenset()  # which paragraphs are items of a bulleted list
 
 
 _HASH_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -240,11 +241,14 @@ def parse_sections(original: str) -> list[Section]:
     sections: list[Section] = []
     path: list[tuple[int, str]] = []
     paragraphs: list[MappedText] = []
+    list_items: set[int] = set()
 
     def flush() -> None:
         if paragraphs:
-            sections.append(Section(tuple(title for _, title in path), tuple(paragraphs)))
+            path_titles = tuple(title for _, title in path)
+            sections.append(Section(path_titles, tuple(paragraphs), frozenset(list_items)))
         paragraphs.clear()
+        list_items.clear()
 
     for block, kind, level, heading in _classify(_blocks(original)):
         if kind is Kind.DROPPED:
@@ -261,6 +265,8 @@ def parse_sections(original: str) -> list[Section]:
         if paragraphs and _continues(paragraphs[-1], block):
             paragraphs[-1] = join([paragraphs[-1], text])
         else:
+            if _LIST_ITEM.match(block.raw):
+                list_items.add(len(paragraphs))
             paragraphs.append(text)
     flush()
     return sections

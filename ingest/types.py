@@ -31,6 +31,8 @@ class Sentence:
     end: int
     chunk_start: int
     chunk_end: int
+    paragraph: int = 0  # which paragraph (or list item) of the chunk it belongs to
+    list_item: bool = False  # whether that paragraph is an item of a bulleted list
 
 
 @dataclass(frozen=True)
@@ -74,5 +76,6 @@ class Chunk:
         Headings carry the actor and dimension ("Ofsted > Legitimacy") that the passage's own
         sentences often leave implicit ("It draws its authority from Parliament").
         """
-        context = " > ".join(self.section[-3:])
-        return f"{context}\n{self.text}" if context else self.text
+        # A cover page has no headings above it: the document's title is its context.
+        context = " > ".join(self.section[-3:]) or self.title
+        return f"{context}\n{self.text}"

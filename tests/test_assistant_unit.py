@@ -51,15 +51,23 @@ def test_followup_carries_the_actor_forward() -> None:
     resolved = resolve("And who are they accountable to?", ["What powers do RSCs have?"])
     assert resolved.actors == (RSC,)
     assert resolved.dimensions == ("accountability",)
-    assert resolved.text == f"And who are they accountable to? ({RSC})"
+    assert resolved.text == "And who are RSCs accountable to?"
     assert resolved.from_history
 
 
-def test_followup_carries_the_dimension_to_a_new_actor() -> None:
+def test_followup_asks_the_earlier_question_about_a_new_actor() -> None:
     resolved = resolve("What about the ESFA?", ["Where does Ofsted draw its legitimacy from?"])
     assert resolved.actors == ("ESFA",)
     assert resolved.dimensions == ("legitimacy",)
-    assert "legitimacy" in resolved.text
+    assert resolved.text == "Where does ESFA draw its legitimacy from?"
+    second = resolve("And local authorities?", ["Who are RSCs accountable to?"])
+    assert second.text == "Who are local authorities accountable to?"
+
+
+def test_followup_without_an_actor_leans_on_the_last_question() -> None:
+    resolved = resolve("Why?", ["What does the report say about peer review?"])
+    assert resolved.text == "Why? (What does the report say about peer review?)"
+    assert resolved.from_history
 
 
 def test_standalone_question_is_left_alone() -> None:
@@ -100,6 +108,55 @@ def test_compose_numbers_passages_in_order() -> None:
     text, _, citations = compose(picks)
     assert text.endswith("[2]") and "[1]" in text
     assert [c.section.split(" > ")[1] for c in citations] == [RSC.replace("ers", "s"), "Ofsted"]
+
+
+LIST_DOC = """\
+## Teaching schools
+
+Teaching schools matter. Currently, the remit of teaching schools is three-fold:
+
+- School-led Initial Teacher Training;
+- Professional and leadership development; and
+- School-to-school support.
+
+But there is a lot of variation in the system.
+
+## RSCs
+
+They hold a power to intervene in very specific circumstances. This includes unacceptably low
+standards. The intervention space is crowded. There is duplication of powers.
+
+In 2012, he said: ‘Accountability was upward. We believe it should also be downwards.’ Then
+nothing more.
+"""
+
+
+def _compose_one(doc: str, sentence_text: str) -> str:
+    for chunk in _chunk(doc):
+        for sentence in chunk.sentences:
+            if sentence.text == sentence_text:
+                return compose([ScoredSentence(sentence, chunk, 1, 0.9, 1.0, 1.0)])[0]
+    raise AssertionError(f"no sentence {sentence_text!r}")
+
+
+def test_compose_brings_a_list_after_its_introduction() -> None:
+    text = _compose_one(LIST_DOC, "Currently, the remit of teaching schools is three-fold:")
+    assert text == (
+        "Currently, the remit of teaching schools is three-fold: School-led Initial Teacher "
+        "Training; Professional and leadership development; and School-to-school support. [1]"
+    )
+
+
+def test_compose_brings_an_elaboration_a_reason_and_the_rest_of_a_quotation() -> None:
+    assert _compose_one(
+        LIST_DOC, "They hold a power to intervene in very specific circumstances."
+    ).endswith("This includes unacceptably low standards. [1]")
+    assert _compose_one(LIST_DOC, "The intervention space is crowded.") == (
+        "The intervention space is crowded. There is duplication of powers. [1]"
+    )
+    assert _compose_one(LIST_DOC, "In 2012, he said: ‘Accountability was upward.") == (
+        "In 2012, he said: ‘Accountability was upward. We believe it should also be downwards.’ [1]"
+    )
 
 
 @pytest.fixture

@@ -93,7 +93,9 @@ def test_actor_and_dimension_lexicon() -> None:
         "decision-making",
         "accountability",
     ]
-    assert find_dimensions("Where does the ESFA draw its authority from?") == [
+    # "draw its authority from" asks where authority comes from: legitimacy.
+    assert find_dimensions("Where does the ESFA draw its authority from?") == ["legitimacy"]
+    assert find_dimensions("What power does the ESFA hold and where does it come from?") == [
         "authority",
         "legitimacy",
     ]

@@ -1,0 +1,74 @@
+"""What kind of answer a question expects, so a sentence without one is not offered as one.
+
+"How many RSCs are there?" needs a number: a sentence about RSCs that gives no number does not
+answer it, however close its meaning, and the assistant should say the documents don't cover it.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class AnswerType(Enum):
+    QUANTITY = "quantity"
+    TIME = "time"
+
+
+_EXPECTS = (
+    (
+        AnswerType.QUANTITY,
+        re.compile(
+            r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:many|much)|what\s+(?:share|proportion|percentage|"
+            r"number|fraction)\s+of|what\s+(?:is|are)\s+the\s+(?:number|size|cost))\b",
+            re.I,
+        ),
+    ),
+    (
+        # "When was X introduced?" asks for a time; "When does the ESFA intervene?" asks for
+        # the conditions, so only past, future and perfect tenses count.
+        AnswerType.TIME,
+        re.compile(
+            r"^\W*(?:and\s+)?(?:when\s+(?:was|were|did|will|has|had|have)|since\s+when|"
+            r"in\s+what\s+year|what\s+year|what\s+date|how\s+long)\b",
+            re.I,
+        ),
+    ),
+)
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|million|billion|half|third|thirds|quarter|quarters|dozen|majority|"
+    r"three-fold|twofold|threefold"
+)
+# A number that is not a year ("1992" says when, not how many), a currency, a number word.
+_QUANTITY = re.compile(
+    rf"(?<![\d.,])(?!(?:1[89]|20)\d\d(?!\d))\d[\d,.]*|£|\$|€|%|\b(?:{_NUMBER_WORDS})\b", re.I
+)
+_TIME = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d)s?\b|\b(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b|\b\d+\s+(?:days?|weeks?|months?|years?)\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+
+
+def expected_type(question: str) -> AnswerType | None:
+    """The kind of answer the question's opening asks for, if it asks for a number or a time."""
+    for answer_type, pattern in _EXPECTS:
+        if pattern.search(question):
+            return answer_type
+    return None
+
+
+def satisfies(text: str, answer_type: AnswerType | None) -> bool:
+    """Whether `text` contains the kind of answer asked for (always true when nothing is)."""
+    if answer_type is AnswerType.QUANTITY:
+        return bool(_QUANTITY.search(text))
+    if answer_type is AnswerType.TIME:
+        return bool(_TIME.search(text))
+    return True
+
+
+def years(text: str) -> set[str]:
+    """Years named in the text ("2017"), to check a question's against the documents'."""
+    return set(_YEAR.findall(text))

@@ -1,0 +1,32 @@
+from app.answer_type import AnswerType, expected_type, satisfies, years
+
+
+def test_expected_type_from_the_question_opening() -> None:
+    assert expected_type("How many teaching schools are there?") is AnswerType.QUANTITY
+    assert expected_type("How much money do opportunity areas have?") is AnswerType.QUANTITY
+    assert expected_type("What share of secondary schools are academies?") is AnswerType.QUANTITY
+    assert expected_type("When were RSCs introduced?") is AnswerType.TIME
+    assert expected_type("How long does a trust have to respond?") is AnswerType.TIME
+    # "When does X intervene?" asks for conditions, not a date.
+    assert expected_type("When does the ESFA intervene?") is None
+    assert expected_type("Who inspects schools?") is None
+
+
+def test_quantities_are_numbers_but_not_years() -> None:
+    assert satisfies("over 800 teaching schools", AnswerType.QUANTITY)
+    assert satisfies("a share of £72 million", AnswerType.QUANTITY)
+    assert satisfies("more than two thirds of schools", AnswerType.QUANTITY)
+    assert not satisfies("set up by the Education (Schools) Act 1992", AnswerType.QUANTITY)
+    assert not satisfies("RSCs draw authority from the Secretary of State", AnswerType.QUANTITY)
+
+
+def test_times_are_years_months_or_durations() -> None:
+    assert satisfies("2014 saw the introduction of RSCs", AnswerType.TIME)
+    assert satisfies("published in October", AnswerType.TIME)
+    assert satisfies("within 30 days", AnswerType.TIME)
+    assert not satisfies("RSCs are accountable to the Secretary of State", AnswerType.TIME)
+    assert satisfies("anything at all", None)
+
+
+def test_years() -> None:
+    assert years("What changed in 2022 and 1999, not 12345?") == {"2022", "1999"}
