@@ -21,7 +21,7 @@ from app.followup import ResolvedQuestion
 from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
 from index.types import Hit
-from ingest.governance import find_actors
+from ingest.governance import find_actors, states_dimension
 from ingest.types import Chunk, Sentence
 
 # Weights of a sentence's score; see `score_sentences`.
@@ -34,10 +34,14 @@ RANK_WEIGHT = 0.05
 # "How many ...?" prefers sentences that give a number; "When ...?" those that give a date.
 ANSWER_TYPE_BONUS = 0.1
 QUESTION_PENALTY = 0.15
+# A sentence that itself states the asked dimension ("... are accountable to ...").
+STATEMENT_BONUS = 0.06
 # A further sentence joins the answer only if it scores this close to the best one.
 RELATIVE_CUTOFF = 0.8
-# Sentences whose embeddings are this similar say the same thing: keep one.
-DUPLICATE_SIMILARITY = 0.92
+# Sentences sharing this share of their words say the same thing: keep one. (Embeddings are
+# no judge here: two sentences of one section, "The College builds the capacity of the
+# teacher" and "The Council builds the capacity of the system", embed almost alike.)
+REPEAT_JACCARD = 0.7
 PASSAGES_READ = 6
 # A sentence introducing a list brings at most this many items, or about this many words.
 LIST_ITEMS = 6
@@ -134,6 +138,7 @@ def score_sentences(
         bonus = (
             (ACTOR_BONUS if about_actor(chunk, sentence, question.actors) else 0.0)
             + (DIMENSION_BONUS if tags.dimension and tags.dimension in question.dimensions else 0.0)
+            + (STATEMENT_BONUS if states_dimension(sentence.text, question.dimensions) else 0.0)
             + (RECOMMENDATION_BONUS if question.recommendation and tags.recommendation else 0.0)
         )
         if wanted is not None and satisfies(sentence.text, wanted):
@@ -182,19 +187,38 @@ def select(
             best = next((s for s in scored if about_actor(s.chunk, s.sentence, (actor,))), None)
             if best is not None:
                 chosen.append(best)
+    chosen = _without_repeats(chosen)[:limit]
     cutoff = scored[0].score * RELATIVE_CUTOFF
     for candidate in scored[1:]:
         if len(chosen) >= limit or candidate.score < cutoff:
             break
-        if candidate not in chosen:
+        if candidate not in chosen and not _repeats(candidate, chosen):
             chosen.append(candidate)
-    chosen = chosen[:limit]
-    vectors = embeddings.get([(s.chunk, s.sentence) for s in chosen])
-    kept: list[int] = []
-    for i in range(len(chosen)):
-        if all(float(vectors[i] @ vectors[j]) < DUPLICATE_SIMILARITY for j in kept):
-            kept.append(i)
-    return [chosen[i] for i in kept]
+    return chosen
+
+
+def _words(item: ScoredSentence) -> set[str]:
+    return set(tokenize(item.sentence.text))
+
+
+def _repeats(candidate: ScoredSentence, chosen: Sequence[ScoredSentence]) -> bool:
+    """Whether the candidate says what a chosen sentence already says, near word for word (a
+    pull quote, a summary that restates)."""
+    words = _words(candidate)
+    for other in chosen:
+        theirs = _words(other)
+        union = words | theirs
+        if union and len(words & theirs) / len(union) >= REPEAT_JACCARD:
+            return True
+    return False
+
+
+def _without_repeats(items: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    kept: list[ScoredSentence] = []
+    for item in items:
+        if not _repeats(item, kept):
+            kept.append(item)
+    return kept
 
 
 def _open_quotes(text: str) -> int:

@@ -78,6 +78,17 @@ _DIMENSION_CUES = {
         re.I,
     ),
 }
+# How a sentence states each dimension, whatever section it sits in.
+_DIMENSION_STATEMENTS = {
+    "authority": re.compile(r"\b(holds?|have|has)\b.*\b(power|authority)\b|\bpowers? to\b", re.I),
+    "decision-making": re.compile(
+        r"\b(make|makes|take|takes|reach)\b.*\bdecisions?\b|\bdecides?\b", re.I
+    ),
+    "legitimacy": re.compile(r"\bdraws?\b.*\b(authority|legitimacy)\b.*\bfrom\b", re.I),
+    "accountability": re.compile(
+        r"\baccountable\b|\bhold\w*\b.*\bto account\b|\bbuck stops\b", re.I
+    ),
+}
 _RECOMMENDATION = re.compile(r"^\W*recommendation\b", re.I)
 _RECOMMENDATION_CUE = re.compile(r"\brecommend\w*", re.I)
 
@@ -111,6 +122,12 @@ def find_dimensions(question: str) -> list[str]:
         if not _DIMENSION_CUES["authority"].search(without_authority):
             found.remove("authority")
     return found
+
+
+def states_dimension(sentence: str, dimensions: tuple[str, ...] | list[str]) -> bool:
+    """Whether the sentence itself says who holds power, decides, draws authority from where,
+    or is accountable to whom, for one of `dimensions`."""
+    return any(_DIMENSION_STATEMENTS[d].search(sentence) for d in dimensions)
 
 
 def asks_for_recommendation(question: str) -> bool:
