@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest app test lint typecheck unit
+.PHONY: install run ingest app test lint typecheck unit eval
 
 $(STAMP):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -42,6 +42,14 @@ typecheck: install
 unit: install
 	$(BIN)/pytest -m "not integration"
 
-# What CI runs: lint, types, then every test (real model, real Chroma, real app included).
-test: lint typecheck
+# Evaluate the gold set into build/eval (results.jsonl, metrics.json, report.md) and hold the
+# numbers to evals/gate.yaml: floors, and at most a small drop below evals/baseline/.
+EVAL_DATA := build/eval-data
+eval: install
+	GOVASSIST_DATA_DIR=$(EVAL_DATA) $(BIN)/govassist ingest
+	GOVASSIST_DATA_DIR=$(EVAL_DATA) $(BIN)/govassist eval --gold evals/gold.yaml --out build/eval
+	$(BIN)/govassist gate build/eval/metrics.json
+
+# What CI runs: lint, types, the eval gate, then every test (real model, real Chroma, real app).
+test: lint typecheck eval
 	$(BIN)/pytest

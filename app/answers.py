@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.types import Chunk
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -61,6 +63,8 @@ class Answer:
     resolved_question: str = ""
     # Section paths the documents do cover near the question (shown when abstaining).
     nearby: tuple[str, ...] = field(default=())
+    # The passages retrieved for the question, best first (for evaluation and debugging).
+    retrieved: tuple[Chunk, ...] = field(default=(), repr=False)
 
     def to_json(self, item_id: str | None = None) -> dict[str, Any]:
         """The contract's answer JSON (`id` only when given, as in `eval`)."""

@@ -116,6 +116,7 @@ class Assistant:
             sentences=sentences,
             latency_ms=(time.perf_counter() - started) * 1000,
             resolved_question=resolved.text,
+            retrieved=tuple(h.chunk for h in hits),
         )
 
     def evidence(self, query: str, scored: Sequence[ScoredSentence]) -> Evidence:
@@ -166,4 +167,5 @@ class Assistant:
             latency_ms=(time.perf_counter() - started) * 1000,
             resolved_question=resolved,
             nearby=nearby,
+            retrieved=tuple(h.chunk for h in hits),
         )

@@ -27,8 +27,8 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # soft_wrap: long paths and messages stay on one line, so logs can be searched and parsed.
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True)
 
 APP_FILE = Path(__file__).resolve().parent / "streamlit_app.py"
 
@@ -45,12 +45,12 @@ def _settings() -> Settings:
             f"GOVASSIST_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
             for e in error.errors()
         )
-        err.print(f"[red]Invalid settings[/red]: {problems}")
+        stderr.print(f"[red]Invalid settings[/red]: {problems}")
         raise typer.Exit(2) from error
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]Error:[/red] {message}")
+    stderr.print(f"[red]Error:[/red] {message}")
     return typer.Exit(code)
 
 
@@ -75,7 +75,7 @@ def ingest(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=err,
+        console=stderr,
         transient=True,
     ) as progress:
         task = progress.add_task("Loading the embedding model", total=None)
@@ -87,14 +87,14 @@ def ingest(
             report = build_index(settings, targets, on_progress=on_progress)
         except OSError as error:
             raise _fail(f"could not write the index in {settings.data_dir}: {error}") from error
-    out.print(
+    stdout.print(
         f"Indexed {report.files_seen} file(s): {len(report.files_updated)} new or changed, "
         f"{report.files_unchanged} unchanged, {len(report.files_removed)} removed. "
         f"Chunks: {report.chunks_embedded} embedded, {report.chunks_kept} kept, "
         f"{report.chunks_deleted} deleted; {report.total_chunks} in the index."
     )
     for problem in report.problems:
-        err.print(f"[yellow]Skipped[/yellow] {problem.path}: {problem.reason}")
+        stderr.print(f"[yellow]Skipped[/yellow] {problem.path}: {problem.reason}")
     if report.problems:
         raise typer.Exit(3 if report.files_seen else 2)
 
@@ -136,14 +136,80 @@ def ask(
     if as_json:
         sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) + "\n")
         return
-    out.print(answer.text, highlight=False, markup=False)
+    stdout.print(answer.text, highlight=False, markup=False)
     for citation in answer.citations:
-        out.print(
+        stdout.print(
             f"\n[bold][{citation.n}][/bold] {citation.title} — {citation.section}",
             highlight=False,
         )
-        out.print(f"    “{citation.quote}” (characters {citation.start}–{citation.end})",
+        stdout.print(f"    “{citation.quote}” (characters {citation.start}–{citation.end})",
                   highlight=False, markup=False)  # fmt: skip
+
+
+@cli.command(name="eval")
+def evaluate(
+    gold: Annotated[Path, typer.Option(help="A gold question file (YAML, the contract's form).")],
+    out: Annotated[Path, typer.Option(help="Folder for results.jsonl, metrics.json, report.md.")],
+    peer: Annotated[
+        bool, typer.Option(help="Also run the LangChain tutorial RAG on the same items.")
+    ] = True,
+) -> None:
+    """Run a gold set through the assistant and write results, metrics and a report."""
+    from rich.progress import Progress
+
+    from app.resources import IndexMissingError, load_assistant
+    from evals.gold import GoldError, load_gold
+    from evals.peer import TutorialRag
+    from evals.report import write_report
+    from evals.runner import run, write_results
+
+    settings = _settings()
+    try:
+        items = load_gold(gold)
+    except GoldError as error:
+        raise _fail(str(error), 2) from error
+    try:
+        assistant = load_assistant(settings)
+    except IndexMissingError as error:
+        raise _fail(str(error), 2) from error
+    tutorial = TutorialRag([settings.corpus_dir], assistant.index.embedder) if peer else None
+    with Progress(console=stderr, transient=True) as progress:
+        task = progress.add_task("Answering the gold questions", total=len(items))
+        outcome = run(
+            items, assistant, settings.answerer, str(gold), tutorial,
+            on_item=lambda done, _: progress.update(task, completed=done),
+        )  # fmt: skip
+    try:
+        write_results(outcome, out)
+        report = write_report(outcome, out)
+    except OSError as error:
+        raise _fail(f"could not write to {out}: {error}") from error
+    overall = outcome.metrics()["overall"]
+    shown = ("hit@5", "citation_recall", "key_fact_recall", "abstention_accuracy",
+             "false_abstention_rate", "latency_p50_ms")  # fmt: skip
+    summary = ", ".join(f"{name} {overall[name]}" for name in shown)
+    stdout.print(f"{len(items)} items: {summary}. Report: {report}", highlight=False)
+
+
+@cli.command()
+def gate(
+    metrics: Annotated[Path, typer.Argument(help="The metrics.json written by `eval`.")],
+    config: Annotated[Path, typer.Option(help="Floors, tolerance and baseline (YAML).")] = Path(
+        "evals/gate.yaml"
+    ),
+) -> None:
+    """Fail (exit 1) when a metric is below its floor or dropped below the baseline."""
+    from evals.gate import check_files
+
+    for path in (metrics, config):
+        if not path.is_file():
+            raise _fail(f"{path} not found", 2)
+    failures = check_files(metrics, config)
+    for failure in failures:
+        stderr.print(f"[red]Gate:[/red] {failure}")
+    if failures:
+        raise typer.Exit(1)
+    stdout.print(f"Gate passed: every metric in {metrics} meets {config}.")
 
 
 @cli.command()

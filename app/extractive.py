@@ -72,24 +72,24 @@ class ScoredSentence:
 
 class SentenceEmbeddings:
     """Embeddings of passage sentences, computed on first use and kept: a room of people asks
-    about the same few sections, so most questions find their sentences already embedded."""
+    about the same few sections, so most questions find their sentences already embedded.
+
+    (Computing them at ingest instead doubles its encoding time; taking them from the passage's
+    own forward pass costs nothing but answered worse: see docs/benchmarks.md.)
+    """
 
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
         self._cache: dict[tuple[str, int], np.ndarray] = {}
         self._lock = threading.Lock()
 
-    @staticmethod
-    def text_for(chunk: Chunk, sentence: Sentence) -> str:
-        context = " > ".join(chunk.section[-2:]) or chunk.title
-        return f"{context}: {sentence.text}"
-
     def get(self, items: Sequence[tuple[Chunk, Sentence]]) -> np.ndarray:
         keys = [(chunk.id, sentence.chunk_start) for chunk, sentence in items]
         with self._lock:
             missing = [i for i, key in enumerate(keys) if key not in self._cache]
         if missing:
-            vectors = self._embedder.embed([self.text_for(*items[i]) for i in missing])
+            texts = [items[i][0].sentence_embedding_text(items[i][1]) for i in missing]
+            vectors = self._embedder.embed(texts)
             with self._lock:
                 for i, vector in zip(missing, vectors, strict=True):
                     self._cache[keys[i]] = vector

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -20,6 +21,6 @@ def contains(haystack: str, needle: str) -> bool:
     return bool(wanted) and wanted in normalise(haystack)
 
 
-def group_matched(text: str, alternatives: list[str]) -> bool:
+def group_matched(text: str, alternatives: Sequence[str]) -> bool:
     """True when any alternative of one gold group appears in `text`."""
     return any(contains(text, alternative) for alternative in alternatives)

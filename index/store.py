@@ -100,6 +100,20 @@ def where_clause(filters: Filters) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def chroma_settings() -> Any:
+    """Client settings for every Chroma client we make: no telemetry leaves the machine."""
+    from chromadb.config import Settings
+
+    return Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+def ephemeral_client() -> Any:
+    """An in-memory Chroma client (for throwaway indexes such as the evaluation's peer)."""
+    import chromadb
+
+    return chromadb.EphemeralClient(settings=chroma_settings())
+
+
 class ChromaStore:
     """One Chroma collection holding chunk texts, metadata and vectors (cosine space)."""
 
@@ -115,12 +129,9 @@ class ChromaStore:
     @classmethod
     def embedded(cls, path: Path, collection: str) -> ChromaStore:
         import chromadb
-        from chromadb.config import Settings
 
         path.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(
-            path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=False)
-        )
+        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings())
         return cls(client, collection)
 
     @classmethod
@@ -133,14 +144,9 @@ class ChromaStore:
         headers: dict[str, str] | None = None,
     ) -> ChromaStore:
         import chromadb
-        from chromadb.config import Settings
 
         client = chromadb.HttpClient(
-            host=host,
-            port=port,
-            ssl=ssl,
-            headers=headers or {},
-            settings=Settings(anonymized_telemetry=False),
+            host=host, port=port, ssl=ssl, headers=headers or {}, settings=chroma_settings()
         )
         return cls(client, collection)
 

@@ -79,3 +79,8 @@ class Chunk:
         # A cover page has no headings above it: the document's title is its context.
         context = " > ".join(self.section[-3:]) or self.title
         return f"{context}\n{self.text}"
+
+    def sentence_embedding_text(self, sentence: Sentence) -> str:
+        """A sentence as embedded: its two nearest headings (or the title), then the sentence."""
+        context = " > ".join(self.section[-2:]) or self.title
+        return f"{context}: {sentence.text}"

@@ -1,0 +1,83 @@
+"""Each metric on hand-made inputs with known values."""
+
+import math
+
+import pytest
+
+from evals.matching import contains, normalise
+from evals.metrics import (
+    aggregate,
+    citation_precision,
+    citation_recall,
+    first_match_ranks,
+    hit_at,
+    key_fact_recall,
+    ndcg_at,
+    percentile,
+    recall_at,
+    reciprocal_rank,
+    score_item,
+)
+
+
+def test_matching_ignores_case_punctuation_spacing_and_markdown() -> None:
+    assert normalise("**Decision-making**, who  decides?") == "decisionmakingwhodecides"
+    assert contains("RSCs’ powers *trump* those", "rscs powers trump")
+    assert not contains("anything", "")
+
+
+def test_ranks_and_retrieval_metrics() -> None:
+    passages = ["nothing here", "Ofsted draws its authority from Parliament.", "RSCs decide."]
+    groups = [["draws its authority from Parliament"], ["RSCs decide"], ["never present"]]
+    ranks = first_match_ranks(passages, groups)
+    assert ranks == [2, 3, None]
+    assert hit_at(ranks, 1) == 0.0 and hit_at(ranks, 2) == 1.0
+    assert recall_at(ranks, 2) == pytest.approx(1 / 3)
+    assert recall_at(ranks, 5) == pytest.approx(2 / 3)
+    assert reciprocal_rank(ranks) == 0.5
+    ideal = 1 + 1 / math.log2(3) + 1 / math.log2(4)
+    assert ndcg_at(ranks, 5) == pytest.approx((1 / math.log2(3) + 1 / math.log2(4)) / ideal)
+    assert ndcg_at([1], 5) == 1.0 and reciprocal_rank([None]) == 0.0
+
+
+def test_citation_and_key_fact_metrics() -> None:
+    cited = ["RSCs are accountable to the Secretary of State.", "Unrelated text."]
+    groups = [["accountable to the Secretary of State"], ["elected councillors"]]
+    assert citation_recall(cited, groups) == 0.5
+    assert citation_precision(cited, groups, [["Secretary of State"]]) == 0.5
+    assert citation_precision(["Mentions Parliament."], [], [["Parliament"]]) == 1.0
+    assert citation_precision([], groups, []) == 0.0
+    assert key_fact_recall("Ofsted, via Parliament", [["Ofsted"], ["Crown", "Parliament"]]) == 1
+    assert key_fact_recall("Ofsted", [["Ofsted"], ["Crown"]]) == 0.5
+    assert key_fact_recall("anything", []) == 1.0
+
+
+def test_percentile_interpolates() -> None:
+    assert percentile([10, 20, 30, 40], 50) == 25
+    assert percentile([10, 20, 30, 40], 95) == pytest.approx(38.5)
+    assert percentile([], 50) == 0.0
+
+
+def _score(item_id: str, answerable: bool, abstained: bool, answer: str = "", cited=()):
+    return score_item(
+        item_id, "power" if answerable else "unanswerable", answerable, abstained, 10.0,
+        answer, list(cited), list(cited), [["Parliament"]] if answerable else [],
+        [["Parliament"]] if answerable else [],
+    )  # fmt: skip
+
+
+def test_abstention_rates_and_failures() -> None:
+    scores = [
+        _score("a", True, False, "Parliament [1]", ["Ofsted draws from Parliament."]),
+        _score("b", True, True),  # a false abstention
+        _score("u1", False, True),  # a correct abstention
+        _score("u2", False, False),  # answered what the documents do not cover
+    ]
+    overall = aggregate(scores)
+    assert overall["abstention_accuracy"] == 0.5
+    assert overall["false_abstention_rate"] == 0.5
+    assert overall["key_fact_recall"] == 0.5  # an abstention scores 0 on an answerable item
+    assert overall["citation_recall"] == 0.5
+    assert overall["citation_precision"] == 1.0  # only non-abstained answers count
+    assert overall["failed_items"] == 2
+    assert [s.failed for s in scores] == [False, True, False, True]
