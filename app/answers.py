@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.types import Chunk
+from ingest.types import Chunk, Sentence
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,28 @@ class Citation:
     end: int
     highlight: tuple[int, int]
     chunk_id: str = ""
+    author: str = ""
+    year: int | None = None
+
+    @classmethod
+    def of(cls, chunk: Chunk, sentences: list[Sentence], n: int) -> Citation:
+        """A citation of consecutive `sentences` of `chunk`, quoted verbatim from the file."""
+        first, last = sentences[0], sentences[-1]
+        return cls(
+            n=n,
+            doc_id=chunk.doc_id,
+            title=chunk.title,
+            section=chunk.section_path,
+            page=chunk.page,
+            text=chunk.text,
+            quote=chunk.quote(first.start, last.end),
+            start=first.start,
+            end=last.end,
+            highlight=(first.chunk_start, last.chunk_end),
+            chunk_id=chunk.id,
+            author=chunk.author,
+            year=chunk.year,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The contract's citation object, exactly."""

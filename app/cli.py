@@ -212,6 +212,39 @@ def gate(
     stdout.print(f"Gate passed: every metric in {metrics} meets {config}.")
 
 
+feedback_cli = typer.Typer(help="Feedback given in the app.", no_args_is_help=True)
+cli.add_typer(feedback_cli, name="feedback")
+
+
+@feedback_cli.command("export")
+def feedback_export(
+    out: Annotated[Path, typer.Option(help="Where to write the candidate gold items (YAML).")],
+) -> None:
+    """Write thumbs-down answers as candidate gold items, for a person to review."""
+    import yaml
+
+    from app.feedback import FeedbackStore, candidate_gold
+
+    settings = _settings()
+    path = settings.data_dir / "feedback.sqlite3"
+    if not path.is_file():
+        raise _fail(f"no feedback recorded yet in {settings.data_dir}", 2)
+    items = candidate_gold(FeedbackStore(path).entries(rating=-1))
+    header = (
+        "# Candidate gold items from thumbs-down feedback. Review each: fill in must_include,\n"
+        "# sources and reference (or set answerable: false), drop the review block, then move\n"
+        "# the item into a gold file.\n"
+    )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(
+            header + yaml.safe_dump(items, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    except OSError as error:
+        raise _fail(f"could not write {out}: {error.strerror}") from error
+    stdout.print(f"Wrote {len(items)} candidate item(s) to {out}.")
+
+
 @cli.command()
 def app(
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,

@@ -310,26 +310,10 @@ def compose(
     answer_sentences: list[AnswerSentence] = []
     citations: list[Citation] = []
     for n, (chunk, run) in enumerate(runs, start=1):
-        start, end = run[0].start, run[-1].end
-        quote = chunk.quote(start, end)
         text = " ".join(s.text for s in run)
         if chunk.tags.actor and _PRONOUN_START.match(run[0].text):
             text = f"{chunk.tags.actor}: {text}"
         parts.append(f"{text} [{n}]")
         answer_sentences.extend(AnswerSentence(s.text, n) for s in run)
-        citations.append(
-            Citation(
-                n=n,
-                doc_id=chunk.doc_id,
-                title=chunk.title,
-                section=chunk.section_path,
-                page=chunk.page,
-                text=chunk.text,
-                quote=quote,
-                start=start,
-                end=end,
-                highlight=(run[0].chunk_start, run[-1].chunk_end),
-                chunk_id=chunk.id,
-            )
-        )
+        citations.append(Citation.of(chunk, run, n))
     return " ".join(parts), tuple(answer_sentences), tuple(citations)

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     )
     top_k: int = Field(8, ge=1, le=50, description="Passages retrieved per question.")
     max_citations: int = Field(3, ge=1, le=10, description="Most sentences in one answer.")
+    upload_max_mb: float = Field(
+        20, gt=0, le=500, description="Largest file the admin page accepts, in megabytes."
+    )
 
     @property
     def chunking(self) -> ChunkingConfig:
@@ -60,3 +63,8 @@ class Settings(BaseSettings):
     @property
     def manifest_path(self) -> Path:
         return self.data_dir / "manifest.json"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Documents uploaded in the app: under the data directory, never in the code tree."""
+        return self.data_dir / "uploads"

@@ -41,6 +41,8 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
     return {
         "doc_id": chunk.doc_id,
         "title": chunk.title,
+        "author": chunk.author,
+        "year": -1 if chunk.year is None else chunk.year,
         "section": json.dumps(list(chunk.section)),
         "start": chunk.start,
         "end": chunk.end,
@@ -82,6 +84,8 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         ),
         page=None if page < 0 else page,
         raw=str(meta.get("raw", "")),
+        author=str(meta.get("author", "")),
+        year=None if int(meta.get("year", -1)) < 0 else int(meta.get("year", -1)),
     )
 
 

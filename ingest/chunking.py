@@ -23,7 +23,7 @@ class ChunkingConfig:
     # all-MiniLM-L6-v2 reads at most 256 word pieces and silently drops the rest; 200 leaves
     # room for the heading context that is embedded with every chunk.
     max_tokens: int = 200
-    version: int = 3  # bump when the parsing, chunking or stored chunk format changes
+    version: int = 4  # bump when the parsing, chunking or stored chunk format changes
 
 
 def whitespace_token_count(text: str) -> int:
@@ -123,6 +123,8 @@ def chunk_sections(
                 id=chunk_id(source.doc_id, section.path, text.text, occurrence),
                 doc_id=source.doc_id,
                 title=source.title,
+                author=source.author,
+                year=source.year,
                 section=section.path,
                 text=text.text,
                 start=text.offsets[0],

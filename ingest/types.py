@@ -60,6 +60,8 @@ class Chunk:
     tags: GovernanceTags = field(default_factory=GovernanceTags)
     page: int | None = None
     raw: str = ""  # the original file's characters from `start` to `end`, markup and all
+    author: str = ""
+    year: int | None = None
 
     def quote(self, sentence_start: int, sentence_end: int) -> str:
         """The original file's text between two file offsets inside this chunk."""

@@ -1,11 +1,16 @@
-"""The real Streamlit script in AppTest, over the real index."""
+"""The real Streamlit app in AppTest, over the real index."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.feedback import FeedbackStore
 
 pytestmark = pytest.mark.integration
 APP = str(Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py")
@@ -16,7 +21,7 @@ def app(real_index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("GOVASSIST_DATA_DIR", str(real_index_dir))
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    assert not at.exception
+    assert not at.exception, at.exception
     return at
 
 
@@ -28,27 +33,92 @@ def _assistant_texts(at: AppTest) -> list[str]:
     ]
 
 
-def test_question_gives_answer_with_citations(app: AppTest) -> None:
-    app.chat_input[0].set_value("Who holds the power to inspect schools?").run()
-    assert not app.exception
+def _ask(at: AppTest, question: str) -> None:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, at.exception
+
+
+def test_question_gives_answer_with_source_cards(app: AppTest) -> None:
+    _ask(app, "Who holds the power to inspect schools?")
     (answer,) = _assistant_texts(app)
     assert "Ofsted" in answer and "\\[1\\]" in answer
-    labels = [e.label for e in app.expander]
-    assert any("Ofsted > Authority" in label for label in labels), labels
-    passage = " ".join(m.value for m in app.expander[0].markdown)
-    assert ":orange-background[" in passage  # the supporting quote is highlighted
+    assert any("Ofsted > Authority" in c.value for c in app.caption)
+    assert any(":orange-background[" in m.value for m in app.markdown)  # quote highlighted
+    assert any("Leora Cruddas" in m.value and "2018" in m.value for m in app.markdown)
 
 
 def test_followup_uses_the_conversation(app: AppTest) -> None:
-    app.chat_input[0].set_value("What powers do regional schools commissioners have?").run()
-    app.chat_input[0].set_value("And who are they accountable to?").run()
-    assert not app.exception
+    _ask(app, "What powers do regional schools commissioners have?")
+    _ask(app, "And who are they accountable to?")
     texts = _assistant_texts(app)
     assert len(texts) == 2
     assert "Secretary of State" in texts[1]
 
 
-def test_starter_question_button(app: AppTest) -> None:
-    app.button[1].click().run()  # button 0 is "Clear the conversation"
-    assert not app.exception
-    assert len(_assistant_texts(app)) == 1
+def test_document_filter_restricts_citations(app: AppTest) -> None:
+    ssat = "ssat-2018-the-school-led-system-refocusing-governance"
+    app.sidebar.multiselect[0].set_value([ssat]).run()
+    _ask(app, "Who are regional schools commissioners accountable to?")
+    captions = [c.value for c in app.caption if "characters" in c.value]
+    assert captions, "the answer should cite something"
+    assert all(not c.startswith("The intervention space") for c in captions)
+    markdown = " ".join(m.value for m in app.markdown)
+    assert "SSAT on the School" in markdown
+    assert "Where next for the self" not in markdown
+
+
+def test_feedback_is_stored_and_exported_as_gold_candidates(
+    app: AppTest, real_index_dir: Path, tmp_path: Path
+) -> None:
+    store = FeedbackStore(real_index_dir / "feedback.sqlite3")
+    before = len(store.entries())
+    _ask(app, "How can parents appeal against an Ofsted judgement?")
+    app.feedback[0].set_value(0).run()  # thumbs down
+    assert not app.exception, app.exception
+    app.text_input(key="reason-0").set_value("It should say the documents do not cover appeals")
+    next(b for b in app.form_submit_button if b.label == "Send").click().run()
+    entries = store.entries()
+    assert len(entries) == before + 1
+    latest = entries[-1]
+    assert latest.rating == -1 and latest.question.startswith("How can parents appeal")
+    assert latest.reason == "It should say the documents do not cover appeals"
+    out = tmp_path / "candidates.yaml"
+    result = CliRunner().invoke(
+        cli, ["feedback", "export", "--out", str(out)],
+        env={"GOVASSIST_DATA_DIR": str(real_index_dir)},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    items = yaml.safe_load(out.read_text(encoding="utf-8"))
+    mine = [i for i in items if i["question"].startswith("How can parents appeal")]
+    assert mine and mine[-1]["reference"] == latest.reason
+    assert set(mine[-1]) >= {"id", "question", "category", "history", "answerable",
+                             "must_include", "sources", "reference"}  # fmt: skip
+
+
+def test_map_shows_a_cited_cell_for_ofsteds_authority(app: AppTest) -> None:
+    app.switch_page("ui/map_page.py").run()
+    assert not app.exception, app.exception
+    markdown = [m.value for m in app.markdown]
+    assert any("It holds the power to inspect schools" in m for m in markdown)
+    assert any(c.value.startswith("The inspection space > Ofsted > Authority") for c in app.caption)
+    recommendation_cards = [m for m in markdown if m.startswith("**Recommendation ")]
+    assert len(recommendation_cards) == 5
+
+
+def test_a_quiz_round_is_scored(app: AppTest) -> None:
+    app.switch_page("ui/training_page.py").run()
+    assert not app.exception, app.exception
+    app.multiselect[0].set_value(["legitimacy"])
+    app.number_input[0].set_value(1)
+    next(b for b in app.form_submit_button if b.label == "Start a new quiz").click().run()
+    question = next(m.value for m in app.markdown if m.value.startswith("### "))
+    assert question.startswith("### ")
+    app.text_area[0].set_value("From Parliament, the Secretary of State, elected councillors, "
+                               "the governing board or trust board, and the sector")  # fmt: skip
+    next(b for b in app.button if b.label == "Check my answer").click().run()
+    assert not app.exception, app.exception
+    assert any("Key facts you gave" in s.value for s in app.success)
+    next(b for b in app.button if b.label.startswith("Next question")).click().run()
+    assert not app.exception, app.exception
+    assert app.metric[0].value == "1 / 1"
+    assert any("Quiz finished: 1 of 1 right" in s.value for s in app.success)

@@ -1,0 +1,2 @@
+"""The Streamlit pages and what they share. Only this folder and `app/streamlit_app.py` import
+streamlit."""

@@ -1,0 +1,127 @@
+"""Ask: the chat. Short answers with [n] markers, each leading to its source card."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import streamlit as st
+
+from app.answers import Answer
+from app.export import to_html, to_markdown
+from app.resources import IndexMissingError, index_status
+from app.ui.common import escape, feedback_store, settings, shared_assistant, source_card
+from index.types import Filters
+from ingest.governance import SPACES
+
+STARTER_QUESTIONS = (
+    "Who holds the power to inspect schools?",
+    "Who are regional schools commissioners accountable to?",
+    "What does the report recommend for the intervention space?",
+)
+
+
+def sidebar(turns: list[tuple[str, Answer]]) -> Filters:
+    """Limits on the answers, the conversation's controls, and what the index holds."""
+    manifest = index_status(settings())
+    assistant = shared_assistant()
+    with st.sidebar:
+        st.header("Limit the answers")
+        documents = {e.doc_id: e.title for e in manifest.files.values()} if manifest else {}
+        chosen_docs = st.multiselect(
+            "Documents", list(documents), format_func=lambda d: documents.get(d, d)
+        )
+        chosen_spaces = st.multiselect("Spaces", list(SPACES), format_func=str.capitalize)
+        actors = sorted({c.tags.actor for c in assistant.index.chunks.values() if c.tags.actor})
+        chosen_actors = st.multiselect("Actors", actors)
+        st.header("This conversation")
+        if st.button("Clear the conversation", disabled=not turns):
+            turns.clear()
+            st.rerun()
+        st.download_button(
+            "Download as Markdown", to_markdown(turns), "govassist-session.md",
+            mime="text/markdown", disabled=not turns,
+        )  # fmt: skip
+        st.download_button(
+            "Download printable page (HTML)", to_html(turns), "govassist-session.html",
+            mime="text/html", disabled=not turns,
+        )  # fmt: skip
+        if manifest:
+            chunks = len(assistant.index.chunks)
+            st.caption(
+                f"Index: {len(manifest.files)} documents, {chunks} passages, model "
+                f"{manifest.model}, built {manifest.built_at}."
+            )
+    return Filters(tuple(chosen_docs), tuple(chosen_spaces), tuple(chosen_actors))
+
+
+def stream(answer: Answer) -> Iterator[str]:
+    """The answer sentence by sentence, so it appears as it is read out."""
+    for word in escape(answer.text).split(" "):
+        yield word + " "
+
+
+def feedback_controls(index: int, question: str, answer: Answer, history: list[str]) -> None:
+    """Thumbs up or down, and an optional reason, stored with the question and citations."""
+    recorded: dict[int, int] = st.session_state.setdefault("feedback_ids", {})
+    rating = st.feedback("thumbs", key=f"feedback-{index}")
+    if rating is None:
+        return
+    if index not in recorded:
+        recorded[index] = feedback_store().record(answer, 1 if rating == 1 else -1, history)
+        st.toast("Thanks: your feedback is saved.")
+    if rating == 0:
+        with st.form(key=f"reason-form-{index}", border=False):
+            reason = st.text_input("What was wrong? (optional)", key=f"reason-{index}")
+            if st.form_submit_button("Send") and reason.strip():
+                feedback_store().set_reason(recorded[index], reason)
+                st.toast("Reason saved.")
+
+
+def show_answer(index: int, question: str, answer: Answer, history: list[str], fresh: bool) -> None:
+    assistant = shared_assistant()
+    if fresh:
+        st.write_stream(stream(answer))
+    else:
+        st.markdown(escape(answer.text))
+    for citation in answer.citations:
+        source_card(citation, assistant)
+    feedback_controls(index, question, answer, history)
+
+
+def page() -> None:
+    st.title("Ask about school governance")
+    st.caption(
+        "Short answers on who holds which power, who decides, where authority comes from and "
+        "who is accountable to whom, each with the exact passage it rests on."
+    )
+    try:
+        shared_assistant()
+    except IndexMissingError as error:
+        st.error(f"No documents are indexed yet: {error}")
+        return
+    turns: list[tuple[str, Answer]] = st.session_state.setdefault("turns", [])
+    filters = sidebar(turns)
+    for index, (asked, answered) in enumerate(turns):
+        with st.chat_message("user"):
+            st.markdown(escape(asked))
+        with st.chat_message("assistant"):
+            show_answer(index, asked, answered, [q for q, _ in turns[:index]], fresh=False)
+
+    question = st.chat_input("Ask about powers, decisions, legitimacy or accountability")
+    if not turns and not question:
+        st.markdown("**New here? Try one of these:**")
+        for starter in STARTER_QUESTIONS:
+            if st.button(starter):
+                question = starter
+    if question:
+        history = [q for q, _ in turns]
+        with st.chat_message("user"):
+            st.markdown(escape(question))
+        with st.chat_message("assistant"):
+            with st.spinner("Looking through the documents…"):
+                answer = shared_assistant().answer(question, history=history, filters=filters)
+            turns.append((question, answer))
+            show_answer(len(turns) - 1, question, answer, history, fresh=True)
+
+
+page()

@@ -1,0 +1,101 @@
+"""The governance map: each actor on the four dimensions, the recommendations, a comparison."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.answers import Citation
+from app.governance_map import ActorRow, build_map, recommendations
+from app.resources import IndexMissingError
+from app.ui.common import byline, escape, shared_assistant
+from ingest.governance import DIMENSIONS
+
+DIMENSION_QUESTIONS = {
+    "authority": "Who holds the power?",
+    "decision-making": "Who decides?",
+    "legitimacy": "From where do they draw their authority?",
+    "accountability": "For what and on behalf of whom?",
+}
+
+
+def cell(citation: Citation | None) -> None:
+    if citation is None:
+        st.caption("The documents do not describe this.")
+        return
+    start, end = citation.highlight  # the quoted sentences, as cleaned for reading
+    st.markdown(escape(citation.text[start:end]))
+    st.caption(f"{citation.section} · {byline(citation)}")
+
+
+def actor_row(row: ActorRow) -> None:
+    st.subheader(row.actor)
+    columns = st.columns(len(DIMENSIONS))
+    for column, dimension in zip(columns, DIMENSIONS, strict=True):
+        with column:
+            st.markdown(f"**{dimension.capitalize()}**")
+            cell(row.cells.get(dimension))
+
+
+def map_tab(rows: list[ActorRow]) -> None:
+    st.caption(" · ".join(f"**{d.capitalize()}**: {q}" for d, q in DIMENSION_QUESTIONS.items()))
+    for space in dict.fromkeys(row.space for row in rows):
+        st.header(f"The {space} space" if space else "Other actors")
+        for row in rows:
+            if row.space == space:
+                actor_row(row)
+
+
+def recommendations_tab(items: list[Citation]) -> None:
+    if not items:
+        st.info("The documents contain no recommendations.")
+    for citation in items:
+        with st.container(border=True):
+            st.markdown(f"**Recommendation {citation.n}** · {escape(citation.section)}")
+            st.markdown(escape(citation.text))
+            st.caption(f"{byline(citation)} · characters {citation.start}–{citation.end}")
+
+
+def compare_tab(rows: list[ActorRow]) -> None:
+    names = [row.actor for row in rows]
+    if len(names) < 2:
+        st.info("Two actors are needed to compare.")
+        return
+    left_col, right_col = st.columns(2)
+    left_name = left_col.selectbox("Compare", names, index=0, key="compare-left")
+    right_name = right_col.selectbox("with", names, index=1, key="compare-right")
+    left = next(r for r in rows if r.actor == left_name)
+    right = next(r for r in rows if r.actor == right_name)
+    for dimension in DIMENSIONS:
+        st.markdown(f"#### {dimension.capitalize()}: {DIMENSION_QUESTIONS[dimension]}")
+        a, b = st.columns(2)
+        with a:
+            cell(left.cells.get(dimension))
+        with b:
+            cell(right.cells.get(dimension))
+
+
+def page() -> None:
+    st.title("Governance map")
+    try:
+        assistant = shared_assistant()
+    except IndexMissingError as error:
+        st.error(f"No documents are indexed yet: {error}")
+        return
+    chunks = list(assistant.index.chunks.values())
+    rows = build_map(chunks)
+    st.caption(
+        "Drawn from the documents' own structure: each cell quotes the section on that actor "
+        "and dimension."
+    )
+    map_view, recommendation_view, compare_view = st.tabs(
+        ["Roles and powers", "Recommendations", "Compare two actors"]
+    )
+    with map_view:
+        map_tab(rows)
+    with recommendation_view:
+        recommendations_tab(recommendations(chunks))
+    with compare_view:
+        compare_tab(rows)
+
+
+page()

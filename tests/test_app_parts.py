@@ -1,0 +1,136 @@
+"""Feedback store, exports, uploads, the governance map and quiz marking, on tiny inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.answers import Answer, Citation
+from app.export import to_html, to_markdown
+from app.feedback import FeedbackStore, candidate_gold
+from app.governance_map import build_map, recommendations
+from app.quiz import QuizItem, choose, mark
+from app.uploads import UploadRejected, safe_name, store_upload, token_matches
+from ingest.chunking import chunk_sections
+from ingest.structure import parse_sections
+from ingest.types import SourceInfo
+
+DOC = """\
+# The inspection space
+
+## Ofsted
+
+### Authority
+
+It holds the power to inspect schools.
+
+### Legitimacy
+
+Ofsted draws its authority from Parliament.
+
+**RECOMMENDATION: The inspectorate should aggregate <insights>.**
+
+# The intervention space
+
+## Local authorities
+
+### Accountability
+
+Local authorities are accountable ultimately to the local electorate.
+"""
+
+
+def _chunks():
+    return chunk_sections(
+        SourceInfo("d", "d.md", "Doc", "A. Author", year=2018), parse_sections(DOC), DOC
+    )
+
+
+def _answer() -> Answer:
+    chunk = _chunks()[1]
+    citation = Citation.of(chunk, list(chunk.sentences), 1)
+    return Answer("Where does <b>Ofsted</b> get authority?", "Ofsted draws its authority "
+                  "from Parliament. [1]", False, (citation,))  # fmt: skip
+
+
+def test_feedback_round_trip_and_candidates(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    up = store.record(_answer(), 1, [])
+    down = store.record(_answer(), -1, ["Who inspects?"], reason=" wrong ")
+    store.set_reason(down, "Should mention the Act")
+    assert [e.rating for e in store.entries()] == [1, -1]
+    (entry,) = store.entries(rating=-1)
+    assert (entry.id, entry.reason, entry.history) == (
+        down,
+        "Should mention the Act",
+        ["Who inspects?"],
+    )
+    assert entry.citations[0]["quote"] == "Ofsted draws its authority from Parliament."
+    (item,) = candidate_gold([entry])
+    assert item["id"] == f"feedback-{down}" and item["reference"] == "Should mention the Act"
+    assert item["history"] == ["Who inspects?"] and item["must_include"] == []
+    assert up != down
+    with pytest.raises(ValueError):
+        store.record(_answer(), 0, [])
+
+
+def test_feedback_survives_a_new_connection(tmp_path: Path) -> None:
+    path = tmp_path / "fb.sqlite3"
+    FeedbackStore(path).record(_answer(), -1, [])
+    assert len(FeedbackStore(path).entries()) == 1
+
+
+def test_exports_carry_citations_and_escape_html() -> None:
+    turns = [("Where does <b>Ofsted</b> get authority?", _answer())]
+    markdown = to_markdown(turns)
+    assert "## 1. Where does <b>Ofsted</b> get authority?" in markdown
+    assert "> Ofsted draws its authority from Parliament." in markdown
+    assert "Legitimacy" in markdown and "characters" in markdown
+    page = to_html(turns)
+    assert "<b>Ofsted</b>" not in page and "&lt;b&gt;Ofsted&lt;/b&gt;" in page
+    assert "<mark>Ofsted draws its authority from Parliament.</mark>" in page
+
+
+def test_upload_names_types_sizes_and_token(tmp_path: Path) -> None:
+    assert safe_name("../../etc/passwd") == "passwd"
+    assert safe_name("..\\evil dir\\My Policy (v2).MD") == "My-Policy-v2.md"
+    assert safe_name(".hidden.txt") == "hidden.txt"
+    saved = store_upload("../notes.md", b"# Notes\n\nText.", tmp_path / "up", 1000)
+    assert saved == tmp_path / "up" / "notes.md" and saved.read_bytes() == b"# Notes\n\nText."
+    with pytest.raises(UploadRejected, match="only"):
+        store_upload("virus.exe", b"MZ", tmp_path / "up", 1000)
+    with pytest.raises(UploadRejected, match="limit"):
+        store_upload("big.txt", b"x" * 2000, tmp_path / "up", 1000)
+    with pytest.raises(UploadRejected, match="empty"):
+        store_upload("empty.md", b"  \n", tmp_path / "up", 1000)
+    assert token_matches("s3cret", "s3cret") and not token_matches("guess", "s3cret")
+    assert not token_matches("", "")  # no token configured: nobody gets in
+
+
+def test_map_cells_and_recommendations_come_from_the_structure() -> None:
+    rows = build_map(_chunks())
+    assert [(r.actor, r.space) for r in rows] == [
+        ("Ofsted", "inspection"),
+        ("Local authorities", "intervention"),
+    ]
+    ofsted = rows[0].cells
+    assert ofsted["authority"] is not None
+    assert ofsted["authority"].quote == "It holds the power to inspect schools."
+    assert ofsted["legitimacy"] is not None and ofsted["decision-making"] is None
+    assert DOC[ofsted["legitimacy"].start : ofsted["legitimacy"].end] == ofsted["legitimacy"].quote
+    (recommendation,) = recommendations(_chunks())
+    assert recommendation.text.startswith("RECOMMENDATION: The inspectorate should aggregate")
+
+
+def test_quiz_marking_and_choice() -> None:
+    item = QuizItem(
+        "q", "Who?", "power", ("inspection",), "Ofsted.", (("Ofsted",), ("1992", "Act"))
+    )
+    assert mark("ofsted, by the Act", item).score == 1.0
+    half = mark("Ofsted", item)
+    assert half.found == ("Ofsted",) and half.missed == ("1992 or Act",) and half.score == 0.5
+    other = QuizItem("r", "Why?", "role", ("improvement",), "x", (("x",),))
+    assert choose([item, other], ["power"], [], seed=1) == [item]
+    assert choose([item, other], [], ["improvement"], seed=1) == [other]
+    assert sorted(i.id for i in choose([item, other], [], [], seed=3)) == ["q", "r"]
