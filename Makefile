@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest app test lint typecheck unit eval
+.PHONY: install run ingest app test lint typecheck unit eval browser
 
 $(STAMP):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -50,6 +50,13 @@ eval: install
 	GOVASSIST_DATA_DIR=$(EVAL_DATA) $(BIN)/govassist eval --gold evals/gold.yaml --out build/eval
 	$(BIN)/govassist gate build/eval/metrics.json
 
-# What CI runs: lint, types, the eval gate, then every test (real model, real Chroma, real app).
-test: lint typecheck eval
+# Headless Chromium for the end-to-end test, from Debian's packages (needs root or sudo).
+browser:
+	@test -x /usr/bin/chromium || { \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# What CI runs: lint, types, the eval gate, then every test (real model, real Chroma, the real
+# app in AppTest and in headless Chromium).
+test: lint typecheck eval browser
 	$(BIN)/pytest

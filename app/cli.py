@@ -256,6 +256,7 @@ def app(
         "--server.port", str(port),
         "--server.headless", str(headless).lower(),
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",  # no "Deploy" button for a room of governors
     ]  # fmt: skip
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     raise typer.Exit(subprocess.call(command, env=env))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="govassist", page_icon="📘", layout="wide")
+st.set_page_config(page_title="govassist", page_icon=":material/menu_book:", layout="wide")
 navigation = st.navigation(
     [
-        st.Page("ui/ask_page.py", title="Ask", icon="💬", default=True),
-        st.Page("ui/map_page.py", title="Governance map", icon="🗺️"),
-        st.Page("ui/training_page.py", title="Training", icon="🎓"),
-        st.Page("ui/admin_page.py", title="Admin", icon="🔧"),
+        # Material icons ship with Streamlit's own font: no emoji font needed on the server.
+        st.Page("ui/ask_page.py", title="Ask", icon=":material/forum:", default=True),
+        st.Page("ui/map_page.py", title="Governance map", icon=":material/account_tree:"),
+        st.Page("ui/training_page.py", title="Training", icon=":material/school:"),
+        st.Page("ui/admin_page.py", title="Admin", icon=":material/settings:"),
     ]
 )
 navigation.run()

@@ -20,8 +20,8 @@ STARTER_QUESTIONS = (
 )
 
 
-def sidebar(turns: list[tuple[str, Answer]]) -> Filters:
-    """Limits on the answers, the conversation's controls, and what the index holds."""
+def sidebar_filters() -> Filters:
+    """Limits on the answers: documents, spaces of the governance frame, actors."""
     manifest = index_status(settings())
     assistant = shared_assistant()
     with st.sidebar:
@@ -33,6 +33,14 @@ def sidebar(turns: list[tuple[str, Answer]]) -> Filters:
         chosen_spaces = st.multiselect("Spaces", list(SPACES), format_func=str.capitalize)
         actors = sorted({c.tags.actor for c in assistant.index.chunks.values() if c.tags.actor})
         chosen_actors = st.multiselect("Actors", actors)
+    return Filters(tuple(chosen_docs), tuple(chosen_spaces), tuple(chosen_actors))
+
+
+def sidebar_conversation(turns: list[tuple[str, Answer]]) -> None:
+    """Clear and export, drawn after the chat so a new answer is already in the export."""
+    manifest = index_status(settings())
+    assistant = shared_assistant()
+    with st.sidebar:
         st.header("This conversation")
         if st.button("Clear the conversation", disabled=not turns):
             turns.clear()
@@ -51,7 +59,6 @@ def sidebar(turns: list[tuple[str, Answer]]) -> Filters:
                 f"Index: {len(manifest.files)} documents, {chunks} passages, model "
                 f"{manifest.model}, built {manifest.built_at}."
             )
-    return Filters(tuple(chosen_docs), tuple(chosen_spaces), tuple(chosen_actors))
 
 
 def stream(answer: Answer) -> Iterator[str]:
@@ -100,7 +107,7 @@ def page() -> None:
         st.error(f"No documents are indexed yet: {error}")
         return
     turns: list[tuple[str, Answer]] = st.session_state.setdefault("turns", [])
-    filters = sidebar(turns)
+    filters = sidebar_filters()
     for index, (asked, answered) in enumerate(turns):
         with st.chat_message("user"):
             st.markdown(escape(asked))
@@ -122,6 +129,7 @@ def page() -> None:
                 answer = shared_assistant().answer(question, history=history, filters=filters)
             turns.append((question, answer))
             show_answer(len(turns) - 1, question, answer, history, fresh=True)
+    sidebar_conversation(turns)
 
 
 page()

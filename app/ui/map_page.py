@@ -24,7 +24,8 @@ def cell(citation: Citation | None) -> None:
         return
     start, end = citation.highlight  # the quoted sentences, as cleaned for reading
     st.markdown(escape(citation.text[start:end]))
-    st.caption(f"{citation.section} · {byline(citation)}")
+    author = f" · {citation.author}, {citation.year}" if citation.author else ""
+    st.caption(f"{citation.section}{author}")
 
 
 def actor_row(row: ActorRow) -> None:
