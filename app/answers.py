@@ -39,7 +39,7 @@ class Citation:
             doc_id=chunk.doc_id,
             title=chunk.title,
             section=chunk.section_path,
-            page=chunk.page,
+            page=first.page if first.page is not None else chunk.page,
             text=chunk.text,
             quote=chunk.quote(first.start, last.end),
             start=first.start,

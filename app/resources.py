@@ -37,7 +37,10 @@ def build_index(
     embedder = embedder or load_embedder(settings.embedding_model)
     store = open_store(settings, embedder.name)
     targets = list(paths) if paths else [settings.corpus_dir]
-    return sync(targets, store, embedder, settings.manifest_path, settings.chunking, on_progress)
+    return sync(
+        targets, store, embedder, settings.manifest_path, settings.chunking, on_progress,
+        max_bytes=int(settings.max_file_mb * 1_000_000),
+    )  # fmt: skip
 
 
 def index_status(settings: Settings) -> Manifest | None:

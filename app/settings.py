@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     )
     top_k: int = Field(8, ge=1, le=50, description="Passages retrieved per question.")
     max_citations: int = Field(3, ge=1, le=10, description="Most sentences in one answer.")
+    max_file_mb: float = Field(
+        50, gt=0, description="Files larger than this are skipped by ingest, with a message."
+    )
     upload_max_mb: float = Field(
         20, gt=0, le=500, description="Largest file the admin page accepts, in megabytes."
     )

@@ -20,7 +20,8 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from index.embedder import Embedder
 from index.store import ephemeral_client
-from ingest.sources import discover, read_text
+from ingest.loaders import load
+from ingest.sources import discover
 
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200
@@ -53,7 +54,7 @@ class TutorialRag:
         started = time.perf_counter()
         files, _ = discover(list(paths))
         documents = [
-            Document(page_content=read_text(f), metadata={"source": f.name}) for f in files
+            Document(page_content=load(f).text, metadata={"source": f.name}) for f in files
         ]
         splitter = RecursiveCharacterTextSplitter(
             chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP

@@ -109,6 +109,7 @@ def sync(
     manifest_path: Path,
     chunking: ChunkingConfig = ChunkingConfig(),
     on_progress: ProgressCallback | None = None,
+    max_bytes: int | None = None,
 ) -> SyncReport:
     """Bring the store in line with the files under `paths`.
 
@@ -144,9 +145,13 @@ def sync(
             report.chunks_kept += entry.chunks
             continue
         try:
-            document = parse_document(path, chunking, embedder.count_tokens)
+            document = parse_document(path, chunking, embedder.count_tokens, max_bytes)
         except IngestError as error:
             report.problems.append(FileProblem(path, str(error)))
+            continue
+        except Exception as error:  # a loader's library failing on a hostile file
+            reason = f"could not be read ({type(error).__name__})"
+            report.problems.append(FileProblem(path, reason))
             continue
         doc_id = document.source.doc_id
         if doc_owner.get(doc_id, name) != name:

@@ -48,7 +48,15 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         "end": chunk.end,
         "sentences": json.dumps(
             [
-                [s.start, s.end, s.chunk_start, s.chunk_end, s.paragraph, s.list_item]
+                [
+                    s.start,
+                    s.end,
+                    s.chunk_start,
+                    s.chunk_end,
+                    s.paragraph,
+                    s.list_item,
+                    -1 if s.page is None else s.page,
+                ]
                 for s in chunk.sentences
             ]
         ),
@@ -63,8 +71,8 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
 
 def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     sentences = tuple(
-        Sentence(text[cs:ce], start, end, cs, ce, paragraph, bool(item))
-        for start, end, cs, ce, paragraph, item in json.loads(str(meta["sentences"]))
+        Sentence(text[cs:ce], start, end, cs, ce, paragraph, bool(item), None if page < 0 else page)
+        for start, end, cs, ce, paragraph, item, page in json.loads(str(meta["sentences"]))
     )
     page = int(meta.get("page", -1))
     return Chunk(

@@ -14,6 +14,7 @@ from ingest.types import Chunk, Sentence, SourceInfo
 
 TokenCounter = Callable[[str], int]
 Part = tuple[MappedText, bool]  # a paragraph (or a piece of one) and whether it is a list item
+PageLookup = Callable[[int], int | None]  # file offset -> page number (None when unpaged)
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class ChunkingConfig:
     # all-MiniLM-L6-v2 reads at most 256 word pieces and silently drops the rest; 200 leaves
     # room for the heading context that is embedded with every chunk.
     max_tokens: int = 200
-    version: int = 4  # bump when the parsing, chunking or stored chunk format changes
+    version: int = 5  # bump when the parsing, chunking or stored chunk format changes
 
 
 def whitespace_token_count(text: str) -> int:
@@ -67,7 +68,13 @@ def _slice(text: MappedText, start: int, end: int) -> MappedText:
     return MappedText(text.text[start:end], text.offsets[start:end])
 
 
-def _sentences(parts: list[Part], separator: str) -> tuple[Sentence, ...]:
+def _no_pages(offset: int) -> int | None:
+    return None
+
+
+def _sentences(
+    parts: list[Part], separator: str, page_at: PageLookup = _no_pages
+) -> tuple[Sentence, ...]:
     """Sentences of each part (a paragraph or list item never shares a sentence with the next),
     with chunk offsets counted in the parts joined by `separator`."""
     sentences = []
@@ -84,6 +91,7 @@ def _sentences(parts: list[Part], separator: str) -> tuple[Sentence, ...]:
                     position + end,
                     paragraph,
                     list_item,
+                    page_at(original_start),
                 )
             )
         position += len(part.text) + len(separator)
@@ -102,6 +110,7 @@ def chunk_sections(
     original: str,
     config: ChunkingConfig = ChunkingConfig(),
     count_tokens: TokenCounter = whitespace_token_count,
+    page_at: PageLookup = _no_pages,
 ) -> list[Chunk]:
     """Group each section's paragraphs into chunks of at most `config.max_tokens` tokens.
 
@@ -116,6 +125,7 @@ def chunk_sections(
         if not text.text:
             return
         tags = tag_section(section.path, text.text)
+        sentences = _sentences(parts, "\n\n", page_at)
         occurrence = seen.get((section.path, text.text), 0)
         seen[(section.path, text.text)] = occurrence + 1
         chunks.append(
@@ -129,7 +139,8 @@ def chunk_sections(
                 text=text.text,
                 start=text.offsets[0],
                 end=text.offsets[-1] + 1,
-                sentences=_sentences(parts, "\n\n"),
+                sentences=sentences,
+                page=sentences[0].page if sentences else None,
                 tags=tags,
                 raw=original[text.offsets[0] : text.offsets[-1] + 1],
             )

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.chunking import ChunkingConfig, TokenCounter, chunk_sections, whitespace_token_count
-from ingest.sources import IngestError, read_text, source_info
+from ingest.loaders import load
+from ingest.sources import IngestError, source_info
 from ingest.structure import parse_sections
 from ingest.types import Chunk, SourceInfo
 
@@ -39,11 +40,16 @@ def parse_document(
     path: Path,
     config: ChunkingConfig = ChunkingConfig(),
     count_tokens: TokenCounter = whitespace_token_count,
+    max_bytes: int | None = None,
 ) -> ParsedDocument:
     """Read one file into chunks. Raises IngestError with a plain reason when it cannot."""
-    text = read_text(path)
-    source = source_info(path, text)
-    chunks = chunk_sections(source, parse_sections(text), text, config, count_tokens)
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise IngestError(f"the file is larger than the {max_bytes / 1e6:g} MB limit")
+    loaded = load(path)
+    source = source_info(path, loaded.text, loaded.title, loaded.author, loaded.year)
+    sections = parse_sections(loaded.text)
+    chunks = chunk_sections(source, sections, loaded.text, config, count_tokens, loaded.page_at)
     if not chunks:
         raise IngestError("no text was found in it")
     return ParsedDocument(source, file_sha256(path), tuple(chunks))

@@ -10,7 +10,7 @@ import yaml
 
 from ingest.types import SourceInfo
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt")
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".text", ".pdf", ".docx", ".html", ".htm")
 SOURCES_FILE = "sources.yaml"
 
 
@@ -46,23 +46,6 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
     return files, skipped
 
 
-def read_text(path: Path) -> str:
-    """The file's text. UTF-8 is expected; Windows-1252 (a superset of Latin-1 in practice) is
-    the fallback that converted office documents most often arrive in."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise IngestError("the file is empty")
-    if b"\x00" in data:
-        raise IngestError("the file is binary, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise IngestError("the text is neither UTF-8 nor Windows-1252") from error
-
-
 def _sidecar_entries(folder: Path) -> dict[str, dict[str, object]]:
     sidecar = folder / SOURCES_FILE
     if not sidecar.is_file():
@@ -84,16 +67,22 @@ def _title_from_text(text: str) -> str:
     return ""
 
 
-def source_info(path: Path, text: str) -> SourceInfo:
-    """Bibliographic details: `sources.yaml` beside the file wins, else the first heading."""
+def source_info(
+    path: Path, text: str, title: str = "", author: str = "", year: int | None = None
+) -> SourceInfo:
+    """Bibliographic details: `sources.yaml` beside the file wins, then what the file says of
+    itself (`title`, `author`, `year`: PDF or DOCX properties, front matter), then its first
+    heading."""
     entry = _sidecar_entries(path.parent).get(path.name, {})
-    year = entry.get("year")
+    listed_year = entry.get("year")
     return SourceInfo(
         doc_id=doc_id_for(path),
         path=str(path),
-        title=str(entry.get("title") or _title_from_text(text) or path.stem),
-        author=str(entry.get("author") or ""),
+        title=str(entry.get("title") or title or _title_from_text(text) or path.stem),
+        author=str(entry.get("author") or author or ""),
         publisher=str(entry.get("publisher") or ""),
-        year=int(year) if isinstance(year, int | str) and str(year).isdigit() else None,
+        year=int(listed_year)
+        if isinstance(listed_year, int | str) and str(listed_year).isdigit()
+        else year,
         citation=str(entry.get("citation") or ""),
     )

@@ -45,6 +45,8 @@ _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+")
 _RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$")
 _BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(?P<body>[^*_].*?)\1\s*$", re.DOTALL)
 _CONTENTS_ENTRY = re.compile(r"\s(\*\*|__)?\d{1,3}(\*\*|__)?\s*$")
+# "2.3 Governance" or "4. Findings": a number path, then a short title.
+_NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,4})\.?[ \t]+([A-Z][^\n]*)$")
 _FIGURE_CAPTION = re.compile(r"^[*_\s]*(figure|fig\.|table|chart|diagram)\s+\S+\s*[:–—-]", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;]['\"”’)*_]*\s*$")
 _TERMINAL = re.compile(r"[.!?:;,]['\"”’)*_]*\s*$")
@@ -141,6 +143,19 @@ def _plain_heading(block: Block, following: Block | None) -> str | None:
     return text
 
 
+def _numbered_heading(block: Block, following: Block | None) -> tuple[int, str] | None:
+    """(depth, title) of a numbered heading line ("2.3 Governance" has depth 2), else None."""
+    match = _NUMBERED_HEADING.match(block.raw.strip())
+    if not match or "\n" in block.raw.strip() or following is None:
+        return None
+    title = clean(match.group(2)).text
+    if _TERMINAL.search(title) or len(_words(title)) > MAX_HEADING_WORDS:
+        return None
+    if _NUMBERED_HEADING.match(following.raw.strip()) and not _words(following.raw)[2:]:
+        return None  # a run of short numbered lines is a list, not headings
+    return match.group(1).count(".") + 1, f"{match.group(1)} {title}"
+
+
 def _contents_blocks(blocks: list[Block]) -> set[int]:
     """Indices of blocks in runs of 3+ lines that end in a page number: a contents list."""
     dropped: set[int] = set()
@@ -196,6 +211,8 @@ def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
             explicit_level = len(hashed.group(1))
             bold_level = explicit_level if _BOLD_ONLY.match(hashed.group(2)) else 0
             kinds.append((Kind.HEADING, explicit_level, clean(hashed.group(2)).text))
+        elif (numbered := _numbered_heading(block, following)) is not None:
+            kinds.append((Kind.HEADING, explicit_level + numbered[0], numbered[1]))
         elif (heading := _implicit_heading(block)) is not None:
             # A bold heading after another bold-styled one is its sibling (same style, same
             # level); otherwise it nests under the last `#` heading.

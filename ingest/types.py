@@ -33,6 +33,7 @@ class Sentence:
     chunk_end: int
     paragraph: int = 0  # which paragraph (or list item) of the chunk it belongs to
     list_item: bool = False  # whether that paragraph is an item of a bulleted list
+    page: int | None = None  # the page it starts on, for paged documents (PDF)
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,6 @@ def test_ingest_reports_bad_files_and_keeps_going(tmp_path: Path) -> None:
     )
     assert result.exit_code == 3
     assert "empty.md: the file is empty" in result.stderr
-    assert "notes.docx: unsupported file type '.docx'" in result.stderr
+    assert "notes.docx: not a readable Word document (.docx)" in result.stderr
     assert "Traceback" not in result.output
     assert "1 new or changed" in result.stdout

@@ -1,0 +1,64 @@
+"""Markdown and plain text in any common encoding. The file's own characters are the text, so
+citations point straight into it; front matter and template tags are blanked out in place."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from charset_normalizer import from_bytes
+
+from ingest.loaders.base import LoadedText
+from ingest.sources import IngestError
+
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_TEMPLATE_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_HTML_BLOCK = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.S | re.I)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 first (with or without a BOM); otherwise the encoding charset-normalizer finds
+    most coherent (Windows-1252, Latin-1, UTF-16 with a BOM, ...)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise IngestError("the file is binary, not text in a known encoding")
+    text = str(best)
+    if "\x00" in text:
+        raise IngestError("the file is binary, not text in a known encoding")
+    return text
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Replace text[start:end] with spaces, keeping newlines, so every offset stays put."""
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def load_text(data: bytes, markdown: bool) -> LoadedText:
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError("the file is binary, not text")
+    text = decode(data)
+    metadata: dict[str, object] = {}
+    if markdown:
+        if match := _FRONT_MATTER.match(text):
+            try:
+                loaded = yaml.safe_load(match.group(1))
+                metadata = loaded if isinstance(loaded, dict) else {}
+            except yaml.YAMLError:
+                metadata = {}
+            text = _blank(text, match.start(), match.end())
+        for pattern in (_TEMPLATE_TAGS, _HTML_BLOCK):
+            for match in reversed(list(pattern.finditer(text))):
+                text = _blank(text, match.start(), match.end())
+    if not text.strip():
+        raise IngestError("no text was found in it")
+    year = str(metadata.get("year") or metadata.get("date") or "")[:4]
+    return LoadedText(
+        text=text,
+        title=str(metadata.get("title") or ""),
+        author=str(metadata.get("author") or ""),
+        year=int(year) if year.isdigit() else None,
+    )

@@ -1,0 +1,261 @@
+"""Each loader on a small real file the test builds itself; exact sections, pages and text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from fpdf import FPDF
+
+from ingest.loaders import load
+from ingest.loaders.pdf import _normalise
+from ingest.pipeline import parse_document
+from ingest.sources import IngestError
+
+
+def make_pdf(path: Path, pages: list[list[tuple[str, int]]], title: str = "") -> Path:
+    """A PDF whose pages hold (text, font size) lines, with a running header and footer."""
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    if title:
+        pdf.set_title(title)
+        pdf.set_author("Jo Clerk")
+    for number, lines in enumerate(pages, start=1):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        pdf.set_xy(10, 8)
+        pdf.cell(0, 5, "Oakfield Trust - Scheme of Delegation")
+        pdf.set_xy(10, 25)
+        for text, size in lines:
+            pdf.set_font("Helvetica", size=size)
+            pdf.multi_cell(0, size * 0.5, text)
+            pdf.ln(size * 0.4)
+        pdf.set_font("Helvetica", size=9)
+        pdf.set_xy(10, 285)
+        pdf.cell(0, 5, f"Page {number} of {len(pages)}")
+    pdf.output(str(path))
+    return path
+
+
+def test_pdf_pages_headings_and_running_lines(tmp_path: Path) -> None:
+    path = make_pdf(
+        tmp_path / "scheme.pdf",
+        [
+            [
+                ("Scheme of Delegation", 20),
+                ("The board delegates day-to-day management to the headteacher.", 11),
+                ("2.1 Budget approval", 15),
+                ("The trust board approves the annual budget each spring.", 11),
+            ],
+            [
+                ("2.2 Admissions", 15),
+                ("The local governing body hears admission appeals on behalf of the trust.", 11),
+            ],
+        ],
+        title="Scheme of Delegation 2024",
+    )
+    loaded = load(path)
+    assert "Oakfield Trust" not in loaded.text and "Page 1 of 2" not in loaded.text
+    assert loaded.title == "Scheme of Delegation 2024" and loaded.author == "Jo Clerk"
+    document = parse_document(path)
+    found = [(c.section_path, c.page, c.text) for c in document.chunks]
+    assert found == [
+        (
+            "Scheme of Delegation",
+            1,
+            "The board delegates day-to-day management to the headteacher.",
+        ),
+        (
+            "Scheme of Delegation > 2.1 Budget approval",
+            1,
+            "The trust board approves the annual budget each spring.",
+        ),
+        (
+            "Scheme of Delegation > 2.2 Admissions",
+            2,
+            "The local governing body hears admission appeals on behalf of the trust.",
+        ),
+    ]
+    chunk = document.chunks[2]
+    assert loaded.text[chunk.start : chunk.end] == chunk.text
+
+
+def test_pdf_text_is_normalised() -> None:
+    assert _normalise("ﬁnance and ofﬁce") == "finance and office"
+    assert _normalise("good governance.3 The board") == "good governance. 3 The board"
+    assert _normalise("schools12 are") == "schools 12 are"
+    assert _normalise("section 2.3 and 1998") == "section 2.3 and 1998"
+
+
+def _text_box_run(text: str) -> str:
+    """A run holding a text box the way Word writes it: the text twice, Choice and Fallback."""
+    ns = (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"'
+    )
+    box = f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+    return (
+        f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><wps:txbx>{box}'
+        f"</wps:txbx></mc:Choice><mc:Fallback><v:textbox>{box}</v:textbox></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"
+    )
+
+
+def make_docx(path: Path) -> Path:
+    document = docx.Document()
+    document.core_properties.title = "Governance Handbook"
+    document.core_properties.author = "Clerk to the Board"
+    document.add_heading("Governance Handbook", level=1)
+    intro = document.add_paragraph("The board sets the strategy. See ")
+    link = parse_xml(
+        '<w:hyperlink xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:r><w:t>the DfE guidance</w:t></w:r></w:hyperlink>"
+    )
+    intro._p.append(link)
+    intro.add_run(" for details.")
+    document.add_heading("Committees", level=2)
+    table = document.add_table(rows=2, cols=2)
+    for row, (a, b) in zip(
+        table.rows, [("Committee", "Chair"), ("Finance", "A. Patel")], strict=True
+    ):
+        row.cells[0].text, row.cells[1].text = a, b
+    boxed = document.add_paragraph("Key dates follow.")
+    boxed._p.append(parse_xml(_text_box_run("Budget due 1 May")))
+    document.save(str(path))
+    return path
+
+
+def test_docx_headings_table_text_box_once_and_links(tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "handbook.docx")
+    loaded = load(path)
+    assert loaded.title == "Governance Handbook" and loaded.author == "Clerk to the Board"
+    assert loaded.text.count("Budget due 1 May") == 1
+    document = parse_document(path)
+    assert [(c.section_path, c.text) for c in document.chunks] == [
+        (
+            "Governance Handbook",
+            "The board sets the strategy. See the DfE guidance for details.",
+        ),
+        (
+            "Governance Handbook > Committees",
+            "Committee | Chair\n\nFinance | A. Patel\n\nKey dates follow.\n\nBudget due 1 May",
+        ),
+    ]
+
+
+HTML = """<!doctype html><html><head><title>Trust governance</title>
+<style>body { color: red }</style><script>alert('x')</script></head>
+<body><nav><a href="/">Home</a> | <a href="/about">About</a></nav>
+<h1>Trust governance</h1><p>The trust board holds the authority.</p>
+<h2>Members</h2><ul><li>Appoint trustees</li><li>Amend the articles</li></ul>
+<table><tr><th>Role</th><th>Appointed by</th></tr><tr><td>Trustee</td><td>Members</td></tr>
+</table><footer>Copyright 2024</footer></body></html>"""
+
+
+def test_html_headings_lists_tables_without_navigation(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(HTML, encoding="utf-8")
+    loaded = load(path)
+    assert loaded.title == "Trust governance"
+    for noise in ("Home", "alert", "color: red", "Copyright"):
+        assert noise not in loaded.text
+    document = parse_document(path)
+    assert [(c.section_path, c.text) for c in document.chunks] == [
+        ("Trust governance", "The trust board holds the authority."),
+        (
+            "Trust governance > Members",
+            "Appoint trustees\n\nAmend the articles\n\nRole | Appointed by\n\nTrustee | Members",
+        ),
+    ]
+
+
+def test_latin1_text_and_markdown_front_matter(tmp_path: Path) -> None:
+    latin = tmp_path / "notes.txt"
+    latin.write_bytes("MINUTES\n\nThe governors’ café budget was agreed: £200.\n".encode("cp1252"))
+    document = parse_document(latin)
+    assert [(c.section_path, c.text) for c in document.chunks] == [
+        ("MINUTES", "The governors’ café budget was agreed: £200.")
+    ]
+    markdown = tmp_path / "policy.md"
+    text = (
+        "---\ntitle: Complaints Policy\nauthor: The Board\ndate: 2023-09-01\n---\n\n"
+        "# Stage one\n\nComplaints go to the head {{ school_name }} first.<!-- draft -->\n"
+    )
+    markdown.write_text(text, encoding="utf-8")
+    document = parse_document(markdown)
+    assert (document.source.title, document.source.author, document.source.year) == (
+        "Complaints Policy",
+        "The Board",
+        2023,
+    )
+    (chunk,) = document.chunks
+    assert (chunk.section_path, chunk.text) == ("Stage one", "Complaints go to the head first.")
+    sentence = chunk.sentences[0]
+    assert text[sentence.start : sentence.start + 20] == "Complaints go to the"
+
+
+def test_numbered_headings_nest_by_depth(tmp_path: Path) -> None:
+    path = tmp_path / "plain.txt"
+    path.write_text(
+        "2 Governance\n\nThe board governs the trust and sets its strategy for all schools.\n\n"
+        "2.1 Members\n\nMembers appoint the trustees and may amend the articles.\n",
+        encoding="utf-8",
+    )
+    assert [c.section_path for c in parse_document(path).chunks] == [
+        "2 Governance",
+        "2 Governance > 2.1 Members",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.pdf", b"", "the file is empty"),
+        ("random.pdf", bytes(range(256)) * 8, "not a readable PDF"),
+        ("random.docx", bytes(range(256)) * 8, "not a readable Word document"),
+        ("binary.txt", b"\x00\x01\x02\x03" * 50, "the file is binary"),
+        ("blank.md", b"   \n\n  ", "the file is empty"),
+    ],
+)
+def test_bad_files_give_a_plain_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(IngestError, match=reason):
+        parse_document(path)
+
+
+def test_truncated_and_encrypted_pdfs(tmp_path: Path) -> None:
+    good = make_pdf(tmp_path / "good.pdf", [[("Heading", 18), ("Some body text here.", 11)]])
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 3])
+    with pytest.raises(IngestError, match="PDF"):
+        parse_document(truncated)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(0, 10, "Confidential minutes of the board.")
+    pdf.set_encryption(owner_password="owner", user_password="secret")
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(bytes(pdf.output()))
+    with pytest.raises(IngestError, match="encrypted"):
+        parse_document(locked)
+
+
+def test_file_over_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("Governors meet termly. " * 100, encoding="utf-8")
+    with pytest.raises(IngestError, match=r"larger than the 0\.001 MB limit"):
+        parse_document(path, max_bytes=1000)
+
+
+def test_docx_bytes_round_trip_in_memory() -> None:
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    assert buffer.getvalue()[:2] == b"PK"
