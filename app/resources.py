@@ -1,4 +1,4 @@
-"""Wiring settings to real parts: the embedder, the Chroma store, the index and the assistant."""
+"""Wiring settings to real parts: the embedder, the Chroma database, the index, the assistant."""
 
 from __future__ import annotations
 
@@ -7,24 +7,26 @@ from pathlib import Path
 
 from app.assistant import Assistant
 from app.settings import Settings
-from index.build import Manifest, ProgressCallback, SyncReport, collection_name, sync
+from index.build import Manifest, ProgressCallback, SyncReport, sync
 from index.embedder import Embedder, load_embedder
 from index.search import HybridIndex
-from index.store import ChromaStore
+from index.store import ChromaDatabase
 
 
 class IndexMissingError(Exception):
     """No index has been built yet under the data directory."""
 
 
-def open_store(settings: Settings, embedder_name: str) -> ChromaStore:
+def open_database(settings: Settings) -> ChromaDatabase:
     """The embedded store under the data directory, or the configured Chroma server."""
-    name = collection_name(embedder_name, settings.chunking)
     if settings.chroma_host:
-        return ChromaStore.server(
-            settings.chroma_host, settings.chroma_port, name, ssl=settings.chroma_ssl
+        return ChromaDatabase.server(
+            settings.chroma_host,
+            settings.chroma_port,
+            ssl=settings.chroma_ssl,
+            headers=settings.chroma_headers,
         )
-    return ChromaStore.embedded(settings.chroma_path, name)
+    return ChromaDatabase.embedded(settings.chroma_path)
 
 
 def build_index(
@@ -35,11 +37,10 @@ def build_index(
 ) -> SyncReport:
     """Ingest `paths` (default: the corpus folder) into the index, embedding only what changed."""
     embedder = embedder or load_embedder(settings.embedding_model)
-    store = open_store(settings, embedder.name)
     targets = list(paths) if paths else [settings.corpus_dir]
     return sync(
-        targets, store, embedder, settings.manifest_path, settings.chunking, on_progress,
-        max_bytes=int(settings.max_file_mb * 1_000_000),
+        targets, open_database(settings), embedder, settings.manifest_path, settings.chunking,
+        on_progress, max_bytes=int(settings.max_file_mb * 1_000_000),
     )  # fmt: skip
 
 
@@ -49,10 +50,18 @@ def index_status(settings: Settings) -> Manifest | None:
 
 
 def load_assistant(settings: Settings, embedder: Embedder | None = None) -> Assistant:
-    """Load the model and the index once; the returned assistant serves every session."""
-    embedder = embedder or load_embedder(settings.embedding_model)
-    store = open_store(settings, embedder.name)
-    index = HybridIndex.load(store, embedder)
+    """Load the model and the live index version once; the assistant serves every session."""
+    manifest = index_status(settings)
+    if manifest is None or not manifest.collection:
+        raise IndexMissingError(f"no index in {settings.data_dir}: run `govassist ingest` first")
+    database = open_database(settings)
+    if manifest.collection not in database.names():
+        raise IndexMissingError(
+            f"the index named in {settings.manifest_path} is missing from the store: "
+            "run `govassist ingest` to rebuild it"
+        )
+    embedder = embedder or load_embedder(manifest.model)
+    index = HybridIndex.load(database.collection(manifest.collection), embedder)
     if not index.chunks:
         raise IndexMissingError(
             f"the index in {settings.data_dir} is empty: run `govassist ingest` first"

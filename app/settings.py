@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     )
     chroma_port: int = Field(8000, description="Port of the Chroma server.")
     chroma_ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server.")
+    chroma_headers: dict[str, str] = Field(
+        default_factory=dict,
+        description='Extra HTTP headers for the Chroma server, as JSON: {"Authorization": "..."}',
+    )
     admin_token: str = Field(
         "", description="Enables uploads and re-indexing in the UI for whoever enters it."
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -17,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from index.embedder import Embedder
-from index.store import Store
+from index.store import Database
 from ingest.chunking import ChunkingConfig
-from ingest.pipeline import FileProblem, file_sha256, parse_document
+from ingest.pipeline import FileProblem, ParsedDocument, file_sha256, parse_document
 from ingest.sources import IngestError, discover
 from ingest.types import Chunk
 
@@ -31,10 +32,6 @@ def fingerprint(model: str, chunking: ChunkingConfig) -> str:
     """A short hash of every setting that changes the vectors or the chunks."""
     key = json.dumps({"model": model, "chunking": asdict(chunking)}, sort_keys=True)
     return hashlib.sha256(key.encode()).hexdigest()[:12]
-
-
-def collection_name(model: str, chunking: ChunkingConfig) -> str:
-    return f"govassist-{fingerprint(model, chunking)}"
 
 
 @dataclass
@@ -102,37 +99,53 @@ def _embed_in_steps(
     return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
 
+def _collection_prefix(key: str) -> str:
+    return f"govassist-{key}-"
+
+
 def sync(
     paths: list[Path],
-    store: Store,
+    database: Database,
     embedder: Embedder,
     manifest_path: Path,
     chunking: ChunkingConfig = ChunkingConfig(),
     on_progress: ProgressCallback | None = None,
     max_bytes: int | None = None,
 ) -> SyncReport:
-    """Bring the store in line with the files under `paths`.
+    """Bring the index in line with the files under `paths`, atomically.
 
     Unchanged files are skipped; a changed file's new chunks are embedded, its unchanged chunks
     kept (their offsets refreshed) and its vanished chunks deleted; files that disappeared from a
     scanned folder are removed. A file that cannot be read is reported and its old chunks stay.
+
+    Changes are written to a new version of the index (a copy of the live collection), and the
+    manifest is switched to it only when it is complete: a crash at any moment leaves the
+    previous version answering. The previous version is kept for processes still reading it.
     """
     report = SyncReport()
     key = fingerprint(embedder.name, chunking)
     manifest = Manifest.load(manifest_path)
     if manifest is None or manifest.fingerprint != key:
         manifest = Manifest(
-            fingerprint=key,
-            model=embedder.name,
-            chunking=asdict(chunking),
-            collection=collection_name(embedder.name, chunking),
+            fingerprint=key, model=embedder.name, chunking=asdict(chunking), collection=""
         )
+    names = database.names()
+    live_name = manifest.collection if manifest.collection in names else ""
+    if not live_name:
+        # The manifest is lost or damaged: start from the newest complete version built with
+        # these settings, so unchanged passages are copied, not embedded again.
+        manifest.files.clear()
+        versions = [n for n in names if n.startswith(_collection_prefix(key))]
+        complete = [n for n in versions if database.collection(n).complete]
+        live_name = max(complete, key=lambda n: int(n.rsplit("-", 1)[1]), default="")
     files, skipped = discover(paths)
     report.problems.extend(FileProblem(p, reason) for p, reason in skipped)
     report.files_seen = len(files)
     doc_owner = {entry.doc_id: name for name, entry in manifest.files.items()}
 
-    for number, path in enumerate(files, start=1):
+    # First read every new or changed file (no writes yet).
+    changed: list[tuple[Path, str, ParsedDocument]] = []
+    for path in files:
         name = str(path.resolve())
         try:
             sha = file_sha256(path)
@@ -140,7 +153,7 @@ def sync(
             report.problems.append(FileProblem(path, f"could not be read ({error.strerror})"))
             continue
         entry = manifest.files.get(name)
-        if entry and entry.sha256 == sha and store.ids(entry.doc_id):
+        if entry and entry.sha256 == sha:
             report.files_unchanged += 1
             report.chunks_kept += entry.chunks
             continue
@@ -159,12 +172,39 @@ def sync(
                 FileProblem(path, f"another file ({doc_owner[doc_id]}) already has id '{doc_id}'")
             )
             continue
+        doc_owner[doc_id] = name
+        changed.append((path, sha, document))
+
+    scanned_folders = [p.resolve() for p in paths if p.is_dir()]
+    present = {str(p.resolve()) for p in files}
+    removed = [
+        name
+        for name in manifest.files
+        if name not in present
+        and not Path(name).exists()
+        and (
+            any(Path(name).is_relative_to(folder) for folder in scanned_folders)
+            or Path(name) in [p.resolve() for p in paths]
+        )
+    ]
+    if live_name and not changed and not removed:
+        report.total_chunks = database.collection(live_name).count()
+        return report  # nothing to do: the live version stays as it is
+
+    # Build the next version beside the live one.
+    next_name = f"{_collection_prefix(key)}{time.time_ns()}"
+    store = database.collection(next_name)
+    if live_name:
+        for chunks, vectors in database.collection(live_name).export():
+            store.add(chunks, vectors)
+    for number, (path, sha, document) in enumerate(changed, start=1):
+        doc_id = document.source.doc_id
         existing = store.ids(doc_id)
         new = [c for c in document.chunks if c.id not in existing]
         kept = [c for c in document.chunks if c.id in existing]
         stale = existing - {c.id for c in document.chunks}
         vectors = _embed_in_steps(
-            embedder, new, on_progress, f"{path.name} ({number}/{len(files)})"
+            embedder, new, on_progress, f"{path.name} ({number}/{len(changed)})"
         )
         if new:
             store.add(new, vectors)
@@ -175,22 +215,29 @@ def sync(
         report.chunks_embedded += len(new)
         report.chunks_kept += len(kept)
         report.chunks_deleted += len(stale)
-        manifest.files[name] = FileEntry(sha, doc_id, document.source.title, len(document.chunks))
-        doc_owner[doc_id] = name
+        manifest.files[str(path.resolve())] = FileEntry(
+            sha, doc_id, document.source.title, len(document.chunks)
+        )
+    for name in removed:
+        entry = manifest.files.pop(name)
+        ids = store.ids(entry.doc_id)
+        store.delete(ids)
+        report.files_removed.append(name)
+        report.chunks_deleted += len(ids)
 
-    scanned_folders = [p.resolve() for p in paths if p.is_dir()]
-    present = {str(p.resolve()) for p in files}
-    for name in list(manifest.files):
-        missing = name not in present and not Path(name).exists()
-        under_scan = any(Path(name).is_relative_to(folder) for folder in scanned_folders)
-        if missing and (under_scan or Path(name) in [p.resolve() for p in paths]):
-            entry = manifest.files.pop(name)
-            ids = store.ids(entry.doc_id)
-            store.delete(ids)
-            report.files_removed.append(name)
-            report.chunks_deleted += len(ids)
-
+    # Switch: one atomic rename of the manifest makes the new version live.
+    store.mark_complete()
+    manifest.collection = next_name
     manifest.built_at = datetime.now(UTC).isoformat(timespec="seconds")
     manifest.save(manifest_path)
     report.total_chunks = store.count()
+    _drop_old_versions(database, keep={next_name, live_name})
     return report
+
+
+def _drop_old_versions(database: Database, keep: set[str]) -> None:
+    """Remove index versions older than the previous one (and half-built leftovers of a crash).
+    The previous version stays: an app process may still be answering from it."""
+    for name in database.names():
+        if name.startswith("govassist-") and name not in keep:
+            database.drop(name)

@@ -5,7 +5,7 @@ The only module that imports chromadb."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,6 +34,23 @@ class Store(Protocol):
     def all_chunks(self) -> list[Chunk]: ...
 
     def search(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[str, float]]: ...
+
+    def export(self) -> Iterator[tuple[list[Chunk], np.ndarray]]: ...
+
+    def mark_complete(self) -> None: ...
+
+    @property
+    def complete(self) -> bool: ...
+
+
+class Database(Protocol):
+    """Where stores live: one per index version."""
+
+    def collection(self, name: str) -> Store: ...
+
+    def names(self) -> list[str]: ...
+
+    def drop(self, name: str) -> None: ...
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
@@ -126,6 +143,41 @@ def ephemeral_client() -> Any:
     return chromadb.EphemeralClient(settings=chroma_settings())
 
 
+class ChromaDatabase:
+    """A Chroma client: embedded in this process (`PersistentClient` on a folder), or a
+    `chroma run` server (`HttpClient`) that several app processes share."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    @classmethod
+    def embedded(cls, path: Path) -> ChromaDatabase:
+        import chromadb
+
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(chromadb.PersistentClient(path=str(path), settings=chroma_settings()))
+
+    @classmethod
+    def server(
+        cls, host: str, port: int, ssl: bool = False, headers: dict[str, str] | None = None
+    ) -> ChromaDatabase:
+        import chromadb
+
+        client = chromadb.HttpClient(
+            host=host, port=port, ssl=ssl, headers=headers or {}, settings=chroma_settings()
+        )
+        return cls(client)
+
+    def collection(self, name: str) -> ChromaStore:
+        return ChromaStore(self._client, name)
+
+    def names(self) -> list[str]:
+        return sorted(c if isinstance(c, str) else c.name for c in self._client.list_collections())
+
+    def drop(self, name: str) -> None:
+        self._client.delete_collection(name)
+
+
 class ChromaStore:
     """One Chroma collection holding chunk texts, metadata and vectors (cosine space)."""
 
@@ -140,30 +192,18 @@ class ChromaStore:
 
     @classmethod
     def embedded(cls, path: Path, collection: str) -> ChromaStore:
-        import chromadb
-
-        path.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings())
-        return cls(client, collection)
-
-    @classmethod
-    def server(
-        cls,
-        host: str,
-        port: int,
-        collection: str,
-        ssl: bool = False,
-        headers: dict[str, str] | None = None,
-    ) -> ChromaStore:
-        import chromadb
-
-        client = chromadb.HttpClient(
-            host=host, port=port, ssl=ssl, headers=headers or {}, settings=chroma_settings()
-        )
-        return cls(client, collection)
+        return ChromaDatabase.embedded(path).collection(collection)
 
     def count(self) -> int:
         return int(self._collection.count())
+
+    def mark_complete(self) -> None:
+        """Record that this index version was fully built (a crash leaves it unmarked)."""
+        self._collection.modify(metadata={"govassist_complete": 1})
+
+    @property
+    def complete(self) -> bool:
+        return bool((self._collection.metadata or {}).get("govassist_complete"))
 
     def ids(self, doc_id: str | None = None) -> set[str]:
         where = {"doc_id": doc_id} if doc_id else None
@@ -191,6 +231,20 @@ class ChromaStore:
         ids = list(ids)
         for begin in range(0, len(ids), WRITE_BATCH):
             self._collection.delete(ids=ids[begin : begin + WRITE_BATCH])
+
+    def export(self) -> Iterator[tuple[list[Chunk], np.ndarray]]:
+        """Every chunk with its vector, a page at a time (to copy an index version)."""
+        for offset in range(0, self.count(), WRITE_BATCH):
+            page = self._collection.get(
+                include=["documents", "metadatas", "embeddings"], limit=WRITE_BATCH, offset=offset
+            )
+            chunks = [
+                chunk_from_record(i, text, dict(meta))
+                for i, text, meta in zip(
+                    page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True
+                )
+            ]
+            yield chunks, np.asarray(page["embeddings"], dtype=np.float32)
 
     def all_chunks(self) -> list[Chunk]:
         chunks: list[Chunk] = []

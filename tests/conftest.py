@@ -56,6 +56,25 @@ def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
 
 
+def live_store(database, manifest_path: Path):
+    """The index version the manifest points at."""
+    from index.build import Manifest
+
+    manifest = Manifest.load(manifest_path)
+    assert manifest is not None and manifest.collection
+    return database.collection(manifest.collection)
+
+
+def index_folder(folder: Path, data: Path, embedder: FakeEmbedder):
+    """Ingest `folder` into an embedded Chroma under `data`; return the live store."""
+    from index.build import sync
+    from index.store import ChromaDatabase
+
+    database = ChromaDatabase.embedded(data / "chroma")
+    sync([folder], database, embedder, data / "manifest.json")
+    return live_store(database, data / "manifest.json")
+
+
 @pytest.fixture(scope="session")
 def real_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A data directory holding an index of corpus/ built with the real model and Chroma."""

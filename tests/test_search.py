@@ -3,11 +3,10 @@
 from pathlib import Path
 
 import pytest
+from conftest import index_folder
 
-from index.build import sync
 from index.lexical import LexicalIndex
 from index.search import HybridIndex, reciprocal_rank_fusion, structural_ranking
-from index.store import ChromaStore
 from index.types import Filters, Preference
 from ingest.chunking import chunk_sections
 from ingest.structure import parse_sections
@@ -84,8 +83,7 @@ def test_lexical_search_filters_and_scores() -> None:
 def test_hybrid_search_over_embedded_chroma(tmp_path: Path, fake_embedder) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "d.md").write_text(DOC, encoding="utf-8")
-    store = ChromaStore.embedded(tmp_path / "chroma", "test-collection")
-    sync([tmp_path / "docs"], store, fake_embedder, tmp_path / "manifest.json")
+    store = index_folder(tmp_path / "docs", tmp_path, fake_embedder)
     index = HybridIndex.load(store, fake_embedder)
     hits = index.search("Who are RSCs accountable to?", k=3)
     assert hits[0].chunk.text == "RSCs are accountable to the Secretary of State."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.resources import build_index, index_status
-from app.ui.common import settings, shared_assistant
+from app.ui.common import settings
 from app.uploads import UploadRejected, store_upload, token_matches
 from ingest.sources import SUPPORTED_SUFFIXES
 
@@ -28,8 +28,7 @@ def rebuild() -> None:
             f"{report.files_unchanged} unchanged, {report.total_chunks} passages.",
             state="complete" if not report.problems else "error",
         )
-    # Every session picks up the new index on its next question.
-    shared_assistant.clear()
+    # Every session picks up the new index version on its next question (see shared_assistant).
 
 
 def page() -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 from app.answers import Citation
 from app.assistant import Assistant
 from app.feedback import FeedbackStore
-from app.resources import load_assistant
+from app.resources import index_status, load_assistant
 from app.settings import Settings
 from ingest.types import Chunk
 
@@ -26,10 +26,16 @@ def settings() -> Settings:
     return Settings()
 
 
-@st.cache_resource(show_spinner="Loading the model and the index…")
 def shared_assistant() -> Assistant:
-    """Loaded once per server process and shared by every session: a room of 40 people costs
-    one model in memory, not 40. Answering is thread-safe."""
+    """The assistant over the live index version, loaded once per server process and shared by
+    every session: a room of 40 people costs one model in memory, not 40. Answering is
+    thread-safe. A rebuild makes a new version live; the next question picks it up."""
+    manifest = index_status(settings())
+    return _assistant_for(manifest.collection if manifest else "")
+
+
+@st.cache_resource(show_spinner="Loading the model and the index…", max_entries=2)
+def _assistant_for(collection: str) -> Assistant:
     return load_assistant(settings())
 
 
