@@ -188,8 +188,13 @@ def sync(
         )
     ]
     if live_name and not changed and not removed:
+        # Nothing to do: the live version stays. Half-built versions of a crashed run go.
+        for name in names:
+            leftover = name.startswith("govassist-") and name != live_name
+            if leftover and not database.collection(name).complete:
+                database.drop(name)
         report.total_chunks = database.collection(live_name).count()
-        return report  # nothing to do: the live version stays as it is
+        return report
 
     # Build the next version beside the live one.
     next_name = f"{_collection_prefix(key)}{time.time_ns()}"

@@ -259,3 +259,28 @@ def test_docx_bytes_round_trip_in_memory() -> None:
     buffer = io.BytesIO()
     docx.Document().save(buffer)
     assert buffer.getvalue()[:2] == b"PK"
+
+
+def test_an_answer_about_a_pdf_cites_its_page(tmp_path: Path, fake_embedder) -> None:
+    from conftest import index_folder
+
+    from app.assistant import AbstentionPolicy, Assistant
+    from index.search import HybridIndex
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    make_pdf(
+        folder / "scheme.pdf",
+        [
+            [("Scheme of Delegation", 20), ("The board delegates management to the head.", 11)],
+            [("Admissions", 15), ("The local governing body hears admission appeals.", 11)],
+        ],
+    )
+    store = index_folder(folder, tmp_path, fake_embedder)
+    policy = AbstentionPolicy(min_dense=0.2, max_unknown_weight=0.9, min_evidence=0.2)
+    assistant = Assistant(HybridIndex.load(store, fake_embedder), policy=policy)
+    answer = assistant.answer("Who hears admission appeals?")
+    assert not answer.abstained
+    citation = answer.citations[0]
+    assert citation.quote == "The local governing body hears admission appeals."
+    assert citation.page == 2 and answer.to_json()["citations"][0]["page"] == 2

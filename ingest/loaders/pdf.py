@@ -99,10 +99,20 @@ def load_pdf(data: bytes) -> LoadedText:
     threshold = max(2, RUNNING_SHARE * len(pages))
     running = {shape for shape, count in edge_counts.items() if count >= threshold}
 
+    def noise(lines: list[dict[str, Any]], index: int) -> bool:
+        """A page number, or a running header or footer (only at a page's top or bottom)."""
+        text = lines[index]["text"]
+        at_edge = index in (0, len(lines) - 1)
+        return bool(_PAGE_NUMBER.match(text)) or (at_edge and _shape(text) in running)
+
+    # Body text is the size most characters are set in, headers and footers aside.
     body_sizes: Counter[float] = Counter()
     for lines in pages:
-        for line in lines:
-            body_sizes[line["size"]] += len(line["text"])
+        for index, line in enumerate(lines):
+            if not noise(lines, index):
+                body_sizes[line["size"]] += len(line["text"])
+    if not body_sizes:
+        raise IngestError("no text was found in the PDF beyond page headers and footers")
     body = body_sizes.most_common(1)[0][0]
     heading_sizes = sorted(
         {line["size"] for lines in pages for line in lines
@@ -117,8 +127,7 @@ def load_pdf(data: bytes) -> LoadedText:
         previous: dict[str, Any] | None = None
 
         for index, line in enumerate(lines):
-            at_edge = index in (0, len(lines) - 1)
-            if _PAGE_NUMBER.match(line["text"]) or (at_edge and _shape(line["text"]) in running):
+            if noise(lines, index):
                 continue
             words = len(line["text"].split())
             if line["size"] in level_of and words <= MAX_HEADING_WORDS:
