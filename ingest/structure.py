@@ -61,6 +61,8 @@ MAX_HEADING_DIGITS = (
 # Paragraphs at least this long that recur (nearly) word for word are publisher boilerplate.
 MIN_BOILERPLATE_WORDS = 5
 NEAR_DUPLICATE_JACCARD = 0.8
+# Front and back matter: the first and last 15% of a file, where covers and blurbs sit.
+MATTER_SHARE = 0.15
 
 
 def _blocks(original: str) -> list[Block]:
@@ -176,10 +178,16 @@ def _contents_blocks(blocks: list[Block]) -> set[int]:
 
 
 def _boilerplate_blocks(blocks: list[Block], candidates: list[int]) -> set[int]:
-    """Paragraphs that recur nearly word for word (a publisher's blurb), every copy of them,
-    and short paragraphs whose words all appear inside a longer one (pull quotes)."""
+    """Paragraphs that recur nearly word for word, where they sit in the front or back matter
+    (a publisher's blurb on the cover and the back page), and short paragraphs whose words all
+    appear inside a longer one (pull quotes). A clause repeated in the body is content: kept."""
     word_sets = {i: set(_words(blocks[i].raw)) for i in candidates}
     texts = {i: " ".join(_words(blocks[i].raw)) for i in candidates}
+    length = blocks[-1].end if blocks else 0
+
+    def in_matter(i: int) -> bool:
+        return not MATTER_SHARE * length <= blocks[i].start <= (1 - MATTER_SHARE) * length
+
     dropped: set[int] = set()
     for a_pos, a in enumerate(candidates):
         if len(word_sets[a]) < MIN_BOILERPLATE_WORDS:
@@ -189,7 +197,7 @@ def _boilerplate_blocks(blocks: list[Block], candidates: list[int]) -> set[int]:
                 continue
             union = word_sets[a] | word_sets[b]
             if len(word_sets[a] & word_sets[b]) / len(union) >= NEAR_DUPLICATE_JACCARD:
-                dropped.update((a, b))
+                dropped.update(i for i in (a, b) if in_matter(i))
             elif texts[a] in texts[b] or texts[b] in texts[a]:
                 dropped.add(a if len(texts[a]) < len(texts[b]) else b)
     return dropped

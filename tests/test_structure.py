@@ -29,8 +29,6 @@ Some organisations included
 
 geographically dispersed schools.
 
-We are ACME, the Schools network. We help schools do well every single day.
-
 # The inspection space
 
 ## Ofsted
@@ -44,6 +42,8 @@ It holds the power to inspect schools.<sup>1</sup>
 **Decision making**
 
 Inspectors make *decisions* on the basis of data.
+
+We are ACME, the Schools network. We help schools do well every single day.
 """
 
 
@@ -108,3 +108,13 @@ def test_list_items_are_separate_paragraphs() -> None:
     assert _as_text(parse_sections(doc)) == [
         ("Remit", ["The remit is:", "Training;", "Development; and", "Support."]),
     ]
+
+
+def test_a_paragraph_repeated_in_the_body_is_content() -> None:
+    clause = "Trustees must declare any business interest at the start of every meeting."
+    filler = "\n\n".join(f"Paragraph {i} of the policy says something different." for i in range(8))
+    doc = (
+        f"# Policy\n\n{filler}\n\n## Finance\n\n{clause}\n\n## Admissions\n\n{clause}\n\n{filler}\n"
+    )
+    texts = [p.text for s in parse_sections(doc) for p in s.paragraphs]
+    assert texts.count(clause) == 2
