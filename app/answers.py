@@ -87,6 +87,11 @@ class Answer:
     nearby: tuple[str, ...] = field(default=())
     # The passages retrieved for the question, best first (for evaluation and debugging).
     retrieved: tuple[Chunk, ...] = field(default=(), repr=False)
+    answerer: str = "extractive"
+    # A plain word for the user when something went wrong (the model was unreachable, ...).
+    notice: str = ""
+    # Sentences a model wrote that no cited passage supports: not shown as part of the answer.
+    dropped: tuple[str, ...] = ()
 
     def to_json(self, item_id: str | None = None) -> dict[str, Any]:
         """The contract's answer JSON (`id` only when given, as in `eval`)."""

@@ -13,7 +13,7 @@ from langchain_core.prompts import PromptTemplate
 from app.answer_type import expected_type, satisfies, years
 from app.answers import Answer
 from app.extractive import ScoredSentence, SentenceEmbeddings, compose, score_sentences, select
-from app.followup import resolve
+from app.followup import ResolvedQuestion, resolve
 from index.lexical import tokenize
 from index.search import HybridIndex
 from index.types import Filters, Hit, Preference
@@ -38,6 +38,17 @@ class AbstentionPolicy:
     min_evidence: float = 0.42
     # A passage this similar to an unanswered question is worth pointing to as "nearby".
     min_nearby: float = 0.25
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What a question found: the passages, every sentence scored, and whether to abstain."""
+
+    resolved: ResolvedQuestion
+    hits: list[Hit]
+    scored: list[ScoredSentence]
+    evidence: Evidence
+    abstain: bool
 
 
 @dataclass(frozen=True)
@@ -96,7 +107,13 @@ class Assistant:
                 question, self._empty_template.format().strip(), True,
                 latency_ms=(time.perf_counter() - started) * 1000,
             )  # fmt: skip
-        resolved = resolve(question, history)
+        found = self.retrieve(resolve(question, history), filters)
+        if found.abstain:
+            return self.abstention(question, found, started)
+        return self.compose_extractive(question, found, started)
+
+    def retrieve(self, resolved: ResolvedQuestion, filters: Filters = Filters()) -> Retrieval:
+        """Search, score every sentence of the best passages, and weigh the evidence."""
         preference = Preference(resolved.actors, resolved.dimensions, resolved.recommendation)
         vector = self.index.embed_query(resolved.text)
         hits = self.index.search(resolved.text, self.top_k, filters, preference, vector)
@@ -104,9 +121,12 @@ class Assistant:
             resolved, vector, hits, self.sentence_embeddings, self.index.lexical
         )
         evidence = self.evidence(resolved.text, scored)
-        if not scored or self.should_abstain(evidence):
-            return self._abstain(question, resolved.text, hits, started)
-        chosen = select(scored, resolved, self.max_citations, self.sentence_embeddings)
+        abstain = not scored or self.should_abstain(evidence)
+        return Retrieval(resolved, hits, scored, evidence, abstain)
+
+    def compose_extractive(self, question: str, found: Retrieval, started: float) -> Answer:
+        """The answer made of the best sentences themselves, each cited."""
+        chosen = select(found.scored, found.resolved, self.max_citations, self.sentence_embeddings)
         text, sentences, citations = compose(chosen)
         return Answer(
             question=question,
@@ -115,8 +135,8 @@ class Assistant:
             citations=citations,
             sentences=sentences,
             latency_ms=(time.perf_counter() - started) * 1000,
-            resolved_question=resolved.text,
-            retrieved=tuple(h.chunk for h in hits),
+            resolved_question=found.resolved.text,
+            retrieved=tuple(h.chunk for h in found.hits),
         )
 
     def evidence(self, query: str, scored: Sequence[ScoredSentence]) -> Evidence:
@@ -148,7 +168,9 @@ class Assistant:
             or bool(evidence.unknown_years)
         )
 
-    def _abstain(self, question: str, resolved: str, hits: list[Hit], started: float) -> Answer:
+    def abstention(self, question: str, found: Retrieval, started: float) -> Answer:
+        """ "The documents don't cover this", and what they do cover nearby."""
+        hits = found.hits
         nearby = tuple(
             dict.fromkeys(
                 h.chunk.section_path
@@ -165,7 +187,7 @@ class Assistant:
             text=text,
             abstained=True,
             latency_ms=(time.perf_counter() - started) * 1000,
-            resolved_question=resolved,
+            resolved_question=found.resolved.text,
             nearby=nearby,
             retrieved=tuple(h.chunk for h in hits),
         )

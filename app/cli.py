@@ -113,7 +113,13 @@ def ask(
     actor: Annotated[list[str] | None, typer.Option(help="Only this actor's sections.")] = None,
 ) -> None:
     """Answer one question with its citations."""
-    from app.resources import IndexMissingError, index_status, load_assistant
+    from app.resources import (
+        AnswererConfigError,
+        IndexMissingError,
+        index_status,
+        load_assistant,
+        make_answerer,
+    )
     from index.types import Filters
 
     settings = _settings()
@@ -127,12 +133,14 @@ def ask(
             f"unknown document id(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}", 2
         )
     try:
-        assistant = load_assistant(settings)
-    except IndexMissingError as error:
+        answerer = make_answerer(settings, load_assistant(settings))
+    except (IndexMissingError, AnswererConfigError) as error:
         raise _fail(str(error), 2) from error
-    answer = assistant.answer(
+    answer = answerer.answer(
         question, filters=Filters(tuple(doc or ()), tuple(space or ()), tuple(actor or ()))
     )
+    if answer.notice:
+        stderr.print(f"[yellow]Note:[/yellow] {answer.notice}", highlight=False)
     if as_json:
         sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) + "\n")
         return
@@ -157,7 +165,7 @@ def evaluate(
     """Run a gold set through the assistant and write results, metrics and a report."""
     from rich.progress import Progress
 
-    from app.resources import IndexMissingError, load_assistant
+    from app.resources import AnswererConfigError, IndexMissingError, load_assistant, make_answerer
     from evals.gold import GoldError, load_gold
     from evals.peer import TutorialRag
     from evals.report import write_report
@@ -170,13 +178,17 @@ def evaluate(
         raise _fail(str(error), 2) from error
     try:
         assistant = load_assistant(settings)
-    except IndexMissingError as error:
+        answerer = make_answerer(settings, assistant)
+    except (IndexMissingError, AnswererConfigError) as error:
         raise _fail(str(error), 2) from error
     tutorial = TutorialRag([settings.corpus_dir], assistant.index.embedder) if peer else None
+    name = settings.answerer + (
+        f" ({settings.llm_model})" if settings.answerer != "extractive" else ""
+    )
     with Progress(console=stderr, transient=True) as progress:
         task = progress.add_task("Answering the gold questions", total=len(items))
         outcome = run(
-            items, assistant, settings.answerer, str(gold), tutorial,
+            items, answerer, name, str(gold), tutorial,
             on_item=lambda done, _: progress.update(task, completed=done),
         )  # fmt: skip
     try:

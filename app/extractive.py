@@ -21,7 +21,7 @@ from app.followup import ResolvedQuestion
 from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
 from index.types import Hit
-from ingest.governance import find_actors, states_dimension
+from ingest.governance import addresses_a_model, find_actors, states_dimension
 from ingest.types import Chunk, Sentence
 
 # Weights of a sentence's score; see `score_sentences`.
@@ -119,7 +119,12 @@ def score_sentences(
     score = 0.55 * cosine(question, sentence in its section) + 0.35 * IDF-weighted share of the
     question's words in the sentence (its headings count half) + structure bonuses + rank prior.
     """
-    items = [(hit, sentence) for hit in hits[:PASSAGES_READ] for sentence in hit.chunk.sentences]
+    items = [
+        (hit, sentence)
+        for hit in hits[:PASSAGES_READ]
+        for sentence in hit.chunk.sentences
+        if not addresses_a_model(sentence.text)  # an injected instruction is never an answer
+    ]
     if not items:
         return []
     vectors = embeddings.get([(hit.chunk, sentence) for hit, sentence in items])

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.assistant import Assistant
+from app.llm_answerer import LLMAnswerer
 from app.settings import Settings
 from index.build import Manifest, ProgressCallback, SyncReport, sync
 from index.embedder import Embedder, load_embedder
@@ -15,6 +16,13 @@ from index.store import ChromaDatabase
 
 class IndexMissingError(Exception):
     """No index has been built yet under the data directory."""
+
+
+class AnswererConfigError(Exception):
+    """The configured answerer cannot be built from the settings."""
+
+
+Answerer = Assistant | LLMAnswerer
 
 
 def open_database(settings: Settings) -> ChromaDatabase:
@@ -67,3 +75,24 @@ def load_assistant(settings: Settings, embedder: Embedder | None = None) -> Assi
             f"the index in {settings.data_dir} is empty: run `govassist ingest` first"
         )
     return Assistant(index, top_k=settings.top_k, max_citations=settings.max_citations)
+
+
+def make_answerer(settings: Settings, assistant: Assistant) -> Answerer:
+    """The answerer the settings ask for, over an already loaded assistant."""
+    if settings.answerer == "extractive":
+        return assistant
+    if not settings.llm_model:
+        raise AnswererConfigError(
+            "GOVASSIST_ANSWERER=openai needs GOVASSIST_LLM_MODEL (and GOVASSIST_LLM_BASE_URL "
+            "for a server other than OpenAI's)"
+        )
+    from app.llm import openai_chat_model
+
+    model = openai_chat_model(
+        settings.llm_base_url,
+        settings.llm_model,
+        settings.llm_api_key,
+        settings.llm_timeout_s,
+        settings.llm_max_retries,
+    )
+    return LLMAnswerer(assistant, model)

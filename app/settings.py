@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     llm_base_url: str = Field("", description="Base URL of the OpenAI-compatible endpoint.")
     llm_model: str = Field("", description="Model name to request from the endpoint.")
     llm_api_key: str = Field("", description="API key for the endpoint, if it needs one.")
+    llm_timeout_s: float = Field(
+        20, gt=0, le=300, description="Seconds to wait for the model before falling back."
+    )
+    llm_max_retries: int = Field(1, ge=0, le=5, description="Retries after a failed model call.")
     chroma_host: str = Field(
         "", description="Host of a Chroma server (`chroma run`); empty uses the embedded store."
     )

@@ -151,3 +151,17 @@ def tag_section(path: tuple[str, ...], text: str) -> GovernanceTags:
         dimension=dimension,
         recommendation=bool(_RECOMMENDATION.match(text)),
     )
+
+
+# Text in a document that addresses a language model rather than a reader ("Ignore previous
+# instructions and ..."). Such a sentence is never an answer, nor support for one.
+_INSTRUCTION_TO_A_MODEL = re.compile(
+    r"\b(ignore|disregard|forget|override)\b[^.]{0,40}\b(instructions?|prompts?|rules|guidelines)\b"
+    r"|\byou are now\b|^\W*(system|assistant|developer)\s*:",
+    re.I,
+)
+
+
+def addresses_a_model(sentence: str) -> bool:
+    """Whether a sentence reads as an instruction to an AI model (a prompt injection)."""
+    return bool(_INSTRUCTION_TO_A_MODEL.search(sentence))

@@ -8,8 +8,16 @@ import streamlit as st
 
 from app.answers import Answer
 from app.export import to_html, to_markdown
+from app.llm_answerer import LLMAnswerer
 from app.resources import IndexMissingError, index_status
-from app.ui.common import escape, feedback_store, settings, shared_assistant, source_card
+from app.ui.common import (
+    escape,
+    feedback_store,
+    settings,
+    shared_answerer,
+    shared_assistant,
+    source_card,
+)
 from index.types import Filters
 from ingest.governance import SPACES
 
@@ -86,6 +94,8 @@ def feedback_controls(index: int, question: str, answer: Answer, history: list[s
 
 def show_answer(index: int, question: str, answer: Answer, history: list[str], fresh: bool) -> None:
     assistant = shared_assistant()
+    if answer.notice:
+        st.info(answer.notice)
     if fresh:
         st.write_stream(stream(answer))
     else:
@@ -93,6 +103,28 @@ def show_answer(index: int, question: str, answer: Answer, history: list[str], f
     for citation in answer.citations:
         source_card(citation, assistant)
     feedback_controls(index, question, answer, history)
+
+
+def produce(question: str, history: list[str], filters: Filters) -> Answer:
+    """Answer with the configured answerer. A language model's words are shown as they arrive;
+    the sources appear only after every sentence has been checked against its passage."""
+    answerer = shared_answerer()
+    if not isinstance(answerer, LLMAnswerer):
+        with st.spinner("Looking through the documents…"):
+            return answerer.answer(question, history=history, filters=filters)
+    draft = st.empty()
+    written = ""
+    final: Answer | None = None
+    with st.spinner("Looking through the documents and asking the model…"):
+        for item in answerer.stream(question, history, filters):
+            if isinstance(item, Answer):
+                final = item
+            else:
+                written += item
+                draft.markdown(escape(written) + " ▌")
+    draft.empty()
+    assert final is not None
+    return final
 
 
 def page() -> None:
@@ -125,8 +157,7 @@ def page() -> None:
         with st.chat_message("user"):
             st.markdown(escape(question))
         with st.chat_message("assistant"):
-            with st.spinner("Looking through the documents…"):
-                answer = shared_assistant().answer(question, history=history, filters=filters)
+            answer = produce(question, history, filters)
             turns.append((question, answer))
             show_answer(len(turns) - 1, question, answer, history, fresh=True)
     sidebar_conversation(turns)

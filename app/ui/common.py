@@ -9,7 +9,7 @@ import streamlit as st
 from app.answers import Citation
 from app.assistant import Assistant
 from app.feedback import FeedbackStore
-from app.resources import index_status, load_assistant
+from app.resources import Answerer, index_status, load_assistant, make_answerer
 from app.settings import Settings
 from ingest.types import Chunk
 
@@ -37,6 +37,17 @@ def shared_assistant() -> Assistant:
 @st.cache_resource(show_spinner="Loading the model and the index…", max_entries=2)
 def _assistant_for(collection: str) -> Assistant:
     return load_assistant(settings())
+
+
+def shared_answerer() -> Answerer:
+    """The configured answerer (extractive, or a language model checked by it), shared."""
+    manifest = index_status(settings())
+    return _answerer_for(manifest.collection if manifest else "")
+
+
+@st.cache_resource(max_entries=2)
+def _answerer_for(collection: str) -> Answerer:
+    return make_answerer(settings(), shared_assistant())
 
 
 @st.cache_resource

@@ -1,0 +1,170 @@
+"""The `openai` answerer: a language model writes the answer from the retrieved passages, and
+every sentence it writes is checked against the passage it cites before it is shown.
+
+Retrieval, abstention and the fallback are the extractive assistant's: the model only phrases.
+When it cannot be reached, is too slow, or writes nothing that the passages support, the user
+gets a plain notice and the extractive answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator, Sequence
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.prompts import PromptTemplate
+
+from app.answers import Answer, AnswerSentence, Citation
+from app.assistant import PROMPTS_DIR, Assistant, Retrieval
+from app.citation_check import CheckedSentence, check
+from app.followup import resolve
+from app.llm import answer_messages, rewrite_messages
+from index.types import Filters
+from ingest.types import Chunk
+
+PASSAGES_SHOWN = 5  # passages numbered for the model
+MAX_REWRITE_CHARS = 400
+
+
+class LLMAnswerer:
+    """Same `answer` as `Assistant`, phrased by a chat model and checked sentence by sentence."""
+
+    name = "openai"
+
+    def __init__(self, assistant: Assistant, model: BaseChatModel) -> None:
+        self.assistant = assistant
+        self.model = model
+        self.index = assistant.index
+        self._notice = PromptTemplate.from_file(PROMPTS_DIR / "fallback_notice.txt")
+
+    def answer(
+        self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
+    ) -> Answer:
+        final: Answer | None = None
+        for item in self.stream(question, history, filters):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    def stream(
+        self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
+    ) -> Iterator[str | Answer]:
+        """Yield the model's text as it arrives, then the checked `Answer` (always last)."""
+        started = time.perf_counter()
+        question = " ".join(question.split())
+        if not question:
+            yield self.assistant.answer(question)
+            return
+        standalone, failure = self._standalone(question, history)
+        found = self.assistant.retrieve(resolve(standalone), filters)
+        if failure:
+            yield self._fallback(question, found, started, failure)
+            return
+        if found.abstain:
+            yield self.assistant.abstention(question, found, started)
+            return
+        passages = [hit.chunk for hit in found.hits[:PASSAGES_SHOWN]]
+        messages = answer_messages(standalone, passages, compare=len(found.resolved.actors) >= 2)
+        pieces: list[str] = []
+        try:
+            for piece in self.model.stream(messages):
+                text = piece.content if isinstance(piece.content, str) else ""
+                if text:
+                    pieces.append(text)
+                    yield text
+        except Exception as error:  # timeouts, refused connections, 5xx: all end the same way
+            yield self._fallback(question, found, started, _describe(error))
+            return
+        yield self._checked(question, "".join(pieces), passages, found, started)
+
+    def _standalone(self, question: str, history: Sequence[str]) -> tuple[str, str]:
+        """(the question made standalone by the model, or the question; a failure reason)."""
+        if not history:
+            return question, ""
+        try:
+            reply = self.model.invoke(rewrite_messages(question, history))
+        except Exception as error:
+            return question, _describe(error)
+        text = reply.content if isinstance(reply.content, str) else ""
+        text = " ".join(text.split())
+        if not text or len(text) > MAX_REWRITE_CHARS:
+            # An unusable rewrite: the extractive follow-up rules do the job instead.
+            return resolve(question, history).text, ""
+        return text, ""
+
+    def _checked(
+        self,
+        question: str,
+        text: str,
+        passages: list[Chunk],
+        found: Retrieval,
+        started: float,
+    ) -> Answer:
+        if "don't cover this" in text or "do not cover this" in text:
+            return self.assistant.abstention(question, found, started)
+        checked = check(text, passages, self.index.embedder, self.assistant.sentence_embeddings)
+        supported = [c for c in checked if c.support is not None]
+        if not supported:
+            reason = "its answer could not be matched to the documents"
+            return self._fallback(question, found, started, reason)
+        answer_text, sentences, citations = _compose(supported)
+        return Answer(
+            question=question,
+            text=answer_text,
+            abstained=False,
+            citations=citations,
+            sentences=sentences,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            resolved_question=found.resolved.text,
+            retrieved=tuple(h.chunk for h in found.hits),
+            answerer=self.name,
+            dropped=tuple(c.text for c in checked if c.support is None),
+        )
+
+    def _fallback(self, question: str, found: Retrieval, started: float, reason: str) -> Answer:
+        notice = self._notice.format(reason=reason).strip()
+        if found.abstain:
+            answer = self.assistant.abstention(question, found, started)
+        else:
+            answer = self.assistant.compose_extractive(question, found, started)
+        return dataclasses.replace(
+            answer, notice=notice, answerer=f"{self.name} (fell back to extractive)"
+        )
+
+
+def _compose(
+    supported: list[CheckedSentence],
+) -> tuple[str, tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+    """The supported sentences, each followed by the number of the span that supports it."""
+    numbers: dict[tuple[str, int, int], int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    sentences: list[AnswerSentence] = []
+    for item in supported:
+        assert item.support is not None
+        span = item.support.sentences
+        key = (item.support.chunk.id, span[0].chunk_start, span[-1].chunk_end)
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            citations.append(Citation.of(item.support.chunk, list(span), numbers[key]))
+        n = numbers[key]
+        parts.append(f"{item.text} [{n}]")
+        sentences.append(AnswerSentence(item.text, n))
+    return " ".join(parts), tuple(sentences), tuple(citations)
+
+
+def _describe(error: BaseException) -> str:
+    """A plain reason for what went wrong with the model's endpoint."""
+    names = {cls.__name__ for cls in type(error).__mro__}
+    status = getattr(error, "status_code", None)
+    if names & {"APITimeoutError", "TimeoutException", "ReadTimeout", "TimeoutError"}:
+        return "it did not answer in time"
+    if names & {"APIConnectionError", "ConnectError", "ConnectionError"}:
+        return "it could not be reached"
+    if isinstance(status, int):
+        return f"it returned an error (HTTP {status})"
+    if error.__cause__ is not None and error.__cause__ is not error:
+        return _describe(error.__cause__)
+    return f"it failed ({type(error).__name__})"
