@@ -224,6 +224,24 @@ def gate(
     stdout.print(f"Gate passed: every metric in {metrics} meets {config}.")
 
 
+@cli.command()
+def bench(
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the numbers to this JSON file.")
+    ] = None,
+    scale: Annotated[int, typer.Option(help="Size of the large synthetic corpus, x corpus.")] = 100,
+) -> None:
+    """Measure answer speed, ingest cost, scaling, start-up, a room of 30, and the peer."""
+    from bench.run import run as run_bench
+
+    results = run_bench(scale=scale, log=lambda message: stderr.print(f"[dim]{message}…[/dim]"))
+    text = json.dumps(results, indent=2)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(text + "\n", encoding="utf-8")
+    sys.stdout.write(text + "\n")
+
+
 feedback_cli = typer.Typer(help="Feedback given in the app.", no_args_is_help=True)
 cli.add_typer(feedback_cli, name="feedback")
 

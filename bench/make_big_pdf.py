@@ -19,12 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "corpus" / "cst-2018-where-next-for-the-self-improving-school-system.md"
 
 
+_PLAIN = {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "£": "GBP "}
+
+
 def _plain(text: str) -> str:
     """Markdown to plain Latin-1 text for the PDF's built-in font."""
     text = re.sub(r"<sup>.*?</sup>|<[^>]+>|[*_#]", "", text)
-    text = text.translate(
-        str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "£": "GBP "})
-    )
+    for typographic, plain in _PLAIN.items():
+        text = text.replace(typographic, plain)
     return text.encode("latin-1", "replace").decode("latin-1").strip()
 
 

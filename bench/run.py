@@ -1,0 +1,214 @@
+"""`govassist bench`: answer speed, ingest cost, scaling, start-up, a full room, and the peer,
+measured in one run on this machine. Numbers are medians of repeats; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.assistant import Assistant
+from app.extractive import compose, score_sentences, select
+from app.followup import resolve
+from app.resources import build_index, load_assistant
+from app.settings import Settings
+from evals.gold import load_gold
+from evals.metrics import percentile
+from evals.peer import TutorialRag
+from index.embedder import load_embedder
+from index.search import RANKING_WEIGHTS, reciprocal_rank_fusion, structural_ranking
+from index.types import Filters, Preference
+
+ROOT = Path(__file__).resolve().parent.parent
+REPEATS = 3
+ROOM = 30
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
+def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
+
+
+def synthetic_corpus(source: Path, target: Path, scale: int, seed: int = 7) -> Path:
+    """`scale` copies of each corpus file with new names and shuffled sections."""
+    target.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    for path in sorted(source.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        parts = text.split("\n## ")
+        for copy in range(scale):
+            head, sections = parts[0], parts[1:]
+            rng.shuffle(sections)
+            body = "\n## ".join([head, *sections])
+            (target / f"{path.stem}-copy{copy:03d}.md").write_text(body, encoding="utf-8")
+    return target
+
+
+def encode_floor(texts: list[str]) -> float:
+    """Seconds sentence-transformers takes to encode the texts, and nothing else."""
+    embedder = load_embedder()
+    seconds, _ = _timed(lambda: embedder.embed(texts))
+    return seconds
+
+
+def timed_ingest(corpus: Path, data: Path) -> float:
+    settings = Settings(data_dir=data, corpus_dir=corpus)
+    seconds, _ = _timed(lambda: build_index(settings))
+    return seconds
+
+
+def query_stages(assistant: Assistant, questions: list[str]) -> dict[str, float]:
+    """Median milliseconds per stage of answering, over the questions."""
+    index = assistant.index
+    names = ("embed", "dense", "lexical", "fusion", "compose")
+    stages: dict[str, list[float]] = {name: [] for name in names}
+    clock = time.perf_counter
+    for question in questions:
+        resolved = resolve(question)
+        preference = Preference(resolved.actors, resolved.dimensions, resolved.recommendation)
+        t0 = clock()
+        vector = index.embed_query(resolved.text)
+        t1 = clock()
+        dense = [i for i, _ in index.store.search(vector, 30, Filters())]
+        t2 = clock()
+        lexical = [i for i, _ in index.lexical.search(resolved.text, 30, Filters())]
+        t3 = clock()
+        rankings = {"dense": dense, "lexical": lexical}
+        chunks = list(index.chunks.values())
+        if structure := structural_ranking(chunks, preference, dense + lexical, Filters()):
+            rankings["structure"] = structure
+        reciprocal_rank_fusion(rankings, RANKING_WEIGHTS)
+        t4 = clock()
+        hits = index.search(resolved.text, assistant.top_k, Filters(), preference, vector)
+        t5 = clock()
+        embeddings = assistant.sentence_embeddings
+        scored = score_sentences(resolved, vector, hits, embeddings, index.lexical)
+        if scored:
+            compose(select(scored, resolved, assistant.max_citations, embeddings))
+        t6 = clock()
+        for name, seconds in zip(names, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t6 - t5), strict=True):
+            stages[name].append(seconds)
+    return {name: round(statistics.median(v) * 1000, 2) for name, v in stages.items()}
+
+
+def answer_latencies(assistant: Assistant, questions: list[str]) -> list[float]:
+    return [assistant.answer(q).latency_ms for q in questions]
+
+
+def room(assistant: Assistant, questions: list[str]) -> float:
+    """p95 milliseconds when ROOM people ask at the same moment (threads, as Streamlit)."""
+    barrier = threading.Barrier(ROOM)
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def ask(question: str) -> None:
+        barrier.wait()
+        started = time.perf_counter()
+        assistant.answer(question)
+        with lock:
+            times.append((time.perf_counter() - started) * 1000)
+
+    threads = [
+        threading.Thread(target=ask, args=(questions[i % len(questions)],)) for i in range(ROOM)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return percentile(times, 95)
+
+
+def startup(data: Path) -> float:
+    """Seconds from a new `govassist ask` process to its answer."""
+    env = {**os.environ, "GOVASSIST_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
+    command = [sys.executable, "-m", "app.cli", "ask", "Who holds the power to inspect schools?"]
+    seconds, result = _timed(
+        lambda: subprocess.run(command, env=env, capture_output=True, cwd=ROOT)
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.decode()[-500:])
+    return seconds
+
+
+def run(scale: int = 100, log: Callable[[str], None] = print) -> dict[str, Any]:
+    corpus = ROOT / "corpus"
+    questions = [item.question for item in load_gold(ROOT / "evals" / "gold.yaml")]
+    embedder = load_embedder()
+    embedder.embed(["warm up"])  # load the model once, outside every timing
+    work = Path(tempfile.mkdtemp(prefix="govassist-bench-"))
+    results: dict[str, Any] = {"cores": os.cpu_count(), "scale": scale}
+    try:
+        log("ingest at 1x (repeats)")
+        ingest_1x = [timed_ingest(corpus, work / f"data-1x-{r}") for r in range(REPEATS)]
+        texts = [
+            c.embedding_text
+            for c in load_assistant(Settings(data_dir=work / "data-1x-0")).index.chunks.values()
+        ]
+        floor = [encode_floor(texts) for _ in range(REPEATS)]
+        results["ingest_seconds_1x"] = _median(ingest_1x)
+        results["encode_floor_seconds_1x"] = _median(floor)
+        results["ingest_embed_overhead"] = round(_median(ingest_1x) / _median(floor), 3)
+
+        log("queries at 1x")
+        assistant = load_assistant(Settings(data_dir=work / "data-1x-0"))
+        cold = answer_latencies(assistant, questions)
+        warm = [answer_latencies(assistant, questions) for _ in range(REPEATS)]
+        results["query_cold_p50_ms"] = round(percentile(cold, 50), 2)
+        results["query_p50_ms"] = _median([percentile(w, 50) for w in warm])
+        results["query_p95_ms"] = _median([percentile(w, 95) for w in warm])
+        results["query_stages_ms"] = query_stages(assistant, questions)
+        results["concurrent_30_p95_ms"] = _median(
+            [room(assistant, questions) for _ in range(REPEATS)]
+        )
+
+        log("start-up of a new process")
+        results["startup_first_answer_s"] = _median(
+            [startup(work / "data-1x-0") for _ in range(REPEATS)]
+        )
+
+        log("the LangChain tutorial RAG")
+        peer_index, peer_query = [], []
+        for _ in range(REPEATS):
+            peer = TutorialRag([corpus], embedder)
+            peer_index.append(peer.index_seconds)
+            peer.retrieve("warm up")
+            peer_query.append(percentile([peer.retrieve(q).latency_ms for q in questions], 50))
+        results["peer_index_seconds"] = _median(peer_index)
+        results["peer_query_p50_ms"] = _median(peer_query)
+        results["peer_query_ratio"] = round(results["query_p50_ms"] / _median(peer_query), 3)
+        results["peer_index_ratio"] = round(_median(ingest_1x) / _median(peer_index), 3)
+
+        for factor in sorted({10, scale}):
+            log(f"ingest and queries at {factor}x")
+            source = synthetic_corpus(corpus, work / f"corpus-{factor}x", factor)
+            results[f"ingest_seconds_{factor}x"] = round(
+                timed_ingest(source, work / f"data-{factor}x"), 2
+            )
+            shutil.rmtree(source, ignore_errors=True)
+            if factor == scale:
+                big = load_assistant(Settings(data_dir=work / f"data-{factor}x"))
+                answer_latencies(big, questions)  # the same warm-up as at 1x
+                p95 = _median(
+                    [percentile(answer_latencies(big, questions), 95) for _ in range(REPEATS)]
+                )
+                results[f"query_p95_ms_{factor}x"] = p95
+                results["scale_query_p95_ratio"] = round(p95 / results["query_p95_ms"], 3)
+                results["chunks_at_scale"] = len(big.index.chunks)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
