@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from app.assistant import Assistant
-from app.llm_answerer import LLMAnswerer
 from app.settings import Settings
 from index.build import Manifest, ProgressCallback, SyncReport, sync
 from index.embedder import Embedder, load_embedder
@@ -22,7 +22,12 @@ class AnswererConfigError(Exception):
     """The configured answerer cannot be built from the settings."""
 
 
-Answerer = Assistant | LLMAnswerer
+if TYPE_CHECKING:  # the LLM answerer (and LangChain's chat models) load only when configured
+    from app.llm_answerer import LLMAnswerer
+
+    Answerer: TypeAlias = Assistant | LLMAnswerer
+else:
+    Answerer = Assistant  # only ever used in annotations
 
 
 def open_database(settings: Settings) -> ChromaDatabase:
@@ -87,6 +92,7 @@ def make_answerer(settings: Settings, assistant: Assistant) -> Answerer:
             "for a server other than OpenAI's)"
         )
     from app.llm import openai_chat_model
+    from app.llm_answerer import LLMAnswerer
 
     model = openai_chat_model(
         settings.llm_base_url,

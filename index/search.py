@@ -3,8 +3,9 @@ question points at, fused by reciprocal rank fusion."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from ingest.types import Chunk
 RRF_K = 60
 # How many candidates each ranking contributes before fusion.
 CANDIDATES_PER_RANKING = 30
+# Question vectors kept (384 floats each: 4,096 of them take 6 MB).
+QUERY_CACHE_SIZE = 4096
+_QUERY_LOCK = threading.Lock()
 # Structure is a hint, not evidence: it counts half as much as meaning or words.
 RANKING_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "structure": 0.5}
 
@@ -77,6 +81,7 @@ class HybridIndex:
     embedder: Embedder
     chunks: dict[str, Chunk]
     lexical: LexicalIndex
+    _query_cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, store: Store, embedder: Embedder) -> HybridIndex:
@@ -86,7 +91,18 @@ class HybridIndex:
         return cls(store, embedder, {c.id: c for c in chunks}, LexicalIndex(chunks))
 
     def embed_query(self, query: str) -> np.ndarray:
-        return self.embedder.embed([query])[0]
+        """The question's vector; a question asked before (a starter question, the same quiz
+        item in a room of thirty) is not embedded again."""
+        with _QUERY_LOCK:
+            cached = self._query_cache.get(query)
+        if cached is not None:
+            return cached
+        vector = self.embedder.embed([query])[0]
+        with _QUERY_LOCK:
+            if len(self._query_cache) >= QUERY_CACHE_SIZE:
+                self._query_cache.pop(next(iter(self._query_cache)))  # the oldest entry
+            self._query_cache[query] = vector
+        return vector
 
     def search(
         self,
