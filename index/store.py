@@ -190,10 +190,6 @@ class ChromaStore:
             embedding_function=None,  # vectors always come from our embedder
         )
 
-    @classmethod
-    def embedded(cls, path: Path, collection: str) -> ChromaStore:
-        return ChromaDatabase.embedded(path).collection(collection)
-
     def count(self) -> int:
         return int(self._collection.count())
 

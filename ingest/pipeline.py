@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.chunking import ChunkingConfig, TokenCounter, chunk_sections, whitespace_token_count
@@ -24,12 +24,6 @@ class ParsedDocument:
 class FileProblem:
     path: Path
     reason: str
-
-
-@dataclass
-class ParseResult:
-    documents: list[ParsedDocument] = field(default_factory=list)
-    problems: list[FileProblem] = field(default_factory=list)
 
 
 def file_sha256(path: Path) -> str:
@@ -53,20 +47,3 @@ def parse_document(
     if not chunks:
         raise IngestError("no text was found in it")
     return ParsedDocument(source, file_sha256(path), tuple(chunks))
-
-
-def parse_files(
-    paths: list[Path],
-    config: ChunkingConfig = ChunkingConfig(),
-    count_tokens: TokenCounter = whitespace_token_count,
-) -> ParseResult:
-    """Parse every file; a file that fails is recorded with its reason and the rest go on."""
-    result = ParseResult()
-    for path in paths:
-        try:
-            result.documents.append(parse_document(path, config, count_tokens))
-        except IngestError as error:
-            result.problems.append(FileProblem(path, str(error)))
-        except (OSError, ValueError) as error:
-            result.problems.append(FileProblem(path, f"could not be read ({error})"))
-    return result

@@ -13,8 +13,6 @@ from pathlib import Path
 from ingest.loaders.base import LoadedText
 from ingest.sources import IngestError
 
-SUFFIXES = (".md", ".markdown", ".txt", ".text", ".pdf", ".docx", ".html", ".htm")
-
 
 def load(path: Path) -> LoadedText:
     """Read one file with the loader for its type; IngestError says why when it cannot."""
@@ -41,4 +39,4 @@ def load(path: Path) -> LoadedText:
     raise IngestError(f"unsupported file type '{suffix or 'none'}'")
 
 
-__all__ = ["SUFFIXES", "LoadedText", "load"]
+__all__ = ["LoadedText", "load"]
