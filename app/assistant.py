@@ -11,7 +11,7 @@ from pathlib import Path
 from langchain_core.prompts import PromptTemplate
 
 from app.answer_type import expected_type, satisfies, years
-from app.answers import Answer
+from app.answers import Answer, AnswerSentence, Citation
 from app.extractive import ScoredSentence, SentenceEmbeddings, compose, score_sentences, select
 from app.followup import ResolvedQuestion, resolve
 from index.lexical import tokenize
@@ -68,6 +68,31 @@ class Evidence:
         from app.extractive import DENSE_WEIGHT, LEXICAL_WEIGHT
 
         return DENSE_WEIGHT * self.best_dense + LEXICAL_WEIGHT * min(self.best_coverage, 1.0)
+
+
+def cited_answer(
+    question: str,
+    found: Retrieval,
+    started: float,
+    text: str,
+    sentences: tuple[AnswerSentence, ...],
+    citations: tuple[Citation, ...],
+    answerer: str = "extractive",
+    dropped: tuple[str, ...] = (),
+) -> Answer:
+    """An answer (not an abstention) for what `found` retrieved, timed from `started`."""
+    return Answer(
+        question=question,
+        text=text,
+        abstained=False,
+        citations=citations,
+        sentences=sentences,
+        latency_ms=(time.perf_counter() - started) * 1000,
+        resolved_question=found.resolved.text,
+        retrieved=tuple(h.chunk for h in found.hits),
+        answerer=answerer,
+        dropped=dropped,
+    )
 
 
 def _load_template(name: str) -> PromptTemplate:
@@ -127,17 +152,7 @@ class Assistant:
     def compose_extractive(self, question: str, found: Retrieval, started: float) -> Answer:
         """The answer made of the best sentences themselves, each cited."""
         chosen = select(found.scored, found.resolved, self.max_citations, self.sentence_embeddings)
-        text, sentences, citations = compose(chosen)
-        return Answer(
-            question=question,
-            text=text,
-            abstained=False,
-            citations=citations,
-            sentences=sentences,
-            latency_ms=(time.perf_counter() - started) * 1000,
-            resolved_question=found.resolved.text,
-            retrieved=tuple(h.chunk for h in found.hits),
-        )
+        return cited_answer(question, found, started, *compose(chosen))
 
     def evidence(self, query: str, scored: Sequence[ScoredSentence]) -> Evidence:
         """Measure how well the best sentences support any answer to `query`."""

@@ -16,7 +16,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.prompts import PromptTemplate
 
 from app.answers import Answer, AnswerSentence, Citation
-from app.assistant import PROMPTS_DIR, Assistant, Retrieval
+from app.assistant import PROMPTS_DIR, Assistant, Retrieval, cited_answer
 from app.citation_check import CheckedSentence, check
 from app.followup import resolve
 from app.llm import answer_messages, rewrite_messages
@@ -109,18 +109,9 @@ class LLMAnswerer:
         if not supported:
             reason = "its answer could not be matched to the documents"
             return self._fallback(question, found, started, reason)
-        answer_text, sentences, citations = _compose(supported)
-        return Answer(
-            question=question,
-            text=answer_text,
-            abstained=False,
-            citations=citations,
-            sentences=sentences,
-            latency_ms=(time.perf_counter() - started) * 1000,
-            resolved_question=found.resolved.text,
-            retrieved=tuple(h.chunk for h in found.hits),
-            answerer=self.name,
-            dropped=tuple(c.text for c in checked if c.support is None),
+        dropped = tuple(c.text for c in checked if c.support is None)
+        return cited_answer(
+            question, found, started, *_compose(supported), answerer=self.name, dropped=dropped
         )
 
     def _fallback(self, question: str, found: Retrieval, started: float, reason: str) -> Answer:

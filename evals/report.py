@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from evals.matching import group_matched
 from evals.runner import EvalRun, ItemResult
 
 HEADLINE = (
@@ -84,8 +85,6 @@ def _failure(result: ItemResult) -> list[str]:
     if not item.answerable:
         lines.append("**Missing:** an abstention (the documents do not answer this).")
     else:
-        from evals.matching import group_matched
-
         missing_facts = [g for g in item.must_include if not group_matched(answer.text, g)]
         cited = [c.text for c in answer.citations]
         missing_sources = [g for g in item.sources if not any(group_matched(p, g) for p in cited)]

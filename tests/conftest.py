@@ -95,3 +95,15 @@ def real_assistant(real_index_dir: Path):
     from app.settings import Settings
 
     return load_assistant(Settings(data_dir=real_index_dir, corpus_dir=CORPUS))
+
+
+def fake_assistant(tmp_path: Path, doc: str, embedder: FakeEmbedder, **options):
+    """An Assistant over `doc` indexed with the fake embedder. The fake's similarities run
+    lower than the real model's, so callers pass a looser AbstentionPolicy in `options`."""
+    from app.assistant import Assistant
+    from index.search import HybridIndex
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "d.md").write_text(doc, encoding="utf-8")
+    store = index_folder(tmp_path / "docs", tmp_path, embedder)
+    return Assistant(HybridIndex.load(store, embedder), **options)

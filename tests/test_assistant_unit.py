@@ -4,12 +4,11 @@ fake embedder and a real embedded Chroma."""
 from pathlib import Path
 
 import pytest
-from conftest import index_folder
+from conftest import fake_assistant
 
 from app.assistant import AbstentionPolicy, Assistant, Evidence
 from app.extractive import ScoredSentence, compose
 from app.followup import resolve
-from index.search import HybridIndex
 from index.types import Filters
 from ingest.chunking import chunk_sections
 from ingest.structure import parse_sections
@@ -160,14 +159,9 @@ def test_compose_brings_an_elaboration_a_reason_and_the_rest_of_a_quotation() ->
 
 @pytest.fixture
 def assistant(tmp_path: Path, fake_embedder) -> Assistant:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "d.md").write_text(DOC, encoding="utf-8")
-    store = index_folder(tmp_path / "docs", tmp_path, fake_embedder)
     # The fake embedder's similarities run lower than the real model's: a looser dense floor.
     policy = AbstentionPolicy(min_dense=0.3, max_unknown_weight=0.45, min_evidence=0.3)
-    return Assistant(
-        HybridIndex.load(store, fake_embedder), top_k=4, max_citations=2, policy=policy
-    )
+    return fake_assistant(tmp_path, DOC, fake_embedder, top_k=4, max_citations=2, policy=policy)
 
 
 def test_answer_cites_the_matching_cell(assistant: Assistant) -> None:
