@@ -64,7 +64,8 @@ def ingest(
     """Add documents to the index; unchanged files are skipped, changed ones re-embedded."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from app.resources import build_index
+    from app.resources import IndexWriteError, build_index
+    from index.store import StoreUnavailableError
 
     settings = _settings()
     targets = paths or [settings.corpus_dir]
@@ -85,8 +86,13 @@ def ingest(
 
         try:
             report = build_index(settings, targets, on_progress=on_progress)
-        except OSError as error:
-            raise _fail(f"could not write the index in {settings.data_dir}: {error}") from error
+        except (IndexWriteError, StoreUnavailableError) as error:
+            raise _fail(str(error)) from error
+    if report.repaired:
+        stderr.print(
+            f"[yellow]The index was damaged[/yellow] ({report.repaired}); it was set aside and "
+            "rebuilt from the documents."
+        )
     stdout.print(
         f"Indexed {report.files_seen} file(s): {len(report.files_updated)} new or changed, "
         f"{report.files_unchanged} unchanged, {len(report.files_removed)} removed. "
@@ -120,6 +126,7 @@ def ask(
         load_assistant,
         make_answerer,
     )
+    from index.store import StoreUnavailableError
     from index.types import Filters
 
     settings = _settings()
@@ -136,9 +143,14 @@ def ask(
         answerer = make_answerer(settings, load_assistant(settings))
     except (IndexMissingError, AnswererConfigError) as error:
         raise _fail(str(error), 2) from error
-    answer = answerer.answer(
-        question, filters=Filters(tuple(doc or ()), tuple(space or ()), tuple(actor or ()))
-    )
+    except StoreUnavailableError as error:
+        raise _fail(str(error), 1) from error
+    try:
+        answer = answerer.answer(
+            question, filters=Filters(tuple(doc or ()), tuple(space or ()), tuple(actor or ()))
+        )
+    except StoreUnavailableError as error:
+        raise _fail(str(error), 1) from error
     if answer.notice:
         stderr.print(f"[yellow]Note:[/yellow] {answer.notice}", highlight=False)
     if as_json:

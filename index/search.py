@@ -82,6 +82,27 @@ class HybridIndex:
     chunks: dict[str, Chunk]
     lexical: LexicalIndex
     _query_cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    # Chunks by actor, and the recommendations, each with its place in document order: the
+    # structural ranking reads only these, so its cost does not grow with the whole index.
+    _by_actor: dict[str, list[tuple[int, Chunk]]] = field(default_factory=dict, repr=False)
+    _recommendations: list[tuple[int, Chunk]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        for order, chunk in enumerate(self.chunks.values()):
+            if chunk.tags.actor:
+                self._by_actor.setdefault(chunk.tags.actor, []).append((order, chunk))
+            if chunk.tags.recommendation:
+                self._recommendations.append((order, chunk))
+
+    def structural_candidates(self, preference: Preference) -> list[Chunk]:
+        """The only chunks structural_ranking can pick for `preference`, in document order."""
+        picked: dict[int, Chunk] = {}
+        if preference.actors and preference.dimensions:
+            for actor in preference.actors:
+                picked.update(self._by_actor.get(actor, []))
+        if preference.recommendation:
+            picked.update(self._recommendations)
+        return [picked[order] for order in sorted(picked)]
 
     @classmethod
     def load(cls, store: Store, embedder: Embedder) -> HybridIndex:
@@ -125,7 +146,8 @@ class HybridIndex:
         )
         interleaved += [i for i in dense_ids + lexical_ids if i not in interleaved]
         rankings = {"dense": dense_ids, "lexical": lexical_ids}
-        structure = structural_ranking(list(self.chunks.values()), preference, interleaved, filters)
+        candidates = self.structural_candidates(preference)
+        structure = structural_ranking(candidates, preference, interleaved, filters)
         if structure:
             rankings["structure"] = structure
         dense_similarity = dict(dense)

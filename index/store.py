@@ -5,6 +5,7 @@ The only module that imports chromadb."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -129,6 +130,42 @@ def where_clause(filters: Filters) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+RECONNECT_PAUSE_S = 1.0
+
+
+class StoreUnavailableError(Exception):
+    """The vector store cannot be reached (a Chroma server that is down)."""
+
+
+def is_connection_error(error: BaseException) -> bool:
+    """A network failure reaching a Chroma server, whichever layer reports it."""
+    import httpx
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, (httpx.TransportError, ConnectionError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def is_store_error(error: BaseException) -> bool:
+    """An error Chroma raised about its own store (a full disk, a malformed file)."""
+    from chromadb.errors import ChromaError
+
+    return isinstance(error, ChromaError)
+
+
+def forget_open_store(path: Path) -> None:
+    """Chroma keeps one open system per folder and hands it to every later client of that
+    folder, even when it failed to start (a read-only folder, say) or the folder was moved
+    away. Forget it, so the next client opens the folder afresh."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+
+
 def chroma_settings() -> Any:
     """Client settings for every Chroma client we make: no telemetry leaves the machine."""
     from chromadb.config import Settings
@@ -155,7 +192,11 @@ class ChromaDatabase:
         import chromadb
 
         path.mkdir(parents=True, exist_ok=True)
-        return cls(chromadb.PersistentClient(path=str(path), settings=chroma_settings()))
+        try:
+            return cls(chromadb.PersistentClient(path=str(path), settings=chroma_settings()))
+        except Exception:
+            forget_open_store(path)  # a later attempt (once the folder is fixed) starts clean
+            raise
 
     @classmethod
     def server(
@@ -163,9 +204,16 @@ class ChromaDatabase:
     ) -> ChromaDatabase:
         import chromadb
 
-        client = chromadb.HttpClient(
-            host=host, port=port, ssl=ssl, headers=headers or {}, settings=chroma_settings()
-        )
+        try:
+            client = chromadb.HttpClient(
+                host=host, port=port, ssl=ssl, headers=headers or {}, settings=chroma_settings()
+            )
+        except Exception as error:
+            if is_connection_error(error):
+                raise StoreUnavailableError(
+                    f"the Chroma server at {host}:{port} is not answering; check that it is up"
+                ) from error
+            raise
         return cls(client)
 
     def collection(self, name: str) -> ChromaStore:
@@ -256,13 +304,31 @@ class ChromaStore:
         return chunks
 
     def search(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[str, float]]:
-        """The k nearest chunks as (id, cosine similarity), best first."""
-        total = self.count()
-        if total == 0:
-            return []
+        """The k nearest chunks as (id, cosine similarity), best first.
+
+        A Chroma server that has gone away (restarted, say) is asked again once after a short
+        pause, which rides out a restart; if it is still not answering, StoreUnavailableError
+        says so plainly instead of a network traceback."""
+        for attempt in range(2):
+            try:
+                return self._search(vector, k, filters)
+            except Exception as error:
+                if not is_connection_error(error):
+                    raise
+                if attempt:
+                    raise StoreUnavailableError(
+                        "the Chroma server is not answering; try again in a moment, or ask "
+                        "whoever runs it to check that it is up"
+                    ) from error
+                time.sleep(RECONNECT_PAUSE_S)
+        raise AssertionError("unreachable")
+
+    def _search(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[str, float]]:
+        # Chroma (1.x) returns fewer than k when fewer match, so no count() first: that
+        # round trip cost 3 ms of every answer.
         result = self._collection.query(
             query_embeddings=[vector.tolist()],
-            n_results=min(k, total),
+            n_results=k,
             where=where_clause(filters),
             include=["distances"],
         )

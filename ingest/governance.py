@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.types import GovernanceTags
 
@@ -95,6 +96,13 @@ _RECOMMENDATION_CUE = re.compile(r"\brecommend\w*", re.I)
 
 def actor_mentions(text: str) -> list[tuple[str, str]]:
     """(canonical name, words used) for each actor mentioned in `text`, in lexicon order."""
+    return list(_actor_mentions(text))
+
+
+# Answering looks for actors in every sentence of the retrieved passages, and the same
+# passages return for many questions: the ~60 patterns run once per sentence, not per answer.
+@lru_cache(maxsize=65_536)
+def _actor_mentions(text: str) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     remaining = text
     for actor in ACTORS:
@@ -102,7 +110,7 @@ def actor_mentions(text: str) -> list[tuple[str, str]]:
             found.append((actor.name, match.group(0)))
             # Blank out what matched so "Teaching Schools Council" is not also "Teaching schools".
             remaining = actor.pattern.sub(" ", remaining)
-    return found
+    return tuple(found)
 
 
 def find_actors(text: str) -> list[str]:

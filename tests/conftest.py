@@ -7,6 +7,11 @@ import hashlib
 import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,3 +112,50 @@ def fake_assistant(tmp_path: Path, doc: str, embedder: FakeEmbedder, **options):
     (tmp_path / "docs" / "d.md").write_text(doc, encoding="utf-8")
     store = index_folder(tmp_path / "docs", tmp_path, embedder)
     return Assistant(HybridIndex.load(store, embedder), **options)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ChromaServer:
+    """A real `chroma run` on loopback, over a folder; can be stopped and started again on the
+    same port (to restart it under a running assistant)."""
+
+    def __init__(self, path: Path, port: int | None = None) -> None:
+        self.path, self.port = path, port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout_s: float = 60) -> None:
+        chroma = Path(sys.executable).parent / "chroma"
+        command = [str(chroma), "run", "--path", str(self.path), "--host", "127.0.0.1"]
+        self.process = subprocess.Popen(
+            [*command, "--port", str(self.port)],
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout_s
+        url = f"http://127.0.0.1:{self.port}/api/v2/heartbeat"
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise AssertionError("chroma run exited") from None
+                time.sleep(0.3)
+        self.process.kill()
+        raise AssertionError(f"chroma run did not answer within {timeout_s:g} s")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FakeEmbedder, live_store
+from conftest import ChromaServer, FakeEmbedder, live_store
 
 from index.build import sync
 from index.search import HybridIndex
@@ -24,7 +18,6 @@ from ingest.structure import parse_sections
 from ingest.types import SourceInfo
 
 pytestmark = pytest.mark.integration
-CHROMA = Path(sys.executable).parent / "chroma"
 
 DOC = """\
 # The inspection space
@@ -45,40 +38,13 @@ Local authorities draw their authority from directly elected councillors.
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """`chroma run` on a free loopback port, stopped after the module."""
-    port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    process = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError("chroma run exited") from None
-            time.sleep(0.3)
-    else:
-        process.kill()
-        raise AssertionError("chroma run did not answer within 60 s")
-    yield "127.0.0.1", port
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server"))
+    server.start()
+    yield "127.0.0.1", server.port
+    server.stop()
 
 
 @pytest.fixture(params=["embedded", "server"])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.resources import build_index, index_status
-from app.ui.common import settings
+from app.resources import IndexWriteError, build_index, index_status
+from app.ui.common import escape, settings
 from app.uploads import UploadRejected, store_upload, token_matches
+from index.store import StoreUnavailableError
 from ingest.sources import SUPPORTED_SUFFIXES
 
 
@@ -18,11 +19,18 @@ def rebuild() -> None:
         def on_progress(done: int, total: int, label: str) -> None:
             bar.progress(done / max(total, 1), text=f"Embedding {label}: {done} of {total}")
 
-        report = build_index(
-            config, [config.corpus_dir, config.uploads_dir], on_progress=on_progress
-        )
+        try:
+            report = build_index(
+                config, [config.corpus_dir, config.uploads_dir], on_progress=on_progress
+            )
+        except (IndexWriteError, StoreUnavailableError) as error:
+            status.update(label="The index could not be rebuilt", state="error")
+            st.error(escape(str(error)))
+            return
+        if report.repaired:
+            st.warning(escape(f"The index was damaged ({report.repaired}); it was rebuilt."))
         for problem in report.problems:
-            st.warning(f"Skipped {problem.path.name}: {problem.reason}")
+            st.warning(escape(f"Skipped {problem.path.name}: {problem.reason}"))
         status.update(
             label=f"Index rebuilt: {len(report.files_updated)} new or changed, "
             f"{report.files_unchanged} unchanged, {report.total_chunks} passages.",
@@ -54,9 +62,9 @@ def page() -> None:
         for file in files:
             try:
                 path = store_upload(file.name, file.getvalue(), config.uploads_dir, limit)
-                st.success(f"Saved {path.name}")
+                st.success(escape(f"Saved {path.name}"))
             except UploadRejected as error:
-                st.error(str(error))
+                st.error(escape(str(error)))
         rebuild()
     elif st.button("Rebuild the index"):
         rebuild()

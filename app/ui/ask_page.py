@@ -18,6 +18,7 @@ from app.ui.common import (
     shared_assistant,
     source_card,
 )
+from index.store import StoreUnavailableError
 from index.types import Filters
 from ingest.governance import SPACES
 
@@ -136,7 +137,10 @@ def page() -> None:
     try:
         shared_assistant()
     except IndexMissingError as error:
-        st.error(f"No documents are indexed yet: {error}")
+        st.error(escape(f"No documents are indexed yet: {error}"))
+        return
+    except StoreUnavailableError as error:
+        st.error(escape(f"The index cannot be reached just now: {error}."))
         return
     turns: list[tuple[str, Answer]] = st.session_state.setdefault("turns", [])
     filters = sidebar_filters()
@@ -157,7 +161,12 @@ def page() -> None:
         with st.chat_message("user"):
             st.markdown(escape(question))
         with st.chat_message("assistant"):
-            answer = produce(question, history, filters)
+            try:
+                answer = produce(question, history, filters)
+            except StoreUnavailableError as error:
+                st.error(escape(f"The question could not be answered just now: {error}."))
+                sidebar_conversation(turns)
+                return
             turns.append((question, answer))
             show_answer(len(turns) - 1, question, answer, history, fresh=True)
     sidebar_conversation(turns)

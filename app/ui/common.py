@@ -98,7 +98,7 @@ def source_card(citation: Citation, assistant: Assistant | None = None, key: str
     with st.container(border=True):
         st.markdown(f"**\\[{citation.n}\\] {escape(byline(citation))}**")
         page = f" · page {citation.page}" if citation.page else ""
-        st.caption(f"{citation.section}{page} · characters {citation.start}–{citation.end}")
+        st.caption(f"{escape(citation.section)}{page} · characters {citation.start}–{citation.end}")
         st.markdown(highlighted(citation))
         if assistant is not None:
             with st.popover("Show in document"):

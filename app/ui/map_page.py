@@ -25,7 +25,7 @@ def cell(citation: Citation | None) -> None:
     start, end = citation.highlight  # the quoted sentences, as cleaned for reading
     st.markdown(escape(citation.text[start:end]))
     author = f" · {citation.author}, {citation.year}" if citation.author else ""
-    st.caption(f"{citation.section}{author}")
+    st.caption(escape(f"{citation.section}{author}"))
 
 
 def actor_row(row: ActorRow) -> None:
@@ -53,7 +53,7 @@ def recommendations_tab(items: list[Citation]) -> None:
         with st.container(border=True):
             st.markdown(f"**Recommendation {citation.n}** · {escape(citation.section)}")
             st.markdown(escape(citation.text))
-            st.caption(f"{byline(citation)} · characters {citation.start}–{citation.end}")
+            st.caption(f"{escape(byline(citation))} · characters {citation.start}–{citation.end}")
 
 
 def compare_tab(rows: list[ActorRow]) -> None:
@@ -80,7 +80,7 @@ def page() -> None:
     try:
         assistant = shared_assistant()
     except IndexMissingError as error:
-        st.error(f"No documents are indexed yet: {error}")
+        st.error(escape(f"No documents are indexed yet: {error}"))
         return
     chunks = list(assistant.index.chunks.values())
     rows = build_map(chunks)

@@ -112,7 +112,7 @@ def page() -> None:
     try:
         items = all_items()
     except IndexMissingError as error:
-        st.error(f"No documents are indexed yet: {error}")
+        st.error(escape(f"No documents are indexed yet: {error}"))
         return
     setup(items)
     quiz = st.session_state.get("quiz")

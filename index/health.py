@@ -1,0 +1,67 @@
+"""Is the live index whole? A damaged store (a malformed SQLite file, a collection that lost
+passages, vectors that no longer find their own passage) is caught before it serves a wrong
+answer; `govassist ingest` then sets it aside and rebuilds it from the documents."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from index.build import Manifest
+from index.store import Database, StoreUnavailableError, forget_open_store, is_connection_error
+from index.types import Filters
+
+
+def index_problem(database: Database, manifest: Manifest) -> str | None:
+    """Why the index version the manifest names cannot be trusted, or None when it is whole.
+
+    Three checks, a few milliseconds in all: the store answers, it holds as many passages as
+    the manifest recorded, and one stored vector finds its own passage first."""
+    try:
+        if manifest.collection not in database.names():
+            return f"the index version {manifest.collection} is missing from the store"
+        store = database.collection(manifest.collection)
+        expected = sum(entry.chunks for entry in manifest.files.values())
+        found = store.count()
+        if found != expected:
+            return f"it holds {found} passages where {expected} were written"
+        first = next(store.export(), None)
+        if first is None:
+            return None
+        chunks, vectors = first
+
+        # Its nearest neighbour is itself, or a copy of the same text (an identical vector).
+        nearest = store.search(vectors[0], 1, Filters())
+        if not nearest or (nearest[0][0] != chunks[0].id and nearest[0][1] < 0.999):
+            return "its vectors no longer find their own passages"
+    except Exception as error:  # whatever the store's library raises on a broken file
+        if is_connection_error(error):  # a server that is down is not a damaged index
+            raise StoreUnavailableError("the Chroma server is not answering") from error
+        if not looks_damaged(error):  # a full disk, say: the caller reports it, nothing moves
+            raise
+        return f"the store cannot be read: {type(error).__name__}: {str(error)[:160]}"
+    return None
+
+
+# How SQLite and Chroma report a store that is fine but cannot be used just now: a full disk,
+# a read-only or locked folder. Setting the index aside then would throw away a good index;
+# any other failure to read it (a malformed file, lost logs, a broken vector index) is damage.
+NOT_DAMAGE_MARKERS = ("full", "no space", "readonly", "read-only", "permission", "locked", "busy")
+
+
+def looks_damaged(error: BaseException) -> bool:
+    text = f"{type(error).__name__}: {error}".lower()
+    return not any(marker in text for marker in NOT_DAMAGE_MARKERS)
+
+
+def set_aside(chroma_path: Path, manifest_path: Path) -> Path:
+    """Move a damaged embedded store and its manifest out of the way (kept, for a look later),
+    so the next ingest builds a fresh one. Returns where they went."""
+    forget_open_store(chroma_path)
+    aside = chroma_path.with_name(f"{chroma_path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    aside.mkdir(parents=True, exist_ok=True)
+    if chroma_path.exists():
+        chroma_path.rename(aside / chroma_path.name)
+    if manifest_path.exists():
+        manifest_path.rename(aside / manifest_path.name)
+    return aside
