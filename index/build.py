@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from ingest.sources import IngestError, discover
 from ingest.types import Chunk
 
 EMBED_BATCH = 256  # chunks per progress step; the embedder batches further inside
+EMBED_GROUP = 2048  # new chunks of several files encoded (and held in memory) together
 # A file that takes longer than this to read is skipped with a message (a hostile PDF can make
 # a parser loop for hours). Big real documents read in well under a minute here.
 FILE_TIME_LIMIT_S = 120.0
@@ -105,6 +106,39 @@ def _embed_in_steps(
         if on_progress:
             on_progress(begin + len(batch), len(chunks), label)
     return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+
+
+@dataclass
+class _FilePlan:
+    """What one changed file needs: passages to embed, to keep (offsets refreshed), to delete."""
+
+    number: int
+    path: Path
+    sha: str
+    document: ParsedDocument
+    new: list[Chunk]
+    kept: list[Chunk]
+    stale: set[str]
+
+
+def _groups(
+    changed: list[tuple[Path, str, ParsedDocument]], store: Any
+) -> Iterator[list[_FilePlan]]:
+    """Changed files in groups of about EMBED_GROUP new passages (memory stays bounded)."""
+    group: list[_FilePlan] = []
+    pending = 0
+    for number, (path, sha, document) in enumerate(changed, start=1):
+        existing = store.ids(document.source.doc_id)
+        ids = {c.id for c in document.chunks}
+        new = [c for c in document.chunks if c.id not in existing]
+        kept = [c for c in document.chunks if c.id in existing]
+        group.append(_FilePlan(number, path, sha, document, new, kept, existing - ids))
+        pending += len(new)
+        if pending >= EMBED_GROUP:
+            yield group
+            group, pending = [], 0
+    if group:
+        yield group
 
 
 def _collection_prefix(key: str) -> str:
@@ -213,31 +247,33 @@ def sync(
         for chunks, vectors in database.collection(live_name).export():
             store.add(chunks, vectors)
     report.seconds["write"] += time.perf_counter() - writing
-    for number, (path, sha, document) in enumerate(changed, start=1):
-        doc_id = document.source.doc_id
-        existing = store.ids(doc_id)
-        new = [c for c in document.chunks if c.id not in existing]
-        kept = [c for c in document.chunks if c.id in existing]
-        stale = existing - {c.id for c in document.chunks}
+    for group in _groups(changed, store):
+        # One encoding call for the new passages of several files: sorted by length together,
+        # they pad less than file by file (the ingest then costs about the encoding alone).
+        new = [c for plan in group for c in plan.new]
+        first, last = group[0].number, group[-1].number
+        label = f"{len(new)} passages of files {first}-{last} of {len(changed)}"
         embedding = time.perf_counter()
-        vectors = _embed_in_steps(
-            embedder, new, on_progress, f"{path.name} ({number}/{len(changed)})"
-        )
+        vectors = _embed_in_steps(embedder, new, on_progress, label)
         writing = time.perf_counter()
         report.seconds["embed"] += writing - embedding
-        if new:
-            store.add(new, vectors)
-        if kept:
-            store.update(kept)
-        store.delete(stale)
+        offset = 0
+        for plan in group:
+            if plan.new:
+                store.add(plan.new, vectors[offset : offset + len(plan.new)])
+                offset += len(plan.new)
+            if plan.kept:
+                store.update(plan.kept)
+            store.delete(plan.stale)
+            report.files_updated.append(str(plan.path))
+            report.chunks_embedded += len(plan.new)
+            report.chunks_kept += len(plan.kept)
+            report.chunks_deleted += len(plan.stale)
+            source = plan.document.source
+            manifest.files[str(plan.path.resolve())] = FileEntry(
+                plan.sha, source.doc_id, source.title, len(plan.document.chunks)
+            )
         report.seconds["write"] += time.perf_counter() - writing
-        report.files_updated.append(str(path))
-        report.chunks_embedded += len(new)
-        report.chunks_kept += len(kept)
-        report.chunks_deleted += len(stale)
-        manifest.files[str(path.resolve())] = FileEntry(
-            sha, doc_id, document.source.title, len(document.chunks)
-        )
     writing = time.perf_counter()
     for name in removed:
         entry = manifest.files.pop(name)

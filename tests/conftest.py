@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -159,3 +160,40 @@ class ChromaServer:
             self.process.kill()
             self.process.wait()
         self.process = None
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+APP_START_TIMEOUT_S = 120
+
+
+@contextmanager
+def running_app(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`govassist app` on a free loopback port over `data_dir`, until the block ends."""
+    port = free_port()
+    env = {**os.environ, "GOVASSIST_DATA_DIR": str(data_dir)}
+    command = [sys.executable, "-m", "app.cli", "app", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + APP_START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"the app exited with {process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError("the app did not become healthy in time") from None
+                time.sleep(0.5)
+        yield url, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

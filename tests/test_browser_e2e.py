@@ -3,66 +3,24 @@ the chat, the answer and its source card on screen; screenshots into docs/screen
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from conftest import CHROMIUM, CHROMIUM_ARGS, running_app
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-START_TIMEOUT_S = 120
 # The first answer waits for the model and the index to load in the server.
 expect.set_options(timeout=90_000)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the app exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"the app did not become healthy within {START_TIMEOUT_S} s")
-
-
 @pytest.fixture(scope="module")
 def app_url(real_index_dir: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "GOVASSIST_DATA_DIR": str(real_index_dir)}
-    command = [sys.executable, "-m", "app.cli", "app", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    with running_app(real_index_dir) as (url, _):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +64,48 @@ def test_training_page(page: Page, app_url: str) -> None:
     page.get_by_role("button", name="Start a new quiz").click()
     expect(page.get_by_text("Question 1 of 5")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "training.png"), full_page=False)
+
+
+def test_hostile_text_is_shown_as_text_not_run(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    box = page.locator('[data-testid="stChatInput"] textarea')
+    box.wait_for()
+    box.fill('<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> Who inspects?')
+    box.press("Enter")
+    expect(
+        page.get_by_text('<img src=x onerror="window.pwned=1">', exact=False).first
+    ).to_be_visible()
+    page.wait_for_timeout(1000)
+    assert page.evaluate("window.pwned") is None
+    assert page.locator('img[src="x"]').count() == 0
+
+
+def _ask_and_export(browser: Browser, app_url: str, question: str) -> str:
+    """One visitor's session: ask, then download the Markdown export."""
+    context = browser.new_context()
+    visitor = context.new_page()
+    visitor.set_default_timeout(60_000)
+    visitor.goto(app_url)
+    box = visitor.locator('[data-testid="stChatInput"] textarea')
+    box.wait_for()
+    box.fill(question)
+    box.press("Enter")
+    expect(visitor.locator('[data-testid="stChatMessage"]').nth(1)).to_be_visible()
+    button = visitor.get_by_role("button", name="Download as Markdown")
+    expect(button).to_be_enabled()
+    with visitor.expect_download() as download:
+        button.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    context.close()
+    return text
+
+
+def test_an_export_holds_only_its_own_session(app_url: str) -> None:
+    first, second = "Who holds the power to inspect schools?", "What do RSCs decide?"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        mine = _ask_and_export(browser, app_url, first)
+        theirs = _ask_and_export(browser, app_url, second)
+        browser.close()
+    assert first in mine and second not in mine
+    assert second in theirs and first not in theirs

@@ -122,3 +122,36 @@ def test_a_quiz_round_is_scored(app: AppTest) -> None:
     assert not app.exception, app.exception
     assert app.metric[0].value == "1 / 1"
     assert any("Quiz finished: 1 of 1 right" in s.value for s in app.success)
+
+
+def _admin(real_index_dir: Path, monkeypatch: pytest.MonkeyPatch, token: str) -> AppTest:
+    monkeypatch.setenv("GOVASSIST_DATA_DIR", str(real_index_dir))
+    monkeypatch.setenv("GOVASSIST_ADMIN_TOKEN", token)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("ui/admin_page.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _uploaders(at: AppTest) -> list[object]:
+    return [e for e in at.get("file_uploader")]
+
+
+def test_admin_needs_a_configured_token(
+    real_index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _admin(real_index_dir, monkeypatch, "")
+    assert any("switched off" in i.value for i in at.info)
+    assert not at.text_input and not at.button and not _uploaders(at)
+
+
+def test_admin_needs_the_right_token(real_index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _admin(real_index_dir, monkeypatch, "correct horse battery staple")
+    assert not _uploaders(at) and not at.button
+    at.text_input[0].set_value("correct horse").run()
+    assert any("not right" in e.value for e in at.error)
+    assert not _uploaders(at) and not at.button
+    at.text_input[0].set_value("correct horse battery staple").run()
+    assert _uploaders(at)
+    assert any(b.label == "Rebuild the index" for b in at.button)
