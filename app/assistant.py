@@ -14,6 +14,7 @@ from app.answer_type import expected_type, satisfies, years
 from app.answers import Answer, AnswerSentence, Citation
 from app.extractive import ScoredSentence, SentenceEmbeddings, compose, score_sentences, select
 from app.followup import ResolvedQuestion, resolve
+from app.question_text import plain_question
 from index.lexical import tokenize
 from index.search import HybridIndex
 from index.types import Filters, Hit, Preference
@@ -126,7 +127,8 @@ class Assistant:
     ) -> Answer:
         """Answer `question`; `history` holds the earlier user turns, oldest first."""
         started = time.perf_counter()
-        question = " ".join(question.split())
+        question = plain_question(question)
+        history = [plain_question(turn) for turn in history]
         if not question:
             return Answer(
                 question, self._empty_template.format().strip(), True,

@@ -70,6 +70,10 @@ class ScoredSentence:
     score: float
 
 
+WARM_BATCH = 16  # sentences per background step: about 0.1 s of encoding here
+WARM_LIMIT = 200_000  # sentences (about 300 MB of vectors)
+
+
 class SentenceEmbeddings:
     """Embeddings of passage sentences, computed on first use and kept: a room of people asks
     about the same few sections, so most questions find their sentences already embedded.
@@ -95,6 +99,22 @@ class SentenceEmbeddings:
                     self._cache[keys[i]] = vector
         with self._lock:
             return np.stack([self._cache[key] for key in keys]) if keys else np.zeros((0, 1))
+
+    def warm_in_background(self, chunks: Sequence[Chunk]) -> threading.Thread | None:
+        """Embed every sentence of `chunks` on a background thread, a small batch at a time
+        (a question waits for one batch at most), so a served app meets no first-sight cost.
+        Skipped above WARM_LIMIT sentences, where the vectors would take too much memory."""
+        items = [(chunk, sentence) for chunk in chunks for sentence in chunk.sentences]
+        if not items or len(items) > WARM_LIMIT:
+            return None
+
+        def warm() -> None:
+            for begin in range(0, len(items), WARM_BATCH):
+                self.get(items[begin : begin + WARM_BATCH])
+
+        thread = threading.Thread(target=warm, name="warm sentence vectors", daemon=True)
+        thread.start()
+        return thread
 
 
 def lexical_coverage(

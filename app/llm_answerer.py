@@ -20,6 +20,7 @@ from app.assistant import PROMPTS_DIR, Assistant, Retrieval, cited_answer
 from app.citation_check import CheckedSentence, check
 from app.followup import resolve
 from app.llm import answer_messages, rewrite_messages
+from app.question_text import plain_question
 from index.types import Filters
 from ingest.types import Chunk
 
@@ -53,7 +54,8 @@ class LLMAnswerer:
     ) -> Iterator[str | Answer]:
         """Yield the model's text as it arrives, then the checked `Answer` (always last)."""
         started = time.perf_counter()
-        question = " ".join(question.split())
+        question = plain_question(question)
+        history = [plain_question(turn) for turn in history]
         if not question:
             yield self.assistant.answer(question)
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -140,8 +141,18 @@ def _rebuild_targets(settings: Settings, targets: list[Path]) -> list[Path]:
 
 
 def index_status(settings: Settings) -> Manifest | None:
-    """What the index was built from, or None when there is none."""
-    return Manifest.load(settings.manifest_path)
+    """What the index was built from, or None when there is none. Read again only when the
+    file changes: the app asks on every interaction of every session."""
+    try:
+        stamp = settings.manifest_path.stat()
+    except OSError:
+        return None
+    return _manifest_at(settings.manifest_path, stamp.st_mtime_ns, stamp.st_size)
+
+
+@lru_cache(maxsize=8)
+def _manifest_at(path: Path, mtime_ns: int, size: int) -> Manifest | None:
+    return Manifest.load(path)
 
 
 def load_assistant(settings: Settings, embedder: Embedder | None = None) -> Assistant:

@@ -149,7 +149,7 @@ class OnnxEmbedder:
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees, special tokens included."""
-        return len(self._counter.encode(text).ids)
+        return len(self._counter.encode(text.encode("utf-8", "replace").decode("utf-8")).ids)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
@@ -161,6 +161,8 @@ class OnnxEmbedder:
         return vectors
 
     def _encode(self, texts: list[str]) -> np.ndarray:
+        # The tokenizer refuses text that is not valid Unicode (half a surrogate pair).
+        texts = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
         encodings = self._feeder.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)

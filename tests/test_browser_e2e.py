@@ -24,16 +24,21 @@ def app_url(real_index_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(app_url: str) -> Iterator[Page]:
+def browser() -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        yield page
-        context.close()
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser, app_url: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
 
 
 def test_chat_answers_with_a_source_card(page: Page, app_url: str) -> None:
@@ -100,12 +105,9 @@ def _ask_and_export(browser: Browser, app_url: str, question: str) -> str:
     return text
 
 
-def test_an_export_holds_only_its_own_session(app_url: str) -> None:
+def test_an_export_holds_only_its_own_session(browser: Browser, app_url: str) -> None:
     first, second = "Who holds the power to inspect schools?", "What do RSCs decide?"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        mine = _ask_and_export(browser, app_url, first)
-        theirs = _ask_and_export(browser, app_url, second)
-        browser.close()
+    mine = _ask_and_export(browser, app_url, first)
+    theirs = _ask_and_export(browser, app_url, second)
     assert first in mine and second not in mine
     assert second in theirs and first not in theirs

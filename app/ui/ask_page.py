@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import streamlit as st
@@ -70,10 +71,14 @@ def sidebar_conversation(turns: list[tuple[str, Answer]]) -> None:
             )
 
 
+_SENTENCE_END = re.compile(r"(?<=[.?!\]])\s+")
+
+
 def stream(answer: Answer) -> Iterator[str]:
-    """The answer sentence by sentence, so it appears as it is read out."""
-    for word in escape(answer.text).split(" "):
-        yield word + " "
+    """The answer sentence by sentence, so it appears as it is read out. (Word by word sent
+    one message per word to the browser: in a full room that cost more than the answers.)"""
+    for sentence in _SENTENCE_END.split(escape(answer.text)):
+        yield sentence + " "
 
 
 def feedback_controls(index: int, question: str, answer: Answer, history: list[str]) -> None:

@@ -36,7 +36,11 @@ def shared_assistant() -> Assistant:
 
 @st.cache_resource(show_spinner="Loading the model and the index…", max_entries=2)
 def _assistant_for(collection: str) -> Assistant:
-    return load_assistant(settings())
+    assistant = load_assistant(settings())
+    # A served app answers many questions: embed the passages' sentences now, in the
+    # background, rather than on each question's first sight of them.
+    assistant.sentence_embeddings.warm_in_background(list(assistant.index.chunks.values()))
+    return assistant
 
 
 def shared_answerer() -> Answerer:
