@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -128,10 +129,17 @@ def test_a_quiz_round_is_scored(app: AppTest) -> None:
     assert any("Quiz finished: 1 of 1 right" in s.value for s in app.success)
 
 
+@pytest.fixture
+def fresh_settings() -> Iterator[None]:
+    """Settings are read once per server process; these tests start differently set ones."""
+    settings.clear()
+    yield
+    settings.clear()
+
+
 def _admin(real_index_dir: Path, monkeypatch: pytest.MonkeyPatch, token: str) -> AppTest:
     monkeypatch.setenv("GOVASSIST_DATA_DIR", str(real_index_dir))
     monkeypatch.setenv("GOVASSIST_ADMIN_TOKEN", token)
-    settings.clear()  # read once per server process: this test starts a differently set one
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.switch_page("ui/admin_page.py").run()
@@ -143,6 +151,7 @@ def _uploaders(at: AppTest) -> list[object]:
     return [e for e in at.get("file_uploader")]
 
 
+@pytest.mark.usefixtures("fresh_settings")
 def test_admin_needs_a_configured_token(
     real_index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -151,6 +160,7 @@ def test_admin_needs_a_configured_token(
     assert not at.text_input and not at.button and not _uploaders(at)
 
 
+@pytest.mark.usefixtures("fresh_settings")
 def test_admin_needs_the_right_token(real_index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _admin(real_index_dir, monkeypatch, "correct horse battery staple")
     assert not _uploaders(at) and not at.button
