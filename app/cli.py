@@ -245,7 +245,7 @@ def bench(
     """Measure answer speed, ingest cost, scaling, start-up, a room of 30, and the peer."""
     from bench.run import run as run_bench
 
-    results = run_bench(scale=scale, log=lambda message: stderr.print(f"[dim]{message}…[/dim]"))
+    results = run_bench(scale=scale, say=lambda message: stderr.print(f"[dim]{message}…[/dim]"))
     text = json.dumps(results, indent=2)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
