@@ -117,14 +117,12 @@ class SentenceEmbeddings:
         return thread
 
 
-def lexical_coverage(
-    question_tokens: list[str], text_tokens: set[str], lexical: LexicalIndex
-) -> float:
-    """Share of the question's IDF weight that `text_tokens` contains (0..1)."""
-    total = sum(lexical.idf(t) for t in question_tokens)
+def lexical_coverage(weights: dict[str, float], text_tokens: set[str]) -> float:
+    """Share of the question's IDF weight (`weights`: token -> IDF) that `text_tokens` holds."""
+    total = sum(weights.values())
     if total == 0:
         return 0.0
-    return sum(lexical.idf(t) for t in question_tokens if t in text_tokens) / total
+    return sum(w for t, w in weights.items() if t in text_tokens) / total
 
 
 def score_sentences(
@@ -149,16 +147,15 @@ def score_sentences(
         return []
     vectors = embeddings.get([(hit.chunk, sentence) for hit, sentence in items])
     dense = vectors @ query_vector
-    question_tokens = list(dict.fromkeys(tokenize(question.text)))
+    # Each question word's IDF, once per question rather than once per sentence read.
+    weights = {token: lexical.idf(token) for token in tokenize(question.text)}
     wanted = expected_type(question.text)
     scored: list[ScoredSentence] = []
     for (hit, sentence), similarity in zip(items, dense, strict=True):
         chunk = hit.chunk
         own = set(tokenize(sentence.text))
         headings = set(tokenize(" ".join(chunk.section[-2:]))) - own
-        coverage = lexical_coverage(question_tokens, own, lexical) + 0.5 * lexical_coverage(
-            question_tokens, headings, lexical
-        )
+        coverage = lexical_coverage(weights, own) + 0.5 * lexical_coverage(weights, headings)
         tags = chunk.tags
         bonus = (
             (ACTOR_BONUS if about_actor(chunk, sentence, question.actors) else 0.0)

@@ -170,6 +170,7 @@ _INSTRUCTION_TO_A_MODEL = re.compile(
 )
 
 
+@lru_cache(maxsize=65_536)  # asked of every sentence read for every answer
 def addresses_a_model(sentence: str) -> bool:
     """Whether a sentence reads as an instruction to an AI model (a prompt injection)."""
     return bool(_INSTRUCTION_TO_A_MODEL.search(sentence))
