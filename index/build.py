@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from index.embedder import Embedder
-from index.store import Database
+from index.store import Database, Store
 from ingest.chunking import ChunkingConfig
 from ingest.pipeline import FileProblem, ParsedDocument, file_sha256, parse_document_in_time
 from ingest.sources import IngestError, discover
@@ -122,7 +122,7 @@ class _FilePlan:
 
 
 def _groups(
-    changed: list[tuple[Path, str, ParsedDocument]], store: Any
+    changed: list[tuple[Path, str, ParsedDocument]], store: Store
 ) -> Iterator[list[_FilePlan]]:
     """Changed files in groups of about EMBED_GROUP new passages (memory stays bounded)."""
     group: list[_FilePlan] = []

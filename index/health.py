@@ -29,7 +29,6 @@ def index_problem(database: Database, manifest: Manifest) -> str | None:
         if first is None:
             return None
         chunks, vectors = first
-
         # Its nearest neighbour is itself, or a copy of the same text (an identical vector).
         nearest = store.search(vectors[0], 1, Filters())
         if not nearest or (nearest[0][0] != chunks[0].id and nearest[0][1] < 0.999):
