@@ -8,6 +8,7 @@ directory gives a clear error and leaves the index as it was.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -197,13 +198,14 @@ def test_a_full_data_directory(tmp_path: Path) -> None:
         live = Manifest.load(settings.manifest_path)
         assert live is not None
         filler = mount / "filler"
-        with filler.open("wb") as handle:  # fill the disk to the last block
+        # Fill the disk to the last block. Unbuffered: a buffered file would keep the bytes a
+        # partial write left over and fail again when it is closed.
+        with filler.open("wb", buffering=0) as handle:
             try:
-                while True:
-                    handle.write(b"\0" * 65536)
-                    handle.flush()
-            except OSError:
-                pass
+                while handle.write(b"\0" * 65536):
+                    pass
+            except OSError as error:
+                assert error.errno == errno.ENOSPC
         forget_open_store(settings.chroma_path)
 
         with pytest.raises(IndexWriteError, match=r"full|No space left"):
