@@ -82,24 +82,28 @@ class HybridIndex:
     chunks: dict[str, Chunk]
     lexical: LexicalIndex
     _query_cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    # Chunks by actor, and the recommendations, each with its place in document order: the
-    # structural ranking reads only these, so its cost does not grow with the whole index.
-    _by_actor: dict[str, list[tuple[int, Chunk]]] = field(default_factory=dict, repr=False)
+    # The cells of the governance map (actor, dimension) and the recommendations, each chunk
+    # with its place in document order: structural_ranking can pick nothing else, so it reads
+    # only these and its cost does not grow with the rest of the index.
+    _by_cell: dict[tuple[str, str], list[tuple[int, Chunk]]] = field(
+        default_factory=dict, repr=False
+    )
     _recommendations: list[tuple[int, Chunk]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         for order, chunk in enumerate(self.chunks.values()):
-            if chunk.tags.actor:
-                self._by_actor.setdefault(chunk.tags.actor, []).append((order, chunk))
+            if chunk.tags.actor and chunk.tags.dimension:
+                cell = (chunk.tags.actor, chunk.tags.dimension)
+                self._by_cell.setdefault(cell, []).append((order, chunk))
             if chunk.tags.recommendation:
                 self._recommendations.append((order, chunk))
 
     def structural_candidates(self, preference: Preference) -> list[Chunk]:
         """The only chunks structural_ranking can pick for `preference`, in document order."""
         picked: dict[int, Chunk] = {}
-        if preference.actors and preference.dimensions:
-            for actor in preference.actors:
-                picked.update(self._by_actor.get(actor, []))
+        for actor in preference.actors:
+            for dimension in preference.dimensions:
+                picked.update(self._by_cell.get((actor, dimension), []))
         if preference.recommendation:
             picked.update(self._recommendations)
         return [picked[order] for order in sorted(picked)]
