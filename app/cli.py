@@ -241,11 +241,16 @@ def bench(
         Path | None, typer.Option("--json", help="Also write the numbers to this JSON file.")
     ] = None,
     scale: Annotated[int, typer.Option(help="Size of the large synthetic corpus, x corpus.")] = 100,
+    repeats: Annotated[
+        int, typer.Option(min=1, help="Repeats of each timing; the numbers are their medians.")
+    ] = 5,
 ) -> None:
     """Measure answer speed, ingest cost, scaling, start-up, a room of 30, and the peer."""
     from bench.run import run as run_bench
 
-    results = run_bench(scale=scale, say=lambda message: stderr.print(f"[dim]{message}…[/dim]"))
+    results = run_bench(
+        scale=scale, repeats=repeats, say=lambda message: stderr.print(f"[dim]{message}…[/dim]")
+    )
     text = json.dumps(results, indent=2)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
