@@ -93,8 +93,9 @@ def ingest(
             "rebuilt from the documents."
         )
     stdout.print(
-        f"Indexed {report.files_seen} file(s): {len(report.files_updated)} new or changed, "
-        f"{report.files_unchanged} unchanged, {len(report.files_removed)} removed. "
+        # Counted per file, skipped ones apart, so a folder of bad files never reads as indexed.
+        f"Files: {len(report.files_updated)} new or changed, {report.files_unchanged} unchanged, "
+        f"{len(report.problems)} skipped, {len(report.files_removed)} removed. "
         f"Chunks: {report.chunks_embedded} embedded, {report.chunks_kept} kept, "
         f"{report.chunks_deleted} deleted; {report.total_chunks} in the index."
     )
