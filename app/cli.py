@@ -93,9 +93,7 @@ def ingest(
             "rebuilt from the documents."
         )
     stdout.print(
-        # Counted per file, skipped ones apart, so a folder of bad files never reads as indexed.
-        f"Files: {len(report.files_updated)} new or changed, {report.files_unchanged} unchanged, "
-        f"{len(report.problems)} skipped, {len(report.files_removed)} removed. "
+        f"Files: {report.files_summary()}. "
         f"Chunks: {report.chunks_embedded} embedded, {report.chunks_kept} kept, "
         f"{report.chunks_deleted} deleted; {report.total_chunks} in the index."
     )

@@ -93,6 +93,13 @@ class SyncReport:
         default_factory=lambda: dict.fromkeys(("parse", "chunk", "embed", "write"), 0.0)
     )
 
+    def files_summary(self) -> str:
+        """Files by outcome, skipped ones apart, so a folder of bad files never reads as indexed."""
+        return (
+            f"{len(self.files_updated)} new or changed, {self.files_unchanged} unchanged, "
+            f"{len(self.problems)} skipped, {len(self.files_removed)} removed"
+        )
+
 
 def _embed_in_steps(
     embedder: Embedder, chunks: list[Chunk], on_progress: ProgressCallback | None, label: str

@@ -32,9 +32,7 @@ def rebuild() -> None:
         for problem in report.problems:
             st.warning(escape(f"Skipped {problem.path.name}: {problem.reason}"))
         status.update(
-            label=f"Index rebuilt: {len(report.files_updated)} new or changed, "
-            f"{report.files_unchanged} unchanged, {len(report.problems)} skipped, "
-            f"{report.total_chunks} passages.",
+            label=f"Index rebuilt: {report.files_summary()}; {report.total_chunks} passages.",
             state="complete" if not report.problems else "error",
         )
     # Every session picks up the new index version on its next question (see shared_assistant).
