@@ -3,6 +3,7 @@ abstention out. The UI, the CLI and the evaluation all call `Assistant.answer`."
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ class AbstentionPolicy:
     # it, the question's key terms (a city, an unknown act) are simply not in the documents.
     max_unknown_weight: float = 0.8
     # Combined sentence score (without structure bonuses) needed to answer.
-    min_evidence: float = 0.42
+    min_evidence: float = 0.40
     # A passage this similar to an unanswered question is worth pointing to as "nearby".
     min_nearby: float = 0.25
 
@@ -134,7 +135,9 @@ class Assistant:
                 question, self._empty_template.format().strip(), True,
                 latency_ms=(time.perf_counter() - started) * 1000,
             )  # fmt: skip
-        found = self.retrieve(resolve(question, history), filters)
+        # Words the documents never use but nearly do are read their way ("comissioners").
+        spell = self.index.vocabulary.correct
+        found = self.retrieve(resolve(spell(question), [spell(t) for t in history]), filters)
         if found.abstain:
             return self.abstention(question, found, started)
         return self.compose_extractive(question, found, started)
@@ -142,12 +145,19 @@ class Assistant:
     def retrieve(self, resolved: ResolvedQuestion, filters: Filters = Filters()) -> Retrieval:
         """Search, score every sentence of the best passages, and weigh the evidence."""
         preference = Preference(resolved.actors, resolved.dimensions, resolved.recommendation)
-        vector = self.index.embed_query(resolved.text)
-        hits = self.index.search(resolved.text, self.top_k, filters, preference, vector)
+        vocabulary = self.index.vocabulary
+        # An abbreviation the documents never use is read as the phrase it stands for in them
+        # ("LAs" -> "local authorities"); scoring reads the question's words in that form.
+        asked = dataclasses.replace(resolved, text=vocabulary.spell_out_unknown(resolved.text))
+        # Searched with the long form of what the documents abbreviate ("RSCs" -> "regional
+        # schools commissioners"); sentences count either name as the question's words.
+        search_text = vocabulary.expand(asked.text)
+        vector = self.index.embed_query(search_text)
+        hits = self.index.search(search_text, self.top_k, filters, preference, vector)
         scored = score_sentences(
-            resolved, vector, hits, self.sentence_embeddings, self.index.lexical
+            asked, vector, hits, self.sentence_embeddings, self.index.lexical, vocabulary
         )
-        evidence = self.evidence(resolved.text, scored)
+        evidence = self.evidence(asked.text, scored)
         abstain = not scored or self.should_abstain(evidence)
         return Retrieval(resolved, hits, scored, evidence, abstain)
 

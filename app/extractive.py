@@ -21,6 +21,7 @@ from app.followup import ResolvedQuestion
 from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
 from index.types import Hit
+from index.vocabulary import Vocabulary
 from ingest.governance import addresses_a_model, find_actors, states_dimension
 from ingest.types import Chunk, Sentence
 
@@ -33,7 +34,6 @@ RECOMMENDATION_BONUS = 0.08
 RANK_WEIGHT = 0.05
 # "How many ...?" prefers sentences that give a number; "When ...?" those that give a date.
 ANSWER_TYPE_BONUS = 0.1
-QUESTION_PENALTY = 0.15
 # A sentence that itself states the asked dimension ("... are accountable to ...").
 STATEMENT_BONUS = 0.06
 # A further sentence joins the answer only if it scores this close to the best one.
@@ -131,6 +131,7 @@ def score_sentences(
     hits: Sequence[Hit],
     embeddings: SentenceEmbeddings,
     lexical: LexicalIndex,
+    vocabulary: Vocabulary | None = None,
 ) -> list[ScoredSentence]:
     """Every sentence of the top passages, scored; best first.
 
@@ -141,7 +142,7 @@ def score_sentences(
         (hit, sentence)
         for hit in hits[:PASSAGES_READ]
         for sentence in hit.chunk.sentences
-        if not addresses_a_model(sentence.text)  # an injected instruction is never an answer
+        if can_answer(sentence)
     ]
     if not items:
         return []
@@ -155,6 +156,10 @@ def score_sentences(
         chunk = hit.chunk
         own = set(tokenize(sentence.text))
         headings = set(tokenize(" ".join(chunk.section[-2:]))) - own
+        if vocabulary is not None:
+            # "RSCs" in the sentence answers a question that says "regional schools commissioners".
+            own = vocabulary.with_aliases(own)
+            headings = vocabulary.with_aliases(headings) - own
         coverage = lexical_coverage(weights, own) + 0.5 * lexical_coverage(weights, headings)
         tags = chunk.tags
         bonus = (
@@ -165,9 +170,6 @@ def score_sentences(
         )
         if wanted is not None and satisfies(sentence.text, wanted):
             bonus += ANSWER_TYPE_BONUS
-        if sentence.text.rstrip("’'”\" ").endswith("?"):
-            # The documents' own rhetorical questions restate a question; they do not answer it.
-            bonus -= QUESTION_PENALTY
         score = (
             DENSE_WEIGHT * float(similarity)
             + LEXICAL_WEIGHT * min(coverage, 1.0)
@@ -177,6 +179,22 @@ def score_sentences(
         scored.append(ScoredSentence(sentence, chunk, hit.rank, float(similarity), coverage, score))
     scored.sort(key=lambda s: -s.score)
     return scored
+
+
+# A "sentence" this short that is not a list item is a heading, a caption or a name on a cover.
+MIN_ANSWER_WORDS = 3
+
+
+def can_answer(sentence: Sentence) -> bool:
+    """Whether a sentence may be offered as an answer at all: not a question (the documents' own
+    rhetorical questions restate a question, they do not answer it), not a bare heading or
+    caption, and not text addressing a language model (a prompt injection)."""
+    text = sentence.text.rstrip("’'”\" )")
+    if text.endswith("?"):
+        return False
+    if len(text.split()) < MIN_ANSWER_WORDS and not sentence.list_item:
+        return False
+    return not addresses_a_model(sentence.text)
 
 
 def about_actor(chunk: Chunk, sentence: Sentence, actors: Sequence[str]) -> bool:

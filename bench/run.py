@@ -105,7 +105,9 @@ def query_stages(assistant: Assistant, questions: list[str]) -> dict[str, float]
         hits = index.search(resolved.text, assistant.top_k, Filters(), preference, vector)
         t5 = clock()
         embeddings = assistant.sentence_embeddings
-        scored = score_sentences(resolved, vector, hits, embeddings, index.lexical)
+        scored = score_sentences(
+            resolved, vector, hits, embeddings, index.lexical, index.vocabulary
+        )
         if scored:
             compose(select(scored, resolved, assistant.max_citations, embeddings))
         t6 = clock()

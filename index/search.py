@@ -13,6 +13,7 @@ from index.embedder import Embedder
 from index.lexical import LexicalIndex
 from index.store import Store
 from index.types import Filters, Hit, Preference
+from index.vocabulary import Vocabulary
 from ingest.types import Chunk
 
 # RRF's usual constant: rank 1 scores 1/61, rank 10 scores 1/70, so no single list dominates.
@@ -89,8 +90,11 @@ class HybridIndex:
         default_factory=dict, repr=False
     )
     _recommendations: list[tuple[int, Chunk]] = field(default_factory=list, repr=False)
+    # The documents' words and abbreviations, for questions worded unlike them.
+    vocabulary: Vocabulary = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.vocabulary = Vocabulary.learn(c.embedding_text for c in self.chunks.values())
         for order, chunk in enumerate(self.chunks.values()):
             if chunk.tags.actor and chunk.tags.dimension:
                 cell = (chunk.tags.actor, chunk.tags.dimension)

@@ -1,0 +1,77 @@
+"""The documents' own vocabulary: abbreviations they define, spellings they use."""
+
+from __future__ import annotations
+
+from index.lexical import tokenize
+from index.vocabulary import Vocabulary, learn_abbreviations
+
+TEXTS = [
+    "2014 saw the introduction of regional schools commissioners (RSCs) to oversee academies.",
+    "The Education and Skills Funding Agency (ESFA) is the financial regulator of academies.",
+    "Her Majesty's Chief Inspector (HMCI) is appointed by an Order-in-Council.",
+    "The Department for Education (DfE) sets policy. RSCs are accountable to ministers.",
+    "Local authorities maintain schools. Local authorities draw their authority from "
+    "councillors. Many local authorities have boards. The inspectorate reports to Parliament.",
+    "Schools may join a trust (see below). The word (IT) is not defined here.",
+]
+
+
+def test_abbreviations_are_learnt_from_brackets_after_their_long_form() -> None:
+    assert learn_abbreviations(TEXTS) == {
+        "RSC": "regional schools commissioners",
+        "ESFA": "Education and Skills Funding Agency",
+        "HMCI": "Her Majesty's Chief Inspector",
+        "DfE": "Department for Education",
+    }
+
+
+def test_a_question_abbreviation_gets_its_long_form_and_a_spelt_out_name_does_not_repeat() -> None:
+    vocabulary = Vocabulary.learn(TEXTS)
+    assert vocabulary.expand("Who do RSCs answer to?") == (
+        "Who do RSCs answer to? (regional schools commissioners)"
+    )
+    assert vocabulary.expand("who do rscs answer to") == (
+        "who do rscs answer to (regional schools commissioners)"
+    )
+    spelt = "Who regulates the Education and Skills Funding Agency?"
+    assert vocabulary.expand(spelt) == spelt
+
+
+def test_sentence_words_count_for_either_name() -> None:
+    vocabulary = Vocabulary.learn(TEXTS)
+    short = vocabulary.with_aliases(set(tokenize("RSCs are accountable")))
+    assert set(tokenize("regional schools commissioners")) <= short
+    long = vocabulary.with_aliases(set(tokenize("the Education and Skills Funding Agency")))
+    assert "esfa" in long
+    plain = set(tokenize("schools are accountable"))
+    assert vocabulary.with_aliases(plain) == plain
+
+
+def test_an_abbreviation_the_documents_never_use_is_spelt_out_from_their_phrases() -> None:
+    vocabulary = Vocabulary.learn(TEXTS)
+    assert vocabulary.spell_out_unknown("Who are LAs accountable to?") == (
+        "Who are local authorities accountable to?"
+    )
+    # No phrase with these initials occurs three times: left as asked.
+    assert vocabulary.spell_out_unknown("What does the QZ do?") == "What does the QZ do?"
+
+
+def test_slips_of_the_keyboard_are_read_as_the_documents_words() -> None:
+    vocabulary = Vocabulary.learn(TEXTS)
+    assert vocabulary.correct("Who do the comissioners report to?") == (
+        "Who do the commissioners report to?"
+    )
+    assert vocabulary.correct("Who appoints the Cheif Inspector") == (
+        "Who appoints the Chief Inspector"
+    )  # two neighbouring letters swapped: one edit
+    assert vocabulary.correct("What is the inspectorat for") == "What is the inspectorate for"
+
+
+def test_words_far_from_any_document_word_are_left_alone() -> None:
+    vocabulary = Vocabulary.learn(TEXTS)
+    for question in (
+        "What grade did Oakfield Primary get?",  # a name the documents never mention
+        "What is their pay?",  # too short to correct safely
+        "Who regulates academies?",  # known words
+    ):
+        assert vocabulary.correct(question) == question
