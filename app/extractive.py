@@ -22,7 +22,7 @@ from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
 from index.types import Hit
 from index.vocabulary import Vocabulary
-from ingest.governance import addresses_a_model, find_actors, states_dimension
+from ingest.governance import addresses_a_model, find_actors, first_actor, states_dimension
 from ingest.types import Chunk, Sentence
 
 # Weights of a sentence's score; see `score_sentences`.
@@ -181,18 +181,20 @@ def score_sentences(
     return scored
 
 
-# A "sentence" this short that is not a list item is a heading, a caption or a name on a cover.
+# A "sentence" with fewer words than this (in lower case: an all-capitals line is a heading) is
+# a heading, a caption, a page or paragraph number, or a name on a cover; a list item needs one.
 MIN_ANSWER_WORDS = 3
 
 
 def can_answer(sentence: Sentence) -> bool:
     """Whether a sentence may be offered as an answer at all: not a question (the documents' own
-    rhetorical questions restate a question, they do not answer it), not a bare heading or
-    caption, and not text addressing a language model (a prompt injection)."""
+    rhetorical questions restate a question, they do not answer it), not a bare heading, number
+    or caption, and not text addressing a language model (a prompt injection)."""
     text = sentence.text.rstrip("’'”\" )")
     if text.endswith("?"):
         return False
-    if len(text.split()) < MIN_ANSWER_WORDS and not sentence.list_item:
+    words = sum(1 for word in text.split() if any(c.islower() for c in word))
+    if words < (1 if sentence.list_item else MIN_ANSWER_WORDS):
         return False
     return not addresses_a_model(sentence.text)
 
@@ -206,6 +208,13 @@ def about_actor(chunk: Chunk, sentence: Sentence, actors: Sequence[str]) -> bool
     if named:
         return any(actor in actors for actor in named)
     return chunk.tags.actor in actors
+
+
+def is_subject(chunk: Chunk, sentence: Sentence, actor: str) -> bool:
+    """Whether `actor` is what the sentence is about: the first actor it names, or, when it
+    names none, the actor of its section."""
+    named = first_actor(sentence.text)
+    return named == actor if named else chunk.tags.actor == actor
 
 
 def select(
@@ -222,9 +231,14 @@ def select(
     if len(question.actors) >= 2:
         # A comparison needs each side: the best sentence about each named actor.
         for actor in question.actors[:limit]:
-            if any(about_actor(s.chunk, s.sentence, (actor,)) for s in chosen):
+            if any(is_subject(s.chunk, s.sentence, actor) for s in chosen):
                 continue
-            best = next((s for s in scored if about_actor(s.chunk, s.sentence, (actor,))), None)
+            # Best a sentence whose subject it is ("Local authorities draw ..."), not one that
+            # only mentions it ("The ESFA does not regulate local authority schools").
+            best = next((s for s in scored if is_subject(s.chunk, s.sentence, actor)), None)
+            best = best or next(
+                (s for s in scored if about_actor(s.chunk, s.sentence, (actor,))), None
+            )
             if best is not None:
                 chosen.append(best)
     chosen = _without_repeats(chosen)[:limit]

@@ -91,7 +91,10 @@ _DIMENSION_STATEMENTS = {
     ),
 }
 _RECOMMENDATION = re.compile(r"^\W*recommendation\b", re.I)
-_RECOMMENDATION_CUE = re.compile(r"\brecommend\w*", re.I)
+# Ways of asking what a document recommends: "recommend", "propose", "suggest", "call for".
+_RECOMMENDATION_CUE = re.compile(
+    r"\b(?:recommend\w*|propos\w*|suggest\w*|advocat\w*|calls? for|called for)", re.I
+)
 
 
 def actor_mentions(text: str) -> list[tuple[str, str]]:
@@ -116,6 +119,16 @@ def _actor_mentions(text: str) -> tuple[tuple[str, str], ...]:
 def find_actors(text: str) -> list[str]:
     """Canonical names of the actors mentioned in `text`, most specific first, no repeats."""
     return [name for name, _ in actor_mentions(text)]
+
+
+def first_actor(text: str) -> str | None:
+    """The actor named first in `text` (its subject, as a rule), or None when it names none."""
+    mentions = [
+        (position, name)
+        for name, words in _actor_mentions(text)
+        if (position := text.lower().find(words.lower())) >= 0
+    ]
+    return min(mentions)[1] if mentions else None
 
 
 def find_dimensions(question: str) -> list[str]:
