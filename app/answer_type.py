@@ -13,6 +13,12 @@ from enum import Enum
 class AnswerType(Enum):
     QUANTITY = "quantity"
     TIME = "time"
+    REASON = "reason"
+
+
+# Only a missing number or date makes a question unanswerable: a reason is often given without
+# a word that marks it as one.
+REQUIRED = (AnswerType.QUANTITY, AnswerType.TIME)
 
 
 _EXPECTS = (
@@ -34,6 +40,21 @@ _EXPECTS = (
             re.I,
         ),
     ),
+    (
+        AnswerType.REASON,
+        re.compile(
+            r"^\W*(?:and\s+|so\s+)?(?:why\b|how\s+come\b|what\s+(?:is|was|are)\s+the\s+"
+            r"(?:reason|purpose|point|rationale)|for\s+what\s+reason)",
+            re.I,
+        ),
+    ),
+)
+# Words that give a reason or a purpose.
+_REASON = re.compile(
+    r"\b(?:because|since|as a (?:result|response|consequence)|in order to|so that|so as to|"
+    r"therefore|thus|the reason|reasons?|purpose|response to|leads? to|led to|due to|"
+    r"essential|needed|necessary|to ensure|to support|to avoid|to prevent)\b",
+    re.I,
 )
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -66,6 +87,8 @@ def satisfies(text: str, answer_type: AnswerType | None) -> bool:
         return bool(_QUANTITY.search(text))
     if answer_type is AnswerType.TIME:
         return bool(_TIME.search(text))
+    if answer_type is AnswerType.REASON:
+        return bool(_REASON.search(text))
     return True
 
 

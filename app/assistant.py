@@ -11,7 +11,7 @@ from pathlib import Path
 
 from langchain_core.prompts import PromptTemplate
 
-from app.answer_type import expected_type, satisfies, years
+from app.answer_type import REQUIRED, expected_type, satisfies, years
 from app.answers import Answer, AnswerSentence, Citation
 from app.extractive import ScoredSentence, SentenceEmbeddings, compose, score_sentences, select
 from app.followup import ResolvedQuestion, resolve
@@ -176,6 +176,7 @@ class Assistant:
         if not scored:
             return Evidence(0.0, 0.0, unknown / total if total else 1.0, False, unknown_years)
         wanted = expected_type(query)
+        wanted = wanted if wanted in REQUIRED else None
         leading = scored[:ANSWER_TYPE_WINDOW]
         return Evidence(
             best_dense=max(s.dense for s in scored),

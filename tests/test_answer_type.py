@@ -30,3 +30,18 @@ def test_times_are_years_months_or_durations() -> None:
 
 def test_years() -> None:
     assert years("What changed in 2022 and 1999, not 12345?") == {"2022", "1999"}
+
+
+def test_why_questions_prefer_sentences_that_give_a_reason() -> None:
+    assert expected_type("Why is good system governance important?") is AnswerType.REASON
+    assert expected_type("what is the purpose of the agreement") is AnswerType.REASON
+    assert satisfies("Good governance is essential as a response to failure.", AnswerType.REASON)
+    assert satisfies("We did it in order to support recruitment.", AnswerType.REASON)
+    assert not satisfies("The board meets each term.", AnswerType.REASON)
+
+
+def test_only_a_missing_number_or_date_makes_a_question_unanswerable() -> None:
+    from app.answer_type import REQUIRED
+
+    assert AnswerType.QUANTITY in REQUIRED and AnswerType.TIME in REQUIRED
+    assert AnswerType.REASON not in REQUIRED
