@@ -14,8 +14,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
+from spellchecker import SpellChecker
 
 from index.lexical import tokenize
 
@@ -33,7 +35,7 @@ MIN_PHRASE_COUNT = 3
 # A question word this short is left alone: "pay" and "day" are one letter apart.
 MIN_CORRECTABLE = 5
 # Edits allowed between a question word and a document word (or their stems): one up to 7
-# letters ("advic" -> "advis"), two beyond ("comissionners"). Swapping two neighbouring letters
+# letters ("inspcet"), two beyond ("comissionners"). Swapping two neighbouring letters
 # counts as one edit ("inspcet", "baords": optimal string alignment distance).
 LONG_WORD = 8
 
@@ -64,6 +66,19 @@ def learn_abbreviations(texts: Iterable[str]) -> dict[str, str]:
                     found.setdefault(letters, " ".join(words))
                     break
     return found
+
+
+@lru_cache(maxsize=1)
+def _english() -> SpellChecker:
+    """An English word list (pyspellchecker's, shipped in its wheel; about 0.4 s to load, once)."""
+    return SpellChecker(language="en", distance=1)
+
+
+def is_english_word(word: str) -> bool:
+    """Whether `word` is an ordinary English word: such a word is what the asker meant, even
+    when the documents never use it ("reset" is not a slip for "rests", nor "charge" for
+    "change")."""
+    return bool(_english().known([word.lower()]))
 
 
 @dataclass(frozen=True)
@@ -124,11 +139,13 @@ class Vocabulary:
 
     def closest(self, word: str) -> str | None:
         """The documents' word that `word`, which they never use, is most likely a slip for:
-        one or two letters off as written ("ofstead" -> "ofsted") or as stemmed ("advice" ->
-        "advised": "advic" / "advis")."""
+        one or two letters off as written ("ofstead" -> "ofsted") or as stemmed ("comissioners"
+        -> "commission"), and not itself an English word."""
         word = word.lower()
         stems = tokenize(word)
         if len(word) < MIN_CORRECTABLE or len(stems) != 1 or stems[0] in self:
+            return None
+        if is_english_word(word):
             return None
         stem = stems[0]
         allowed = 1 if len(word) < LONG_WORD else 2

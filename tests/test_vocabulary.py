@@ -6,6 +6,7 @@ from index.lexical import tokenize
 from index.vocabulary import Vocabulary, learn_abbreviations
 
 TEXTS = [
+    "Schools change. The rests between terms are short.",
     "2014 saw the introduction of regional schools commissioners (RSCs) to oversee academies.",
     "The Education and Skills Funding Agency (ESFA) is the financial regulator of academies.",
     "Her Majesty's Chief Inspector (HMCI) is appointed by an Order-in-Council.",
@@ -73,5 +74,7 @@ def test_words_far_from_any_document_word_are_left_alone() -> None:
         "What grade did Oakfield Primary get?",  # a name the documents never mention
         "What is their pay?",  # too short to correct safely
         "Who regulates academies?",  # known words
+        "How do I reset my password?",  # English words, though one letter from "rests"
+        "How much does Ofsted charge?",  # ... and from "change"
     ):
         assert vocabulary.correct(question) == question
