@@ -4,6 +4,7 @@ abstention out. The UI, the CLI and the evaluation all call `Assistant.answer`."
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,6 +71,15 @@ class Evidence:
         from app.extractive import DENSE_WEIGHT, LEXICAL_WEIGHT
 
         return DENSE_WEIGHT * self.best_dense + LEXICAL_WEIGHT * min(self.best_coverage, 1.0)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence of a question that asks (its last one): what comes before is context."""
+    parts = [part for part in _SENTENCE_END.split(question.strip()) if part]
+    return parts[-1] if parts else question
 
 
 def cited_answer(
@@ -172,7 +182,10 @@ class Assistant:
         lexical = self.index.lexical
         total = sum(lexical.idf(t) for t in tokens)
         unknown = sum(lexical.idf(t) for t in tokens if t not in lexical)
-        unknown_years = tuple(sorted(y for y in years(query) if y not in lexical))
+        # Only the asking sentence's years: "A practitioner qualified in 2022 has joined us. How
+        # soon must they ...?" gives the year as context, not as what is asked about.
+        asked_years = years(asking_sentence(query))
+        unknown_years = tuple(sorted(y for y in asked_years if y not in lexical))
         if not scored:
             return Evidence(0.0, 0.0, unknown / total if total else 1.0, False, unknown_years)
         wanted = expected_type(query)

@@ -63,3 +63,14 @@ def test_a_sentence_naming_no_actor_is_about_its_section_actor() -> None:
 )
 def test_ways_of_asking_for_a_recommendation(question: str, asks: bool) -> None:
     assert asks_for_recommendation(question) is asks
+
+
+def test_only_the_asking_sentence_of_a_question_is_what_is_asked() -> None:
+    from app.assistant import asking_sentence
+
+    assert asking_sentence(
+        "A practitioner qualified in 2022 has joined us. How soon must they get first aid?"
+    ) == ("How soon must they get first aid?")
+    assert asking_sentence("How many schools did Ofsted inspect in 2017?") == (
+        "How many schools did Ofsted inspect in 2017?"
+    )
