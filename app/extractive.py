@@ -55,6 +55,9 @@ _ELABORATION = re.compile(
     re.I,
 )
 
+# Openings that point back at an earlier sentence rather than name their subject.
+_POINTS_BACK = re.compile(r"^[\"'“‘(]*(this|these|those|such|both)\b", re.I)
+DANGLING_PENALTY = 0.05
 _PRONOUN_START = re.compile(
     r"^[\"'“‘(]*(it|its|they|their|them|this|these|those|he|she|his|her|both|such)\b", re.I
 )
@@ -170,6 +173,10 @@ def score_sentences(
         )
         if wanted is not None and satisfies(sentence.text, wanted):
             bonus += ANSWER_TYPE_BONUS
+        if sentence is chunk.sentences[0] and _POINTS_BACK.match(sentence.text):
+            # "This is a crucial distinction" opening a passage points at a sentence the
+            # passage does not hold, so quoted alone it says nothing.
+            bonus -= DANGLING_PENALTY
         score = (
             DENSE_WEIGHT * float(similarity)
             + LEXICAL_WEIGHT * min(coverage, 1.0)
