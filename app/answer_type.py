@@ -13,12 +13,13 @@ from enum import Enum
 class AnswerType(Enum):
     QUANTITY = "quantity"
     TIME = "time"
+    FREQUENCY = "frequency"
     REASON = "reason"
 
 
 # Only a missing number or date makes a question unanswerable: a reason is often given without
 # a word that marks it as one.
-REQUIRED = (AnswerType.QUANTITY, AnswerType.TIME)
+REQUIRED = (AnswerType.QUANTITY, AnswerType.TIME, AnswerType.FREQUENCY)
 
 
 _EXPECTS = (
@@ -26,7 +27,8 @@ _EXPECTS = (
         AnswerType.QUANTITY,
         re.compile(
             r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:many|much)|what\s+(?:share|proportion|percentage|"
-            r"number|fraction)\s+of|what\s+(?:is|are)\s+the\s+(?:number|size|cost))\b",
+            r"number|fraction)\s+of|what\s+(?:is|are)\s+the\s+(?:number|size|cost)|"
+            r"what\s+(?:salary|wage|fee|price|sum))\b",
             re.I,
         ),
     ),
@@ -39,6 +41,11 @@ _EXPECTS = (
             r"in\s+what\s+year|what\s+year|what\s+date|how\s+long)\b",
             re.I,
         ),
+    ),
+    (
+        # Before TIME: "how often" is not "how long".
+        AnswerType.FREQUENCY,
+        re.compile(r"^\W*(?:and\s+)?(?:how\s+(?:often|frequently)|how\s+many\s+times)\b", re.I),
     ),
     (
         AnswerType.REASON,
@@ -54,6 +61,13 @@ _REASON = re.compile(
     r"\b(?:because|since|as a (?:result|response|consequence)|in order to|so that|so as to|"
     r"therefore|thus|the reason|reasons?|purpose|response to|leads? to|led to|due to|"
     r"essential|needed|necessary|to ensure|to support|to avoid|to prevent)\b",
+    re.I,
+)
+# How often: "each term", "every two years", "annually", "twice a year", "at least once".
+_FREQUENCY = re.compile(
+    r"\b(?:(?:each|every|per|a|an)\s+(?:\w+\s+)?(?:day|week|fortnight|month|term|year|"
+    r"academic year|meeting)s?|daily|weekly|fortnightly|monthly|termly|annually|yearly|"
+    r"once|twice|\w+\s+times)\b",
     re.I,
 )
 _NUMBER_WORDS = (
@@ -87,6 +101,8 @@ def satisfies(text: str, answer_type: AnswerType | None) -> bool:
         return bool(_QUANTITY.search(text))
     if answer_type is AnswerType.TIME:
         return bool(_TIME.search(text))
+    if answer_type is AnswerType.FREQUENCY:
+        return bool(_FREQUENCY.search(text))
     if answer_type is AnswerType.REASON:
         return bool(_REASON.search(text))
     return True

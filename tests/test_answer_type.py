@@ -45,3 +45,15 @@ def test_only_a_missing_number_or_date_makes_a_question_unanswerable() -> None:
 
     assert AnswerType.QUANTITY in REQUIRED and AnswerType.TIME in REQUIRED
     assert AnswerType.REASON not in REQUIRED
+
+
+def test_how_often_needs_a_frequency_and_a_salary_needs_a_number() -> None:
+    assert expected_type("How often must a governing board meet each year?") is (
+        AnswerType.FREQUENCY
+    )
+    assert satisfies("The board must meet at least three times a year.", AnswerType.FREQUENCY)
+    assert satisfies("Directors meet termly.", AnswerType.FREQUENCY)
+    assert not satisfies("The board meets to set the budget.", AnswerType.FREQUENCY)
+    assert expected_type("What salary does a regional schools commissioner earn?") is (
+        AnswerType.QUANTITY
+    )
