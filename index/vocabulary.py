@@ -187,7 +187,13 @@ class Vocabulary:
 
         def spell(match: re.Match[str]) -> str:
             acronym = match.group(0)
-            if tokenize(acronym)[0] in self or acronym.rstrip("s") in self.abbreviations:
+            stems = tokenize(acronym)
+            if (
+                not stems  # a stop word in capitals ("WHO", "AND")
+                or stems[0] in self
+                or acronym.rstrip("s") in self.abbreviations
+                or is_english_word(acronym)  # "SALARY" in a question typed in capitals
+            ):
                 return acronym
             return self.spell_out(acronym) or acronym
 

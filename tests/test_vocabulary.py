@@ -78,3 +78,11 @@ def test_words_far_from_any_document_word_are_left_alone() -> None:
         "How much does Ofsted charge?",  # ... and from "change"
     ):
         assert vocabulary.correct(question) == question
+
+
+def test_a_question_in_capitals_keeps_its_words() -> None:
+    vocabulary = Vocabulary.learn(TEXTS)
+    assert vocabulary.spell_out_unknown("WHO ARE LAs ACCOUNTABLE TO") == (
+        "WHO ARE local authorities ACCOUNTABLE TO"
+    )
+    assert vocabulary.spell_out_unknown("WHAT IS THE SALARY") == "WHAT IS THE SALARY"
