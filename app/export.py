@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -15,21 +16,45 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+# What can make Markdown text into something else when the file is rendered: HTML tags and
+# autolinks (<, >), links and images ([, ], !), code and emphasis (`, *, _, ~, |, \\), and an
+# entity that would turn into a "<" ("&lt;"). Other punctuation is left as written.
+_MD_SPECIALS = re.compile(r"([\\`*_\[\]!|~])")
+_MD_HTML = {"<": "&lt;", ">": "&gt;"}
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_LINE_START = re.compile(r"^(\s*)([#=+-]|\d+[.)])", re.MULTILINE)
+
+
+def md(text: str) -> str:
+    """Document or user text as Markdown that renders as that text: no HTML, links or images."""
+    text = _ENTITY.sub("&amp;", text)
+    text = _MD_SPECIALS.sub(r"\\\1", text)
+    text = "".join(_MD_HTML.get(ch, ch) for ch in text)
+    # A line that starts like a heading, list or rule keeps being a line of text.
+    return _LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
+
+
+def _md_line(text: str) -> str:
+    """One-line fields (question, title, section): a line break would end the heading."""
+    return md(" ".join(text.split()))
+
+
 def to_markdown(turns: Sequence[Turn], title: str = "School governance assistant") -> str:
-    lines = [f"# {title}: session export", "", f"Exported {_stamp()}.", ""]
+    """The conversation as Markdown; every document and user text is escaped (see `md`)."""
+    lines = [f"# {_md_line(title)}: session export", "", f"Exported {_stamp()}.", ""]
     for number, (question, answer) in enumerate(turns, start=1):
-        lines += [f"## {number}. {question}", "", answer.text, ""]
+        lines += [f"## {number}. {_md_line(question)}", "", md(answer.text), ""]
         for c in answer.citations:
             page = f", page {c.page}" if c.page else ""
             lines += [
-                f"**[{c.n}] {c.title}** — {c.section}{page} "
-                f"(document `{c.doc_id}`, characters {c.start}–{c.end})",
+                f"**\\[{c.n}\\] {_md_line(c.title)}** — {_md_line(c.section)}{page} "
+                f"(document {_md_line(c.doc_id)}, characters {c.start}–{c.end})",
                 "",
-                f"> {c.quote}",
+                *(f"> {line}" if line else ">" for line in md(c.quote).split("\n")),
                 "",
                 "Passage:",
                 "",
-                *(f"> {line}" if line else ">" for line in c.text.split("\n")),
+                *(f"> {line}" if line else ">" for line in md(c.text).split("\n")),
                 "",
             ]
     return "\n".join(lines)

@@ -3,6 +3,7 @@ candidate gold items for a person to review."""
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -42,31 +43,63 @@ class FeedbackEntry:
     citations: list[dict[str, Any]]
 
 
+class FeedbackUnavailable(Exception):
+    """The feedback file cannot be read or written now; the message says why in plain words."""
+
+
+# SQLite's and the system's names for the faults a person can fix, in their words.
+_REASONS: dict[str | int, str] = {
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_READONLY": "the data directory is read-only",
+    "SQLITE_CANTOPEN": "the data directory cannot be written or the file cannot be opened",
+    "SQLITE_BUSY": "another process is holding the file",
+    errno.ENOSPC: "the disk is full",
+    errno.EROFS: "the data directory is read-only",
+    errno.EACCES: "the data directory cannot be written",
+}
+
+
+def _reason(error: sqlite3.Error | OSError) -> str:
+    if isinstance(error, OSError):
+        return _REASONS.get(error.errno or 0, error.strerror or str(error))
+    # Extended codes name the case: SQLITE_READONLY_DIRECTORY is still SQLITE_READONLY.
+    name = "_".join(str(getattr(error, "sqlite_errorname", "")).split("_")[:2])
+    return _REASONS.get(name, str(error))
+
+
 class FeedbackStore:
     """One SQLite file; WAL mode and one transaction per write, so a killed process loses at
-    most the write in flight and readers never block the writer."""
+    most the write in flight and readers never block the writer. Every fault of the disk or
+    the file (full, read-only, damaged) is raised as FeedbackUnavailable."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as connection:
+        with self._connect("opened") as connection:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute(SCHEMA)
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(self.path, timeout=10)
+    def _connect(self, doing: str = "saved") -> Iterator[sqlite3.Connection]:
         try:
-            with connection:  # commits, or rolls back on an exception
-                yield connection
-        finally:
-            connection.close()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=10)
+            try:
+                with connection:  # commits, or rolls back on an exception
+                    yield connection
+            finally:
+                connection.close()
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+            raise  # a bad row or statement is a bug here, not a fault of the disk
+        except (sqlite3.Error, OSError) as error:
+            raise FeedbackUnavailable(
+                f"feedback could not be {doing} in {self.path}: {_reason(error)}"
+            ) from error
 
     def record(self, answer: Answer, rating: int, history: list[str], reason: str = "") -> int:
         """Store one rating (+1 or -1) of an answer; returns its id."""
         if rating not in (-1, 1):
             raise ValueError("rating must be +1 (thumbs up) or -1 (thumbs down)")
-        with self._connect() as connection:
+        with self._connect("saved") as connection:
             cursor = connection.execute(
                 "INSERT INTO feedback (created_at, rating, reason, question, history, answer,"
                 " abstained, citations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -85,7 +118,7 @@ class FeedbackStore:
 
     def set_reason(self, entry_id: int, reason: str) -> None:
         """Add or replace the reason given for a rating."""
-        with self._connect() as connection:
+        with self._connect("saved") as connection:
             connection.execute(
                 "UPDATE feedback SET reason = ? WHERE id = ?", (reason.strip(), entry_id)
             )
@@ -96,7 +129,7 @@ class FeedbackStore:
         if rating is not None:
             query += " WHERE rating = ?"
             params = (rating,)
-        with self._connect() as connection:
+        with self._connect("read") as connection:
             rows = connection.execute(query + " ORDER BY id", params).fetchall()
         return [
             FeedbackEntry(

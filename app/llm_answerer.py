@@ -9,6 +9,7 @@ gets a plain notice and the extractive answer.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Iterator, Sequence
 
@@ -17,7 +18,8 @@ from langchain_core.prompts import PromptTemplate
 
 from app.answers import Answer, AnswerSentence, Citation
 from app.assistant import PROMPTS_DIR, Assistant, Retrieval, cited_answer
-from app.citation_check import CheckedSentence, check
+from app.citation_check import CheckedSentence, SentenceStream, check_sentence, learn_names
+from app.claim_meaning import Names
 from app.followup import resolve
 from app.llm import answer_messages, rewrite_messages
 from app.question_text import plain_question
@@ -52,7 +54,12 @@ class LLMAnswerer:
     def stream(
         self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
     ) -> Iterator[str | Answer]:
-        """Yield the model's text as it arrives, then the checked `Answer` (always last)."""
+        """Yield the answer's text as it is checked, then the `Answer` (always last).
+
+        The model's text is cut into sentences as it arrives; each is checked against the
+        passage it cites before any of it is yielded, so a sentence the check removes is never
+        shown, not even for a moment. The yielded pieces joined are the answer's `text`.
+        """
         started = time.perf_counter()
         question = plain_question(question)
         history = [plain_question(turn) for turn in history]
@@ -69,17 +76,39 @@ class LLMAnswerer:
             return
         passages = [hit.chunk for hit in found.hits[:PASSAGES_SHOWN]]
         messages = answer_messages(standalone, passages, compare=len(found.resolved.actors) >= 2)
-        pieces: list[str] = []
+        written: list[str] = []
+        cutter = SentenceStream()
+        composer = _Composer()
+        checked: list[CheckedSentence] = []
         try:
             for piece in self.model.stream(messages):
                 text = piece.content if isinstance(piece.content, str) else ""
-                if text:
-                    pieces.append(text)
-                    yield text
+                if not text:
+                    continue
+                written.append(text)
+                for sentence in cutter.feed(text):
+                    checked.append(self._check(sentence, passages))
+                    yield from composer.add(checked[-1])
         except Exception as error:  # timeouts, refused connections, 5xx: all end the same way
             yield self._fallback(question, found, started, _describe(error))
             return
-        yield self._checked(question, "".join(pieces), passages, found, started)
+        for sentence in cutter.close():
+            checked.append(self._check(sentence, passages))
+            yield from composer.add(checked[-1])
+        yield self._checked(question, "".join(written), checked, composer, found, started)
+
+    @functools.cached_property
+    def names(self) -> Names:
+        """The names the indexed documents use, learned once (what `check` compares)."""
+        return learn_names(self.index.chunks.values())
+
+    def _check(
+        self, sentence: tuple[str, tuple[int, ...]], passages: list[Chunk]
+    ) -> CheckedSentence:
+        text, markers = sentence
+        (vector,) = self.index.embedder.embed([text])
+        embeddings = self.assistant.sentence_embeddings
+        return check_sentence(text, markers, vector, passages, embeddings, self.names)
 
     def _standalone(self, question: str, history: Sequence[str]) -> tuple[str, str]:
         """(the question made standalone by the model, or the question; a failure reason)."""
@@ -100,21 +129,21 @@ class LLMAnswerer:
         self,
         question: str,
         text: str,
-        passages: list[Chunk],
+        checked: list[CheckedSentence],
+        composer: _Composer,
         found: Retrieval,
         started: float,
     ) -> Answer:
         if "don't cover this" in text or "do not cover this" in text:
             return self.assistant.abstention(question, found, started)
-        checked = check(text, passages, self.index.embedder, self.assistant.sentence_embeddings)
-        supported = [c for c in checked if c.support is not None]
-        if not supported:
+        if not composer.sentences:
             reason = "its answer could not be matched to the documents"
             return self._fallback(question, found, started, reason)
         dropped = tuple(c.text for c in checked if c.support is None)
         return cited_answer(
-            question, found, started, *_compose(supported), answerer=self.name, dropped=dropped
-        )
+            question, found, started, composer.text, tuple(composer.sentences),
+            tuple(composer.citations), answerer=self.name, dropped=dropped,
+        )  # fmt: skip
 
     def _fallback(self, question: str, found: Retrieval, started: float, reason: str) -> Answer:
         notice = self._notice.format(reason=reason).strip()
@@ -127,25 +156,30 @@ class LLMAnswerer:
         )
 
 
-def _compose(
-    supported: list[CheckedSentence],
-) -> tuple[str, tuple[AnswerSentence, ...], tuple[Citation, ...]]:
-    """The supported sentences, each followed by the number of the span that supports it."""
-    numbers: dict[tuple[str, int, int], int] = {}
-    citations: list[Citation] = []
-    parts: list[str] = []
-    sentences: list[AnswerSentence] = []
-    for item in supported:
-        assert item.support is not None
+class _Composer:
+    """The answer built sentence by sentence from checked sentences: each supported sentence
+    followed by the number of the span that supports it (numbered in order of first use)."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[tuple[str, int, int], int] = {}
+        self.citations: list[Citation] = []
+        self.sentences: list[AnswerSentence] = []
+        self.text = ""
+
+    def add(self, item: CheckedSentence) -> Iterator[str]:
+        """Yield what `item` adds to the answer's text: nothing when no span supports it."""
+        if item.support is None:
+            return
         span = item.support.sentences
         key = (item.support.chunk.id, span[0].chunk_start, span[-1].chunk_end)
-        if key not in numbers:
-            numbers[key] = len(numbers) + 1
-            citations.append(Citation.of(item.support.chunk, list(span), numbers[key]))
-        n = numbers[key]
-        parts.append(f"{item.text} [{n}]")
-        sentences.append(AnswerSentence(item.text, n))
-    return " ".join(parts), tuple(sentences), tuple(citations)
+        if key not in self.numbers:
+            self.numbers[key] = len(self.numbers) + 1
+            self.citations.append(Citation.of(item.support.chunk, list(span), self.numbers[key]))
+        n = self.numbers[key]
+        self.sentences.append(AnswerSentence(item.text, n))
+        piece = f"{' ' if self.text else ''}{item.text} [{n}]"
+        self.text += piece
+        yield piece
 
 
 def _describe(error: BaseException) -> str:

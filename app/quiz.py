@@ -48,8 +48,18 @@ def _spaces(item: GoldItem, chunks: Sequence[Chunk]) -> tuple[str, ...]:
     return tuple(sorted(spaces))
 
 
+def _in_index(item: GoldItem, chunks: Sequence[Chunk]) -> bool:
+    """Whether every source the item rests on is in an indexed passage (a document removed
+    from the library takes its questions out of the quiz)."""
+    return all(
+        any(contains(chunk.text, quote) for chunk in chunks for quote in group)
+        for group in item.sources
+    )
+
+
 def quiz_items(chunks: Sequence[Chunk], gold: Path = DEFAULT_GOLD) -> list[QuizItem]:
-    """Answerable gold items with a reference answer: the questions a trainer can ask."""
+    """Answerable gold items with a reference answer whose sources are indexed: the questions
+    a trainer can ask."""
     return [
         QuizItem(
             id=item.id,
@@ -61,7 +71,7 @@ def quiz_items(chunks: Sequence[Chunk], gold: Path = DEFAULT_GOLD) -> list[QuizI
             history=tuple(item.history),
         )
         for item in load_gold(gold)
-        if item.answerable and item.reference and item.must_include
+        if item.answerable and item.reference and item.must_include and _in_index(item, chunks)
     ]
 
 

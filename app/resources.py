@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
@@ -11,13 +12,42 @@ from app.assistant import Assistant
 from app.settings import Settings
 from index.build import Manifest, ProgressCallback, SyncReport, sync
 from index.embedder import Embedder, load_embedder
-from index.health import index_problem, looks_damaged, set_aside
+from index.health import index_problem, looks_damaged, not_damage_reason, set_aside
+from index.library import (
+    Folders,
+    Inclusion,
+    Library,
+    LibraryChange,
+    LibraryError,
+    Removal,
+    Replacement,
+    excluded_paths,
+    read_library,
+    record_skipped,
+    unknown,
+)
+from index.lock import writer_lock
 from index.search import HybridIndex
 from index.store import ChromaDatabase, StoreUnavailableError, is_store_error
+from ingest.chunking import ChunkingConfig
 
 
 class IndexMissingError(Exception):
     """No index has been built yet under the data directory, or it is damaged."""
+
+
+class IndexUnusableError(IndexMissingError):
+    """The index is intact but cannot be opened just now (a full disk, say); nothing is lost,
+    and a process that already has it open keeps answering from it."""
+
+
+def _unusable_message(settings: Settings, error: BaseException) -> str:
+    return (
+        f"the index in {settings.data_dir} is intact, but it cannot be opened just now: "
+        f"{not_damage_reason(error)} ({str(error)[:120]}). Chroma writes to its folder even to "
+        "read. Nothing was lost and an app already running keeps answering; free some space "
+        "(or fix the folder) and try again. Do not rebuild it."
+    )
 
 
 class IndexWriteError(Exception):
@@ -54,12 +84,27 @@ def build_index(
     paths: Sequence[Path] | None = None,
     embedder: Embedder | None = None,
     on_progress: ProgressCallback | None = None,
+    writer: str = "govassist ingest",
+    on_wait: Callable[[str], None] | None = None,
+    change: LibraryChange | None = None,
 ) -> SyncReport:
     """Ingest `paths` (default: the corpus folder) into the index, embedding only what changed.
 
+    With a `change` (a removal or replacement in the library) the change is made under the
+    same lock and the index synced as it says; a failure undoes the change. Files excluded in
+    the library are never indexed (see index/library.py). The problems of an ingest (not of a
+    change) are recorded for the library to show.
+
+    One writer at a time: another ingest or rebuild that holds the index is waited for (up to
+    `settings.index_wait_s`; `on_wait` is told who holds it), then this one builds on what it
+    wrote; IndexBusyError if it is still writing by then. `writer` names this one to others.
+
     A damaged index is found first and rebuilt from every document it held (the corpus, the
     uploads and any other file its manifest lists that still exists); the report says so."""
-    embedder = embedder or load_embedder(settings.embedding_model)
+    if embedder is None:
+        built = index_status(settings)
+        # A change keeps the index's own model; an ingest uses the configured one.
+        embedder = load_embedder(built.model if change and built else settings.embedding_model)
     targets = list(paths) if paths else [settings.corpus_dir]
     if problem := _not_writable(settings.data_dir):
         raise IndexWriteError(
@@ -67,25 +112,79 @@ def build_index(
             "changed."
         )
     try:
-        damage = _damage(settings)
-        if damage:
-            targets = _rebuild_targets(settings, targets)
-            _discard(settings)
-        report = sync(
-            targets, open_database(settings), embedder, settings.manifest_path,
-            settings.chunking, on_progress, max_bytes=int(settings.max_file_mb * 1_000_000),
-            file_time_limit_s=settings.file_time_limit_s,
-        )  # fmt: skip
+        with writer_lock(settings.data_dir, writer, settings.index_wait_s, on_wait) as waited:
+            # Under the lock, so no other writer's half-done work can look like damage.
+            damage = _damage(settings)
+            if damage:
+                targets = _rebuild_targets(settings, targets)
+                _discard(settings)
+            if change is None or damage:
+                report = sync(
+                    targets, open_database(settings), embedder, settings.manifest_path,
+                    settings.chunking, on_progress, max_bytes=int(settings.max_file_mb * 1_000_000),
+                    file_time_limit_s=settings.file_time_limit_s,
+                    excluded=excluded_paths(settings.data_dir),
+                )  # fmt: skip
+                _record_skipped(settings, report, writer)
+            if change is not None:
+                report = _apply_change(settings, change, embedder, on_progress)
     except Exception as error:
         if not (isinstance(error, OSError) or is_store_error(error)):
             raise
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        if not looks_damaged(error):
+            reason = f"{not_damage_reason(error)} ({reason})"
         raise IndexWriteError(
             f"could not write the index in {settings.data_dir}: {reason}. "
-            "The index as it was before keeps answering."
+            "The index as it was before is intact and keeps answering."
         ) from error
     report.repaired = damage or ""
+    report.waited_s = waited
     return report
+
+
+def _apply_change(
+    settings: Settings,
+    change: LibraryChange,
+    embedder: Embedder,
+    on_progress: ProgressCallback | None,
+) -> SyncReport:
+    """Make a library change and sync the index to it; undo it all if either fails."""
+    manifest = Manifest.load(settings.manifest_path)
+    # The index as it was built (its model and chunking), whatever the settings say now: a
+    # removal must never start a fresh index of nothing.
+    chunking = ChunkingConfig(**manifest.chunking) if manifest else settings.chunking
+
+    def run(targets: Sequence[Path], excluded: set[str]) -> SyncReport:
+        return sync(
+            list(targets), open_database(settings), embedder, settings.manifest_path, chunking,
+            on_progress, max_bytes=int(settings.max_file_mb * 1_000_000),
+            file_time_limit_s=settings.file_time_limit_s,
+            excluded=excluded | excluded_paths(settings.data_dir),
+        )  # fmt: skip
+
+    try:
+        plan = change.apply(manifest)
+        report = run(plan.targets, plan.excluded)
+    except BaseException:
+        change.undo()  # the index did not switch: files and exclusions go back, that is all
+        raise
+    try:
+        change.commit(Manifest.load(settings.manifest_path))
+    except LibraryError as error:
+        run(change.undo(), set())  # the index switched without the document: put it back
+        reasons = "; ".join(f"{p.path.name}: {p.reason}" for p in report.problems)
+        raise LibraryError(
+            f"{error}{f' ({reasons})' if reasons else ''}. Nothing was changed."
+        ) from error
+    return report
+
+
+def _record_skipped(settings: Settings, report: SyncReport, writer: str) -> None:
+    """Keep the ingest's skipped files for the library to show."""
+    # A full disk, say: the index is written; the library shows an older list until the next.
+    with contextlib.suppress(OSError):
+        record_skipped(settings.data_dir, [(p.path, p.reason) for p in report.problems], writer)
 
 
 def _discard(settings: Settings) -> None:
@@ -170,16 +269,26 @@ def load_assistant(settings: Settings, embedder: Embedder | None = None) -> Assi
                 f"the index in {settings.data_dir} cannot be opened: {problem} (Chroma writes "
                 "to its folder even to read). Make the folder writable, or copy it to one."
             ) from error
+        if not looks_damaged(error):
+            raise IndexUnusableError(_unusable_message(settings, error)) from error
         raise IndexMissingError(
             f"the index in {settings.data_dir} cannot be opened ({type(error).__name__}): "
             "run `govassist ingest` to rebuild it from the documents"
         ) from error
-    if manifest.collection not in database.names():
-        raise IndexMissingError(
-            f"the index named in {settings.manifest_path} is missing from the store: "
-            "run `govassist ingest` to rebuild it"
-        )
-    if problem := index_problem(database, manifest):
+    try:
+        if manifest.collection not in database.names():
+            raise IndexMissingError(
+                f"the index named in {settings.manifest_path} is missing from the store: "
+                "run `govassist ingest` to rebuild it"
+            )
+        problem = index_problem(database, manifest)
+    except (IndexMissingError, StoreUnavailableError):
+        raise
+    except Exception as error:  # index_problem lets through only what is not damage
+        if looks_damaged(error):
+            raise
+        raise IndexUnusableError(_unusable_message(settings, error)) from error
+    if problem:
         raise IndexMissingError(
             f"the index in {settings.data_dir} is damaged ({problem}): "
             "run `govassist ingest` to rebuild it from the documents"
@@ -213,3 +322,85 @@ def make_answerer(settings: Settings, assistant: Assistant) -> Answerer:
         settings.llm_max_retries,
     )
     return LLMAnswerer(assistant, model)
+
+
+def library_folders(settings: Settings) -> Folders:
+    """Where the library's files live, from the settings."""
+    return Folders(settings.data_dir, settings.corpus_dir, settings.uploads_dir)
+
+
+def remove_document(
+    settings: Settings,
+    doc_id: str,
+    embedder: Embedder | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> SyncReport:
+    """Take one document out of the index (an upload is deleted, any other file excluded).
+
+    Raises UnknownDocumentError (naming the valid ids) when no document has `doc_id`."""
+    change = Removal(library_folders(settings), doc_id)
+    return build_index(settings, [], embedder, writer=change.what, on_wait=on_wait, change=change)
+
+
+def include_document(
+    settings: Settings,
+    doc_id: str,
+    embedder: Embedder | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> SyncReport:
+    """Index an excluded document again (its file where it was, under its old id)."""
+    change = Inclusion(library_folders(settings), doc_id)
+    return build_index(settings, [], embedder, writer=change.what, on_wait=on_wait, change=change)
+
+
+def replace_document(
+    settings: Settings,
+    doc_id: str,
+    name: str,
+    data: bytes,
+    max_bytes: int,
+    embedder: Embedder | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> SyncReport:
+    """Index `data` (a file called `name`) in place of document `doc_id`, under the same id.
+
+    The file gets the upload checks (type, size up to `max_bytes`, not empty) and is read once
+    before anything changes: UploadRejected or LibraryError say why it was refused, and then
+    the library is as it was."""
+    import shutil
+    import tempfile
+
+    from app.uploads import store_upload
+    from ingest.pipeline import parse_document_in_time
+    from ingest.sources import IngestError
+
+    built = index_status(settings)
+    known = [entry.doc_id for entry in built.files.values()] if built else []
+    if doc_id not in known:
+        raise unknown(doc_id, known)
+    work = settings.data_dir / ".library"
+    work.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="staged-", dir=work))
+    try:
+        staged = store_upload(name, data, staging, max_bytes)
+        embedder = embedder or load_embedder(built.model if built else settings.embedding_model)
+        try:  # read it now, outside the lock: a file that cannot be read changes nothing
+            parse_document_in_time(
+                staged, settings.chunking, embedder.count_tokens,
+                int(settings.max_file_mb * 1_000_000), settings.file_time_limit_s,
+            )  # fmt: skip
+        except IngestError as error:
+            raise LibraryError(f"{name} cannot be read: {error}. Nothing was changed.") from error
+        change = Replacement(library_folders(settings), doc_id, staged)
+        return build_index(
+            settings, [], embedder, on_progress, writer=change.what, on_wait=on_wait,
+            change=change,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def library(settings: Settings) -> Library:
+    """The indexed documents, the excluded ones and the last ingest's skipped files."""
+    return read_library(library_folders(settings))

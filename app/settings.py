@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.chunking import ChunkingConfig
+from ingest.sandbox import CPU_LIMIT_S, MEMORY_LIMIT_MB, ParseLimits
 
 
 class Settings(BaseSettings):
@@ -63,6 +64,21 @@ class Settings(BaseSettings):
     file_time_limit_s: float = Field(
         120, gt=0, description="A file that takes longer than this to read is skipped by ingest."
     )
+    parse_memory_limit_mb: int = Field(
+        MEMORY_LIMIT_MB,
+        ge=256,
+        description="Memory (address space) the process reading one file may use; a file that "
+        "needs more is skipped by ingest and the process is restarted.",
+    )
+    parse_cpu_limit_s: float = Field(
+        CPU_LIMIT_S,
+        gt=0,
+        description="Processor time the process reading one file may use before the operating "
+        "system stops it (the wall-clock limit is `file_time_limit_s`).",
+    )
+    index_wait_s: float = Field(
+        600, ge=0, description="How long an ingest or rebuild waits for another one to finish."
+    )
     upload_max_mb: float = Field(
         20, gt=0, le=500, description="Largest file the admin page accepts, in megabytes."
     )
@@ -70,6 +86,15 @@ class Settings(BaseSettings):
     @property
     def chunking(self) -> ChunkingConfig:
         return ChunkingConfig(max_tokens=self.chunk_max_tokens)
+
+    @property
+    def parse_limits(self) -> ParseLimits:
+        """What reading one file may cost (`parse_document_in_time`'s `limits`)."""
+        return ParseLimits(
+            wall_s=self.file_time_limit_s,
+            cpu_s=self.parse_cpu_limit_s,
+            memory_mb=self.parse_memory_limit_mb,
+        )
 
     @property
     def chroma_path(self) -> Path:

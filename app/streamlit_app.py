@@ -1,4 +1,4 @@
-"""The app: Ask (the chat), the governance map, training, admin.
+"""The app: Ask (the chat), the governance map, training, the library, admin.
 
 Run with `govassist app` (or `streamlit run app/streamlit_app.py`). The model and the index load
 once per server process and are shared by every browser session (see app/ui/common.py).
@@ -15,6 +15,7 @@ navigation = st.navigation(
         st.Page("ui/ask_page.py", title="Ask", icon=":material/forum:", default=True),
         st.Page("ui/map_page.py", title="Governance map", icon=":material/account_tree:"),
         st.Page("ui/training_page.py", title="Training", icon=":material/school:"),
+        st.Page("ui/library_page.py", title="Library", icon=":material/library_books:"),
         st.Page("ui/admin_page.py", title="Admin", icon=":material/settings:"),
     ]
 )

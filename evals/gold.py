@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
@@ -25,6 +26,12 @@ class GoldItem(BaseModel):
         default_factory=list, description="Each inner list: one quote must be in a cited passage."
     )
     reference: str | None = Field(None, description="A model answer, for people.")
+    # A file without splits counts as all test, as the gold contract says.
+    split: Literal["dev", "test"] = Field(
+        "test", description="dev: may be looked at while tuning; test: frozen, reported, gated."
+    )
+    variant_of: str | None = Field(None, description="The id of the item this rewords.")
+    kind: str | None = Field(None, description="How a rewording differs: casual, typo, ...")
 
     @field_validator("must_include", "sources", mode="before")
     @classmethod
@@ -45,11 +52,20 @@ _ITEMS = TypeAdapter(list[GoldItem])
 def load_gold(path: Path) -> list[GoldItem]:
     """Read and validate a gold file; ids must be unique."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8"))
     except OSError as error:
         raise GoldError(f"cannot read {path}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise GoldError(
+            f"{path}: line {line} is not UTF-8 text (byte {raw[error.start]:#04x} at offset "
+            f"{error.start}); save the file as UTF-8"
+        ) from error
     except yaml.YAMLError as error:
         raise GoldError(f"{path} is not valid YAML: {error}") from error
+    except RecursionError as error:  # e.g. thousands of nested brackets
+        raise GoldError(f"{path} is not valid YAML: nested too deeply") from error
     if not isinstance(data, list) or not data:
         raise GoldError(f"{path} must be a non-empty YAML list of questions")
     try:
@@ -64,3 +80,19 @@ def load_gold(path: Path) -> list[GoldItem]:
             raise GoldError(f"{path}: id {item.id!r} is used twice")
         seen.add(item.id)
     return items
+
+
+def with_variants(
+    originals: list[GoldItem], variants: list[GoldItem], variants_path: Path
+) -> list[GoldItem]:
+    """The originals followed by their rewordings; each must reword one of them, ids unique."""
+    known = {item.id for item in originals}
+    for item in variants:
+        if item.id in known:
+            raise GoldError(f"{variants_path}: id {item.id!r} is also used by the gold file")
+        if item.variant_of not in known:
+            raise GoldError(
+                f"{variants_path}: item {item.id!r} must name an item of the gold file in "
+                f"variant_of (it names {item.variant_of!r})"
+            )
+    return [*originals, *variants]

@@ -99,6 +99,7 @@ class ItemScore:
     citation_recall: float | None = None
     citation_precision: float | None = None
     key_fact_recall: float | None = None
+    split: str = "test"
 
     @property
     def failed(self) -> bool:
@@ -123,11 +124,12 @@ def score_item(
     retrieved: Sequence[str],
     sources: Sequence[Sequence[str]],
     key_facts: Sequence[Sequence[str]],
+    split: str = "test",
 ) -> ItemScore:
     """Score one answer. Retrieval metrics need sources; answer metrics need an answerable item
     (an abstention on one scores 0 on them)."""
     if not answerable:
-        return ItemScore(item_id, category, False, abstained, latency_ms)
+        return ItemScore(item_id, category, False, abstained, latency_ms, split=split)
     ranks = first_match_ranks(retrieved, sources) if sources else []
     return ItemScore(
         id=item_id,
@@ -145,6 +147,7 @@ def score_item(
         else None,
         citation_precision=None if abstained else citation_precision(cited, sources, key_facts),
         key_fact_recall=0.0 if abstained else key_fact_recall(answer, key_facts),
+        split=split,
     )
 
 
@@ -193,8 +196,22 @@ def aggregate(scores: Sequence[ItemScore]) -> dict[str, float | int | None]:
 
 
 def by_category(scores: Sequence[ItemScore]) -> dict[str, dict[str, float | int | None]]:
+    """`aggregate` for each category, in alphabetical order."""
     categories = sorted({s.category for s in scores})
     return {c: aggregate([s for s in scores if s.category == c]) for c in categories}
+
+
+SPLITS = ("dev", "test")
+
+
+def by_split(scores: Sequence[ItemScore]) -> dict[str, dict[str, float | int | None]]:
+    """`aggregate` over every item ("all") and over each split; an empty split has only
+    `items: 0`, so a gate on it fails as missing rather than passing on nothing."""
+    result = {"all": aggregate(scores)}
+    for split in SPLITS:
+        part = [s for s in scores if s.split == split]
+        result[split] = aggregate(part) if part else {"items": 0}
+    return result
 
 
 def as_dict(score: ItemScore) -> dict[str, object]:

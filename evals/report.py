@@ -33,6 +33,8 @@ CATEGORY_COLUMNS = (
 )
 CHART_METRICS = ("hit@5", "citation_recall", "key_fact_recall", "abstention_accuracy")
 CHART_FILE = "metrics_by_category.png"
+SPLIT_ORDER = ("test", "dev", "all")
+LOW_CONSISTENCY = 0.4  # items listed by name: at most two of five rewordings agree
 
 
 def _cell(value: Any) -> str:
@@ -106,32 +108,134 @@ def _failure(result: ItemResult) -> list[str]:
     return [*lines, ""]
 
 
+def _split_table(
+    metrics: dict[str, Any], name: str, peer: dict[str, Any] | None, answerer: str
+) -> list[str]:
+    """One set: each metric for test, dev and all, ours beside the peer's."""
+    header = ["metric"]
+    for split in SPLIT_ORDER:
+        header.append(f"{split}: govassist")
+        if peer:
+            header.append(f"{split}: peer")
+    rows = []
+    for metric in ("items", *HEADLINE):
+        row = [metric]
+        for split in SPLIT_ORDER:
+            row.append(_cell(metrics["sets"][name][split].get(metric)))
+            if peer:
+                row.append(_cell(peer["sets"][name][split].get(metric)))
+        rows.append(row)
+    return [f"govassist: {answerer}. Peer: the LangChain tutorial RAG.", "", *_table(header, rows)]
+
+
+def _side_by_side(
+    metrics: dict[str, Any], names: tuple[str, str], peer: dict[str, Any] | None
+) -> list[str]:
+    """Originals beside their rewordings, for each split; ours and the peer's."""
+    originals, variants = names
+    lines: list[str] = []
+    for split in SPLIT_ORDER:
+        header = ["metric", "govassist: originals", "govassist: rewordings"]
+        if peer:
+            header += ["peer: originals", "peer: rewordings"]
+        rows = []
+        for metric in ("items", *HEADLINE, "consistency"):
+            row = [metric]
+            for source in [metrics, peer] if peer else [metrics]:
+                row += [
+                    _cell(source["sets"][originals][split].get(metric)),
+                    _cell(source["sets"][variants][split].get(metric)),
+                ]
+            rows.append(row)
+        lines += [f"### {split}", "", *_table(header, rows), ""]
+    return lines
+
+
+def _by_kind(metrics: dict[str, Any], variants: str, peer: dict[str, Any] | None) -> list[str]:
+    ours = metrics["sets"][variants]["by_kind"]
+    theirs = peer["sets"][variants]["by_kind"] if peer else {}
+    columns = ("items", "hit@5", "citation_recall", "key_fact_recall", "consistency")
+    header = ["kind", *columns]
+    if peer:
+        header += ["peer: hit@4", "peer: citation_recall", "peer: consistency"]
+    rows = []
+    for kind, values in ours.items():
+        row = [kind, *(_cell(values.get(c)) for c in columns)]
+        if peer:
+            row += [_cell(theirs[kind].get(c)) for c in ("hit@4", "citation_recall", "consistency")]
+        rows.append(row)
+    return _table(header, rows)
+
+
+def _least_consistent(
+    outcome: EvalRun, metrics: dict[str, Any], variants: str, peer: dict[str, Any] | None
+) -> list[str]:
+    ours = metrics["sets"][variants]["consistency_by_item"]
+    theirs = peer["sets"][variants]["consistency_by_item"] if peer else {}
+    items = {r.item.id: r.item for r in outcome.originals}
+    low = sorted((value, key) for key, value in ours.items() if value <= LOW_CONSISTENCY)
+    if not low:
+        return ["None."]
+    header = ["item", "split", "question", "govassist"] + (["peer"] if peer else [])
+    rows = []
+    for value, key in low:
+        row = [key, items[key].split, items[key].question.replace("|", "/"), _cell(value)]
+        if peer:
+            row.append(_cell(theirs.get(key)))
+        rows.append(row)
+    return _table(header, rows)
+
+
+def _missing(result: ItemResult) -> str:
+    """What a failing answer lacked, in a few words."""
+    answer, item = result.answer, result.item
+    if not item.answerable:
+        return "an abstention"
+    if answer.abstained:
+        return "an answer (abstained)"
+    cited = [c.text for c in answer.citations]
+    facts = [g for g in item.must_include if not group_matched(answer.text, g)]
+    sources = [g for g in item.sources if not any(group_matched(p, g) for p in cited)]
+    parts = [f"fact: {' or '.join(g)}" for g in facts]
+    parts += [f"source: {' or '.join(g)[:60]}" for g in sources]
+    return "; ".join(parts)
+
+
+def _failing_rewordings(outcome: EvalRun) -> list[str]:
+    rows = [
+        [r.item.id, r.item.split, r.item.question.replace("|", "/"), _missing(r)]
+        for r in outcome.variants
+        if r.score.failed
+    ]
+    table = _table(["item", "split", "question", "missing"], rows) if rows else ["None."]
+    return [f"## Failing rewordings ({len(rows)})", "", *table]
+
+
 def write_report(outcome: EvalRun, out: Path) -> Path:
     """Write report.md (and its chart) into `out`; return the report's path."""
     metrics = outcome.metrics()
     overall = metrics["overall"]
     peer = metrics.get("peer")
+    names = outcome.names
     draw_chart(metrics["by_category"], out / CHART_FILE)
 
     lines = [
         "# Evaluation report",
         "",
         f"Gold set: `{outcome.gold_path}` ({overall['items']} items). "
-        f"Answerer: **{outcome.answerer}**. Generated {metrics['generated_at']}.",
+        + (
+            f"Rewordings: `{outcome.variants_path}` ({len(outcome.variants)} items). "
+            if outcome.variants
+            else ""
+        )
+        + f"Answerer: **{outcome.answerer}**. Generated {metrics['generated_at']}.",
         "",
         "## Headline",
         "",
+        "The test split is frozen (never tuned on); dev items may be looked at while tuning.",
+        "",
+        *_split_table(metrics, names[0], peer, outcome.answerer),
     ]
-    header = ["metric", f"govassist ({outcome.answerer})"]
-    if peer:
-        header.append("LangChain tutorial RAG")
-    rows = []
-    for name in HEADLINE:
-        row = [name, _cell(overall.get(name))]
-        if peer:
-            row.append(_cell(peer["overall"].get(name)))
-        rows.append(row)
-    lines += _table(header, rows)
     if peer:
         lines += [
             "",
@@ -139,6 +243,25 @@ def write_report(outcome: EvalRun, out: Path) -> Path:
             f"the corpus in {peer['index_seconds']} s. It retrieves four passages and composes no "
             "answer without an LLM, so its passages stand as its citations, key-fact recall does "
             "not apply, and it never abstains. hit@4 compares both at the peer's own depth.",
+        ]
+    if outcome.variants:
+        lines += [
+            "",
+            "## Originals and rewordings",
+            "",
+            "Each rewording asks a gold question another way and must be answered from the same "
+            "sources with the same key facts. Consistency: for each original, the share of its "
+            "rewordings whose answer cites a passage the original's answer cites; the mean over "
+            "originals.",
+            "",
+            *_side_by_side(metrics, names, peer),
+            "### By kind (all splits)",
+            "",
+            *_by_kind(metrics, names[1], peer),
+            "",
+            f"### Least consistent items (consistency at most {LOW_CONSISTENCY})",
+            "",
+            *_least_consistent(outcome, metrics, names[1], peer),
         ]
     lines += ["", "## By category", ""]
     rows = [
@@ -155,12 +278,14 @@ def write_report(outcome: EvalRun, out: Path) -> Path:
         lines += _table(["category", *CATEGORY_COLUMNS], rows)
     lines += ["", f"![Metrics by category]({CHART_FILE})", ""]
 
-    failures = [r for r in outcome.results if r.score.failed]
+    failures = [r for r in outcome.originals if r.score.failed]
     lines += [f"## Failing items ({len(failures)})", ""]
     if not failures:
         lines.append("None.")
     for result in failures:
         lines += _failure(result)
+    if outcome.variants:
+        lines += ["", *_failing_rewordings(outcome)]
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

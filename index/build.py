@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from index.embedder import Embedder
 from index.store import Database, Store
 from ingest.chunking import ChunkingConfig
 from ingest.pipeline import FileProblem, ParsedDocument, file_sha256, parse_document_in_time
+from ingest.sandbox import ParseLimits
 from ingest.sources import IngestError, discover
 from ingest.types import Chunk
 
@@ -44,6 +45,27 @@ class FileEntry:
     doc_id: str
     title: str
     chunks: int
+    # What the library lists. Empty in manifests written before these were recorded: such an
+    # entry is read again once (its passages are unchanged, so nothing is embedded again).
+    author: str = ""
+    year: int | None = None
+    format: str = ""  # the file's suffix without the dot: "pdf", "md", ...
+    pages: int | None = None  # the last page with indexed text, for paged formats (PDF)
+    size: int = 0  # bytes
+    added: str = ""  # when this version of the file was indexed (UTC, ISO 8601)
+
+
+def _entry(path: Path, document: ParsedDocument) -> FileEntry:
+    """The manifest's record of one file just indexed."""
+    source = document.source
+    pages = [s.page for c in document.chunks for s in c.sentences if s.page is not None]
+    pages += [c.page for c in document.chunks if c.page is not None]
+    return FileEntry(
+        sha256=document.sha256, doc_id=source.doc_id, title=source.title,
+        chunks=len(document.chunks), author=source.author, year=source.year,
+        format=path.suffix.lower().lstrip("."), pages=max(pages, default=None),
+        size=path.stat().st_size, added=datetime.now(UTC).isoformat(timespec="seconds"),
+    )  # fmt: skip
 
 
 @dataclass
@@ -88,6 +110,9 @@ class SyncReport:
     problems: list[FileProblem] = field(default_factory=list)
     total_chunks: int = 0
     repaired: str = ""  # why a damaged index was set aside and rebuilt, if it was
+    folders_removed: int = 0  # segment folders of dropped versions deleted from the store
+    files_excluded: list[str] = field(default_factory=list)  # found, but excluded in the library
+    waited_s: float = 0.0  # for another writer to finish, before this one could start
     # Where the time went: parse, chunk, embed, write (copying the live version included).
     seconds: dict[str, float] = field(
         default_factory=lambda: dict.fromkeys(("parse", "chunk", "embed", "write"), 0.0)
@@ -95,10 +120,13 @@ class SyncReport:
 
     def files_summary(self) -> str:
         """Files by outcome, skipped ones apart, so a folder of bad files never reads as indexed."""
-        return (
+        summary = (
             f"{len(self.files_updated)} new or changed, {self.files_unchanged} unchanged, "
             f"{len(self.problems)} skipped, {len(self.files_removed)} removed"
         )
+        if self.files_excluded:
+            summary += f", {len(self.files_excluded)} excluded in the library"
+        return summary
 
 
 def _embed_in_steps(
@@ -161,6 +189,8 @@ def sync(
     on_progress: ProgressCallback | None = None,
     max_bytes: int | None = None,
     file_time_limit_s: float = FILE_TIME_LIMIT_S,
+    excluded: Collection[str] = (),
+    parse_limits: ParseLimits | None = None,
 ) -> SyncReport:
     """Bring the index in line with the files under `paths`, atomically.
 
@@ -171,6 +201,13 @@ def sync(
     Changes are written to a new version of the index (a copy of the live collection), and the
     manifest is switched to it only when it is complete: a crash at any moment leaves the
     previous version answering. The previous version is kept for processes still reading it.
+
+    One writer at a time: the caller holds the index's writer lock (`index.lock.writer_lock`),
+    or two syncs would both build on the same live version and the second switch would lose
+    the first one's documents.
+
+    `excluded` names files (resolved paths) that must not be indexed: found under `paths` they
+    are passed over, and already indexed they are removed, wherever they are.
     """
     report = SyncReport()
     key = fingerprint(embedder.name, chunking)
@@ -190,7 +227,27 @@ def sync(
         live_name = max(complete, key=lambda n: int(n.rsplit("-", 1)[1]), default="")
     files, skipped = discover(paths)
     report.problems.extend(FileProblem(p, reason) for p, reason in skipped)
+    report.files_excluded = [str(p) for p in files if str(p.resolve()) in excluded]
+    files = [p for p in files if str(p.resolve()) not in excluded]
     report.files_seen = len(files)
+    # Files that are gone or excluded leave the manifest first, so a file that takes over
+    # their document id (a replacement) is not refused as a second owner of it.
+    scanned_folders = [p.resolve() for p in paths if p.is_dir()]
+    present = {str(p.resolve()) for p in files}
+    removed = [
+        name
+        for name in manifest.files
+        if name in excluded
+        or (
+            name not in present
+            and not Path(name).exists()
+            and (
+                any(Path(name).is_relative_to(folder) for folder in scanned_folders)
+                or Path(name) in [p.resolve() for p in paths]
+            )
+        )
+    ]
+    gone = {name: manifest.files.pop(name) for name in removed}
     doc_owner = {entry.doc_id: name for name, entry in manifest.files.items()}
 
     # First read every new or changed file (no writes yet).
@@ -203,13 +260,13 @@ def sync(
             report.problems.append(FileProblem(path, f"could not be read ({error.strerror})"))
             continue
         entry = manifest.files.get(name)
-        if entry and entry.sha256 == sha:
+        if entry and entry.sha256 == sha and entry.format:
             report.files_unchanged += 1
             report.chunks_kept += entry.chunks
             continue
         try:
             document = parse_document_in_time(
-                path, chunking, embedder.count_tokens, max_bytes, file_time_limit_s
+                path, chunking, embedder.count_tokens, max_bytes, file_time_limit_s, parse_limits
             )
         except IngestError as error:
             report.problems.append(FileProblem(path, str(error)))
@@ -225,24 +282,13 @@ def sync(
         doc_owner[doc_id] = name
         changed.append((path, sha, document))
 
-    scanned_folders = [p.resolve() for p in paths if p.is_dir()]
-    present = {str(p.resolve()) for p in files}
-    removed = [
-        name
-        for name in manifest.files
-        if name not in present
-        and not Path(name).exists()
-        and (
-            any(Path(name).is_relative_to(folder) for folder in scanned_folders)
-            or Path(name) in [p.resolve() for p in paths]
-        )
-    ]
     if live_name and not changed and not removed:
         # Nothing to do: the live version stays. Half-built versions of a crashed run go.
         for name in names:
             leftover = name.startswith("govassist-") and name != live_name
             if leftover and not database.collection(name).complete:
                 database.drop(name)
+        report.folders_removed = database.remove_unused_files()
         report.total_chunks = database.collection(live_name).count()
         return report
 
@@ -276,17 +322,15 @@ def sync(
             report.chunks_embedded += len(plan.new)
             report.chunks_kept += len(plan.kept)
             report.chunks_deleted += len(plan.stale)
-            source = plan.document.source
-            manifest.files[str(plan.path.resolve())] = FileEntry(
-                plan.sha, source.doc_id, source.title, len(plan.document.chunks)
-            )
+            manifest.files[str(plan.path.resolve())] = _entry(plan.path, plan.document)
         report.seconds["write"] += time.perf_counter() - writing
     writing = time.perf_counter()
-    for name in removed:
-        entry = manifest.files.pop(name)
+    for name, entry in gone.items():
+        report.files_removed.append(name)
+        if entry.doc_id in doc_owner:
+            continue  # another file now holds its id: its plan kept or deleted the passages
         ids = store.ids(entry.doc_id)
         store.delete(ids)
-        report.files_removed.append(name)
         report.chunks_deleted += len(ids)
 
     # Switch: one atomic rename of the manifest makes the new version live.
@@ -296,6 +340,7 @@ def sync(
     manifest.save(manifest_path)
     report.total_chunks = store.count()
     _drop_old_versions(database, keep={next_name, live_name})
+    report.folders_removed = database.remove_unused_files()
     report.seconds["write"] += time.perf_counter() - writing
     return report
 

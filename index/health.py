@@ -49,8 +49,19 @@ NOT_DAMAGE_MARKERS = ("full", "no space", "readonly", "read-only", "permission",
 
 
 def looks_damaged(error: BaseException) -> bool:
+    """Whether a failure to read the store means damage, not a full, read-only or busy one."""
     text = f"{type(error).__name__}: {error}".lower()
     return not any(marker in text for marker in NOT_DAMAGE_MARKERS)
+
+
+def not_damage_reason(error: BaseException) -> str:
+    """In plain words, why an intact store cannot be used just now (see NOT_DAMAGE_MARKERS)."""
+    text = f"{error}".lower()
+    if "full" in text or "no space" in text:
+        return "the disk is full"
+    if any(marker in text for marker in ("readonly", "read-only", "permission")):
+        return "its folder cannot be written"
+    return "it is locked by another process"
 
 
 def set_aside(chroma_path: Path, manifest_path: Path) -> Path:

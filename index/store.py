@@ -5,7 +5,10 @@ The only module that imports chromadb."""
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -52,6 +55,8 @@ class Database(Protocol):
     def names(self) -> list[str]: ...
 
     def drop(self, name: str) -> None: ...
+
+    def remove_unused_files(self) -> int: ...
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
@@ -184,8 +189,9 @@ class ChromaDatabase:
     """A Chroma client: embedded in this process (`PersistentClient` on a folder), or a
     `chroma run` server (`HttpClient`) that several app processes share."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, path: Path | None = None) -> None:
         self._client = client
+        self._path = path  # the embedded store's folder; None for a server
 
     @classmethod
     def embedded(cls, path: Path) -> ChromaDatabase:
@@ -193,7 +199,8 @@ class ChromaDatabase:
 
         path.mkdir(parents=True, exist_ok=True)
         try:
-            return cls(chromadb.PersistentClient(path=str(path), settings=chroma_settings()))
+            client = chromadb.PersistentClient(path=str(path), settings=chroma_settings())
+            return cls(client, path)
         except Exception:
             forget_open_store(path)  # a later attempt (once the folder is fixed) starts clean
             raise
@@ -224,6 +231,45 @@ class ChromaDatabase:
 
     def drop(self, name: str) -> None:
         self._client.delete_collection(name)
+
+    def remove_unused_files(self) -> int:
+        """Delete the segment folders no collection uses any more; return how many went.
+
+        Chroma (1.5) deletes a collection's rows but leaves its vector segment's folder: every
+        changing ingest left one behind (5 ingests, 5 folders, 2 in use). A folder is removed
+        only when no segment in the store names it, so every live version (the one the
+        manifest names, the previous one an app may still answer from) keeps its files. Only
+        an embedded store's folders: a server's are its own. Call it only as the one writer."""
+        if self._path is None:
+            return 0
+        in_use = _segment_ids(self._path / "chroma.sqlite3")
+        if in_use is None:
+            return 0  # unsure what is in use: remove nothing
+        removed = 0
+        for folder in self._path.iterdir():
+            if folder.is_dir() and _is_uuid(folder.name) and folder.name not in in_use:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        return removed
+
+
+def _segment_ids(sqlite_file: Path) -> set[str] | None:
+    """Every segment id Chroma's own database lists (read-only), or None if it cannot be read."""
+    try:
+        connection = sqlite3.connect(f"file:{sqlite_file}?mode=ro", uri=True, timeout=10)
+        try:
+            return {str(row[0]) for row in connection.execute("SELECT id FROM segments")}
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        return str(uuid.UUID(name)) == name
+    except ValueError:
+        return False
 
 
 class ChromaStore:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.chunking import ChunkingConfig, TokenCounter, chunk_sections, whitespace_token_count
-from ingest.loaders import load
+from ingest.loaders import LoadedText, load
+from ingest.sandbox import ParseLimits, run_limited
 from ingest.sources import IngestError, source_info
 from ingest.structure import parse_sections
 from ingest.types import Chunk, SourceInfo
@@ -34,18 +34,20 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def parse_document(
-    path: Path,
-    config: ChunkingConfig = ChunkingConfig(),
-    count_tokens: TokenCounter = whitespace_token_count,
-    max_bytes: int | None = None,
-) -> ParsedDocument:
-    """Read one file into chunks. Raises IngestError with a plain reason when it cannot."""
+def _check_size(path: Path, max_bytes: int | None) -> None:
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
         raise IngestError(f"the file is larger than the {max_bytes / 1e6:g} MB limit")
-    started = time.perf_counter()
-    loaded = load(path)
+
+
+def _document(
+    path: Path,
+    loaded: LoadedText,
+    config: ChunkingConfig,
+    count_tokens: TokenCounter,
+    started: float,
+) -> ParsedDocument:
+    """Sections and chunks of a loaded file (our own code, linear in its text)."""
     source = source_info(path, loaded.text, loaded.title, loaded.author, loaded.year)
     sections = parse_sections(loaded.text)
     parsed = time.perf_counter()
@@ -56,35 +58,42 @@ def parse_document(
     return ParsedDocument(source, file_sha256(path), tuple(chunks), seconds)
 
 
+def parse_document(
+    path: Path,
+    config: ChunkingConfig = ChunkingConfig(),
+    count_tokens: TokenCounter = whitespace_token_count,
+    max_bytes: int | None = None,
+) -> ParsedDocument:
+    """Read one file into chunks, in this process and without limits (for files we trust).
+    Raises IngestError with a plain reason when it cannot."""
+    _check_size(path, max_bytes)
+    started = time.perf_counter()
+    return _document(path, load(path), config, count_tokens, started)
+
+
 def parse_document_in_time(
     path: Path,
     config: ChunkingConfig,
     count_tokens: TokenCounter,
     max_bytes: int | None,
     time_limit_s: float,
+    limits: ParseLimits | None = None,
 ) -> ParsedDocument:
-    """parse_document, but a file that takes longer than `time_limit_s` (a hostile PDF can make
-    a parser loop for hours) is given up with an IngestError, and so is any exception a loader's
-    library raises, so one file can never stop or hang a whole ingest.
+    """parse_document for any file: the format's parser runs in a child process that is
+    stopped at `time_limit_s` of wall-clock time or at `limits`' processor time and memory
+    (a hostile file can make a parser take gigabytes and hours), and any exception a parser
+    library raises becomes an IngestError, so one file can never stop, hang or exhaust a
+    whole ingest, and nothing keeps running after the limit.
 
-    The parse runs on a daemon thread: a thread cannot be killed, so a runaway parse keeps a
-    core busy until it ends or the process exits, but the ingest moves on at once."""
-    outcome: list[ParsedDocument | BaseException] = []
-
-    def work() -> None:
-        try:
-            outcome.append(parse_document(path, config, count_tokens, max_bytes))
-        except BaseException as error:  # handed to the caller below
-            outcome.append(error)
-
-    worker = threading.Thread(target=work, name=f"parse {path.name}", daemon=True)
-    worker.start()
-    worker.join(time_limit_s)
-    if not outcome:
-        raise IngestError(f"reading it took longer than {time_limit_s:g} s, so it was skipped")
-    result = outcome[0]
-    if isinstance(result, IngestError):
-        raise result
-    if isinstance(result, BaseException):
-        raise IngestError(f"could not be read ({type(result).__name__})") from result
-    return result
+    The child only turns the file into text; sections and chunks are made here, with the
+    caller's token counter (the embedder's tokenizer, which does not pickle). `limits`
+    defaults to the `GOVASSIST_PARSE_*` settings' defaults; its wall time is `time_limit_s`."""
+    _check_size(path, max_bytes)
+    started = time.perf_counter()
+    loaded = run_limited(replace(limits or ParseLimits(), wall_s=time_limit_s), load, path)
+    try:
+        return _document(path, loaded, config, count_tokens, started)
+    except IngestError:
+        raise
+    except Exception as error:  # one file's text must never stop the whole ingest
+        raise IngestError(f"could not be read ({type(error).__name__})") from error

@@ -29,6 +29,7 @@ class Block:
     start: int
     end: int
     raw: str
+    html: str = ""  # the HTML element it is the text of, in Markdown with HTML: "li", "h2"
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,25 @@ class Section:
 
 _HASH_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+")
+# A line of nothing but HTML block tags ("<li>", "</p>", '<h2 class="x">') ends a block.
+_HTML_BLOCK_TAGS = re.compile(
+    r"^[ \t]*(?:</?(?:p|div|ul|ol|li|h[1-6]|section|article|table|tr|td|th|blockquote)\b[^>]*>"
+    r"[ \t]*)+$",
+    re.I,
+)
+_HTML_OPEN = re.compile(r"<(li|h[1-6])\b", re.I)
 _RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$")
 _BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(?P<body>[^*_].*?)\1\s*$", re.DOTALL)
 _CONTENTS_ENTRY = re.compile(r"\s(\*\*|__)?\d{1,3}(\*\*|__)?\s*$")
 # "2.3 Governance" or "4. Findings": a number path, then a short title.
 _NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,4})\.?[ \t]+([A-Z][^\n]*)$")
 _FIGURE_CAPTION = re.compile(r"^[*_\s]*(figure|fig\.|table|chart|diagram)\s+\S+\s*[:–—-]", re.I)
+# A paragraph or clause number at a paragraph's start ("3.85 There", "3.—Subject",
+# "13.—(1) If", "2. The", "(2) No"): kept in the file, left out of the text that is quoted.
+_PARAGRAPH_NUMBER = re.compile(
+    r"^(?:\d{1,2}\.\d{1,3}\.?[ \t]*|\d{1,3}\.[ \t]?[—–][ \t]*(?:\(\d{1,3}\)[ \t]*)?"
+    r"|\d{1,3}\.[ \t]+|\(\d{1,3}\)[ \t]+)(?=[A-Z“‘\"(])"
+)
 _SENTENCE_END = re.compile(r"[.!?:;]['\"”’)*_]*\s*$")
 _TERMINAL = re.compile(r"[.!?:;,]['\"”’)*_]*\s*$")
 
@@ -61,21 +75,29 @@ MAX_HEADING_DIGITS = (
 # Paragraphs at least this long that recur (nearly) word for word are publisher boilerplate.
 MIN_BOILERPLATE_WORDS = 5
 NEAR_DUPLICATE_JACCARD = 0.8
+# A linked contents list: at least 3 lines, half of them the titles of later headings (word
+# sets this alike: "Year 11 and 13 Outcomes" is "Year 11 and Year 13 Outcomes").
+MIN_CONTENTS_LINKS = 3
+CONTENTS_LINK_SHARE = 0.5
+CONTENTS_TITLE_JACCARD = 0.7
 # Front and back matter: the first and last 15% of a file, where covers and blurbs sit.
 MATTER_SHARE = 0.15
 
 
 def _blocks(original: str) -> list[Block]:
-    """Split on blank lines; headings, rules and list items become blocks of their own."""
+    """Split on blank lines; headings, rules and list items become blocks of their own, and so
+    does the text of each HTML block element written on lines of its own (`<li>`, `<h2>`)."""
     blocks: list[Block] = []
     current_start: int | None = None
     current_end = 0
     offset = 0
+    element = ""  # the HTML block element whose text the next lines are
 
     def flush() -> None:
         nonlocal current_start
         if current_start is not None:
-            blocks.append(Block(current_start, current_end, original[current_start:current_end]))
+            raw = original[current_start:current_end]
+            blocks.append(Block(current_start, current_end, raw, element))
         current_start = None
 
     for line in original.splitlines(keepends=True):
@@ -84,6 +106,11 @@ def _blocks(original: str) -> list[Block]:
         line_end = line_start + len(body)
         if not body.strip():
             flush()
+            continue
+        if _HTML_BLOCK_TAGS.match(body):
+            flush()
+            opened = _HTML_OPEN.findall(body)
+            element = opened[-1].lower() if opened else ""
             continue
         if _HASH_HEADING.match(body) or _RULE.match(body) or _LIST_ITEM.match(body):
             flush()
@@ -151,7 +178,12 @@ def _numbered_heading(block: Block, following: Block | None) -> tuple[int, str] 
     if not match or "\n" in block.raw.strip() or following is None:
         return None
     title = clean(match.group(2)).text
-    if _TERMINAL.search(title) or len(_words(title)) > MAX_HEADING_WORDS:
+    # "21. No person shall become a member unless—" leads into its clauses: not a title.
+    if (
+        _TERMINAL.search(title)
+        or title.endswith(("—", "–", "-"))
+        or len(_words(title)) > MAX_HEADING_WORDS
+    ):
         return None
     if _NUMBERED_HEADING.match(following.raw.strip()) and not _words(following.raw)[2:]:
         return None  # a run of short numbered lines is a list, not headings
@@ -177,6 +209,43 @@ def _contents_blocks(blocks: list[Block]) -> set[int]:
     return dropped
 
 
+def _same_title(a: set[str], b: set[str]) -> bool:
+    return bool(a and b) and len(a & b) / len(a | b) >= CONTENTS_TITLE_JACCARD
+
+
+def _linked_contents(blocks: list[Block], kinds: list[tuple[Kind, int, str]]) -> set[int]:
+    """A contents list without page numbers (a Word or web page's linked list of its own
+    sections): a run of short lines, at least half of them (and at least 3) the titles of
+    headings further on. A "Contents" line just above it goes too."""
+    headings = [(i, set(_words(text))) for i, (kind, _, text) in enumerate(kinds)
+                if kind is Kind.HEADING]  # fmt: skip
+    dropped: set[int] = set()
+    run: list[int] = []
+    matched = 0
+    for i in [*range(len(blocks)), len(blocks)]:
+        short = (
+            i < len(blocks)
+            and kinds[i][0] is Kind.PARAGRAPH
+            and len(_words(blocks[i].raw)) <= MAX_HEADING_WORDS + 4
+            and not _SENTENCE_END.search(clean(blocks[i].raw).text)
+        )
+        if short:
+            words = set(_words(blocks[i].raw))
+            matched += any(j > i and _same_title(words, w) for j, w in headings)
+            run.append(i)
+            continue
+        if matched >= MIN_CONTENTS_LINKS and matched >= CONTENTS_LINK_SHARE * len(run):
+            dropped.update(run)
+            before = run[0] - 1
+            if before >= 0 and _words(blocks[before].raw) in (
+                ["contents"],
+                ["table", "of", "contents"],
+            ):
+                dropped.add(before)
+        run, matched = [], 0
+    return dropped
+
+
 def _boilerplate_blocks(blocks: list[Block], candidates: list[int]) -> set[int]:
     """Paragraphs that recur nearly word for word, where they sit in the front or back matter
     (a publisher's blurb on the cover and the back page), and short paragraphs whose words all
@@ -196,6 +265,11 @@ def _boilerplate_blocks(blocks: list[Block], candidates: list[int]) -> set[int]:
             if len(word_sets[b]) < MIN_BOILERPLATE_WORDS:
                 continue
             union = word_sets[a] | word_sets[b]
+            numbers_differ = {w for w in word_sets[a] if w.isdigit()} != {
+                w for w in word_sets[b] if w.isdigit()
+            }  # "Complaints - Stage 2" and "- Stage 3" are two rows, not one blurb twice
+            if numbers_differ:
+                continue
             if len(word_sets[a] & word_sets[b]) / len(union) >= NEAR_DUPLICATE_JACCARD:
                 dropped.update(i for i in (a, b) if in_matter(i))
             elif texts[a] in texts[b] or texts[b] in texts[a]:
@@ -215,6 +289,8 @@ def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if i in contents or _RULE.match(block.raw) or _FIGURE_CAPTION.match(block.raw):
             kinds.append((Kind.DROPPED, 0, ""))
+        elif block.html[:1] == "h" and "\n" not in block.raw.strip():
+            kinds.append((Kind.HEADING, int(block.html[1]), clean(block.raw).text))
         elif hashed:
             explicit_level = len(hashed.group(1))
             bold_level = explicit_level if _BOLD_ONLY.match(hashed.group(2)) else 0
@@ -242,6 +318,8 @@ def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
             i > 0 and kinds[i - 1][0] is Kind.HEADING and not _HASH_HEADING.match(blocks[i - 1].raw)
         ):
             kinds[i] = (Kind.PARAGRAPH, 0, "")
+    for i in _linked_contents(blocks, kinds):
+        kinds[i] = (Kind.DROPPED, 0, "")
     paragraphs = [i for i, (kind, _, _) in enumerate(kinds) if kind is Kind.PARAGRAPH]
     for i in _boilerplate_blocks(blocks, paragraphs):
         kinds[i] = (Kind.DROPPED, 0, "")
@@ -258,7 +336,16 @@ def _continues(previous: MappedText, block: Block) -> bool:
         and bool(nxt)
         and nxt[0].islower()
         and not _LIST_ITEM.match(block.raw)
+        and not block.html
     )
+
+
+def without_number(text: MappedText) -> MappedText:
+    """The paragraph without its leading paragraph or clause number; offsets kept."""
+    match = _PARAGRAPH_NUMBER.match(text.text)
+    if not match or match.end() >= len(text.text):
+        return text
+    return MappedText(text.text[match.end() :], text.offsets[match.end() :])
 
 
 def parse_sections(original: str) -> list[Section]:
@@ -284,13 +371,13 @@ def parse_sections(original: str) -> list[Section]:
                 path.pop()
             path.append((level, heading))
             continue
-        text = clean(original, block.start, block.end)
+        text = without_number(clean(original, block.start, block.end))
         if not text.text:
             continue
         if paragraphs and _continues(paragraphs[-1], block):
             paragraphs[-1] = join([paragraphs[-1], text])
         else:
-            if _LIST_ITEM.match(block.raw):
+            if _LIST_ITEM.match(block.raw) or block.html == "li":
                 list_items.add(len(paragraphs))
             paragraphs.append(text)
     flush()

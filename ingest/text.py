@@ -6,7 +6,11 @@ import re
 from dataclasses import dataclass
 
 # Spans removed entirely: footnote markers with their number, and any other HTML tag.
-_DROP_WHOLE = re.compile(r"<sup>.*?</sup>|<[^>\n]+>", re.IGNORECASE | re.DOTALL)
+_DROP_WHOLE = re.compile(
+    r"<sup>.*?</sup>|<(?!https?://|mailto:|[^>\s]+@)[^>\n]+>", re.IGNORECASE | re.DOTALL
+)
+# An autolink ("<https://...>", "<name@example.org>"): its brackets go, the address stays.
+_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\s]+)>", re.IGNORECASE)
 # Markdown link: keep the link text (group 1), drop the brackets and the target.
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 # Emphasis markers: runs of * or _ that touch a word on one side only (not snake_case or 2*3).
@@ -32,6 +36,8 @@ def _removed_positions(raw: str) -> set[int]:
     removed: set[int] = set()
     for match in _DROP_WHOLE.finditer(raw):
         removed.update(range(match.start(), match.end()))
+    for match in _AUTOLINK.finditer(raw):
+        removed.update((match.start(), match.end() - 1))
     for match in _LINK.finditer(raw):
         removed.add(match.start())
         removed.update(range(match.end(1), match.end()))

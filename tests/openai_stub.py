@@ -5,7 +5,9 @@ scripted behaviour chosen by the requested model name:
   prompt gets the last question back, unchanged);
 - "slow": waits longer than any client timeout in the tests, then answers;
 - "broken": HTTP 500;
-- "garbage": 200 with a body that is not JSON.
+- "garbage": 200 with a body that is not JSON;
+- "scripted": whatever the `script` given to `openai_stub` returns for the request's messages
+  (a fixed reply, or one chosen per question).
 
 `stream: true` requests get server-sent events, one word per chunk.
 """
@@ -16,7 +18,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -58,7 +60,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if model == "slow":
             time.sleep(SLOW_SECONDS)
-        text = _reply_for(request.get("messages", []))
+        script = self.server.script  # type: ignore[attr-defined]
+        if model == "scripted" and script is not None:
+            text = script(request.get("messages", []))
+        else:
+            text = _reply_for(request.get("messages", []))
         if request.get("stream"):
             self._stream(text, model)
         else:
@@ -113,10 +119,16 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def openai_stub() -> Iterator[tuple[str, list[dict]]]:
-    """(base URL ending in /v1, the list of requests received) while the server runs."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+def openai_stub(
+    script: Callable[[list[dict]], str] | None = None, port: int = 0
+) -> Iterator[tuple[str, list[dict]]]:
+    """(base URL ending in /v1, the list of requests received) while the server runs.
+
+    `script` writes the replies of the "scripted" model from the request's messages.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
     server.requests = []  # type: ignore[attr-defined]
+    server.script = script  # type: ignore[attr-defined]
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

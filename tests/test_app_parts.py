@@ -84,7 +84,8 @@ def test_feedback_survives_a_new_connection(tmp_path: Path) -> None:
 def test_exports_carry_citations_and_escape_html() -> None:
     turns = [("Where does <b>Ofsted</b> get authority?", _answer())]
     markdown = to_markdown(turns)
-    assert "## 1. Where does <b>Ofsted</b> get authority?" in markdown
+    # Question text is shown, not rendered: its HTML arrives as entities.
+    assert "## 1. Where does &lt;b&gt;Ofsted&lt;/b&gt; get authority?" in markdown
     assert "> Ofsted draws its authority from Parliament." in markdown
     assert "Legitimacy" in markdown and "characters" in markdown
     page = to_html(turns)

@@ -15,18 +15,20 @@ from app.assistant import Assistant
 from app.cli import cli
 from app.followup import resolve
 from evals.gate import check, check_files, load_config
-from evals.gold import load_gold
+from evals.gold import GoldItem, load_gold
 from evals.runner import run
 from index.search import structural_ranking
 from index.types import Filters, Preference
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parent.parent
+BASELINE_FILES = ("metrics.json", "devdocs-metrics.json")
 
 CUSTOM_GOLD = """\
 - id: mine-1
   question: Where does Ofsted draw its authority from?
   category: legitimacy
+  split: dev
   answerable: true
   must_include: [["Parliament"]]
   sources: [["Ofsted draws its authority from Parliament."]]
@@ -63,11 +65,83 @@ def test_eval_cli_on_a_custom_gold_file(real_index_dir: Path, tmp_path: Path) ->
     assert metrics["overall"]["key_fact_recall"] == 1.0
     assert metrics["overall"]["abstention_accuracy"] == 1.0
     assert metrics["peer"]["overall"]["hit@4"] is not None
+    # Split reporting: mine-1 is dev; the others name no split, so they count as test.
+    splits = metrics["sets"]["mine"]
+    assert [splits[s]["items"] for s in ("all", "dev", "test")] == [3, 1, 2]
+    assert splits["test"]["abstention_accuracy"] == 1.0 and splits["dev"]["hit@5"] == 1.0
+    assert metrics["peer"]["sets"]["mine"]["dev"]["items"] == 1
     report = (out / "report.md").read_text()
     for heading in ("## Headline", "## By category", "## Failing items (0)"):
         assert heading in report
+    assert "| items | 2 | 2 | 1 | 1 | 3 | 3 |" in report  # test, dev, all: ours and the peer's
     assert "LangChain tutorial RAG" in report
     assert (out / "metrics_by_category.png").stat().st_size > 10_000
+
+
+CUSTOM_REWORDINGS = """\
+- id: mine-1-casual
+  variant_of: mine-1
+  kind: casual
+  question: where's ofsted's authority come from
+  category: legitimacy
+  split: dev
+  must_include: [["Parliament"]]
+  sources: [["Ofsted draws its authority from Parliament."]]
+- id: mine-1-typo
+  variant_of: mine-1
+  kind: typo
+  question: Where does Ofsted draw its authortiy from?
+  category: legitimacy
+  split: dev
+  must_include: [["Parliament"]]
+  sources: [["Ofsted draws its authority from Parliament."]]
+"""
+
+
+def test_eval_cli_scores_rewordings_beside_their_originals(
+    real_index_dir: Path, tmp_path: Path
+) -> None:
+    gold, variants = tmp_path / "mine.yaml", tmp_path / "mine_rw.yaml"
+    gold.write_text(CUSTOM_GOLD, encoding="utf-8")
+    variants.write_text(CUSTOM_REWORDINGS, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["eval", "--gold", str(gold), "--variants", str(variants), "--out", str(out)],
+        env={"GOVASSIST_DATA_DIR": str(real_index_dir), "GOVASSIST_CORPUS_DIR": "corpus"},
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [line["id"] for line in lines] == [
+        "mine-1", "mine-2", "mine-3", "mine-1-casual", "mine-1-typo",
+    ]  # fmt: skip
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["overall"]["items"] == 3  # the originals only
+    rewordings = metrics["sets"]["mine_rw"]
+    assert [rewordings[s]["items"] for s in ("all", "dev", "test")] == [2, 2, 0]
+    # Both rewordings cite the passage the original cites.
+    assert rewordings["consistency_by_item"] == {"mine-1": 1.0}
+    assert rewordings["dev"]["consistency"] == 1.0 and rewordings["dev"]["citation_recall"] == 1.0
+    assert metrics["peer"]["sets"]["mine_rw"]["dev"]["consistency"] is not None
+    assert set(rewordings["by_kind"]) == {"casual", "typo"}
+    report = (out / "report.md").read_text()
+    for heading in ("## Originals and rewordings", "### test", "### dev", "### By kind"):
+        assert heading in report
+    assert "| consistency | n/a | 1.000 |" in report
+
+
+def test_eval_cli_rejects_rewordings_of_another_gold_file(
+    real_index_dir: Path, tmp_path: Path
+) -> None:
+    gold, variants = tmp_path / "mine.yaml", tmp_path / "rw.yaml"
+    gold.write_text(CUSTOM_GOLD, encoding="utf-8")
+    variants.write_text(CUSTOM_REWORDINGS.replace("variant_of: mine-1", "variant_of: q001"))
+    result = CliRunner().invoke(
+        cli, ["eval", "--gold", str(gold), "--variants", str(variants), "--out", str(tmp_path)],
+        env={"GOVASSIST_DATA_DIR": str(real_index_dir)},
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "must name an item of the gold file" in result.stderr
 
 
 def test_eval_cli_rejects_a_broken_gold_file(real_index_dir: Path, tmp_path: Path) -> None:
@@ -105,31 +179,56 @@ def _any_citation(assistant: Assistant):
     return assistant.answer("Who holds the power to inspect schools?").citations[0]
 
 
-def test_gate_fails_a_degraded_answerer_and_passes_the_real_one(real_assistant: Assistant) -> None:
-    items = load_gold(ROOT / "evals" / "gold.yaml")
-    config_path = ROOT / "evals" / "gate.yaml"
-    config = load_config(config_path)
-    baseline = json.loads((ROOT / "evals" / "baseline" / "metrics.json").read_text())
-    degraded = run(items, CitesTheWrongPassage(real_assistant), "degraded", "gold")
-    failures = {f.metric for f in check(degraded.metrics(), config, baseline)}
-    assert {"citation_recall", "key_fact_recall", "abstention_accuracy"} <= failures
-    real = run(items, real_assistant, "extractive", "gold")
-    assert check(real.metrics(), config, baseline) == []
+def _test_part(path: Path) -> list[GoldItem]:
+    return [item for item in load_gold(path) if item.split == "test"]
+
+
+def test_gate_on_the_test_part_fails_a_degraded_answerer_and_passes_the_real_one(
+    real_assistant: Assistant,
+) -> None:
+    """The gate reads only the test split, so running only the test items gives the same
+    verdict on the originals and their rewordings (the dev-docs set needs its own index: it is
+    gated in `make eval`)."""
+    originals = _test_part(ROOT / "evals" / "gold.yaml")
+    rewordings = _test_part(ROOT / "evals" / "gold_rewordings.yaml")
+    assert len(originals) == 68 and rewordings
+    config = load_config(ROOT / "evals" / "gate.yaml")
+    assert {"gold", "gold_rewordings", "gold_devdocs"} <= set(config.sets)
+    assert all(gate.split == "test" for gate in config.sets.values())
+    measured = config.model_copy(
+        update={"sets": {k: v for k, v in config.sets.items() if k != "gold_devdocs"}}
+    )
+    baselines = [json.loads((ROOT / "evals" / "baseline" / "metrics.json").read_text())]
+    degraded = run(originals, CitesTheWrongPassage(real_assistant), "degraded", "gold.yaml")
+    failures = {(f.set, f.metric) for f in check([degraded.metrics()], measured, baselines)}
+    assert {("gold", "citation_recall"), ("gold", "key_fact_recall")} <= failures
+    assert ("gold", "abstention_accuracy") in failures
+    assert ("gold_rewordings", "items") in failures  # not measured: never a silent pass
+    real = run(
+        [*originals, *rewordings], real_assistant, "extractive", "gold.yaml",
+        variants_path="gold_rewordings.yaml",
+    )  # fmt: skip
+    metrics = real.metrics()
+    assert metrics["sets"]["gold"]["dev"] == {"items": 0}
+    assert metrics["sets"]["gold_rewordings"]["test"]["items"] == len(rewordings)
+    assert check([metrics], measured, baselines) == []
 
 
 def test_gate_cli_exit_codes(tmp_path: Path) -> None:
-    baseline = json.loads((ROOT / "evals" / "baseline" / "metrics.json").read_text())
-    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
-    good.write_text(json.dumps(baseline))
-    worse = json.loads(json.dumps(baseline))
-    worse["overall"]["citation_recall"] -= 0.05
+    baselines = [ROOT / "evals" / "baseline" / name for name in BASELINE_FILES]
+    good = [str(path) for path in baselines]
+    worse = json.loads(baselines[0].read_text())
+    worse["sets"]["gold"]["test"]["citation_recall"] -= 0.05
+    bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(worse))
     runner = CliRunner()
-    assert runner.invoke(cli, ["gate", str(good)]).exit_code == 0
-    failed = runner.invoke(cli, ["gate", str(bad)])
+    assert runner.invoke(cli, ["gate", *good]).exit_code == 0
+    failed = runner.invoke(cli, ["gate", str(bad), good[1]])
     assert failed.exit_code == 1
-    assert "citation_recall" in failed.stderr
-    assert check_files(bad, ROOT / "evals" / "gate.yaml")
+    assert "gold (test): citation_recall" in failed.stderr
+    missing = runner.invoke(cli, ["gate", good[0]])  # the dev-docs metrics not given
+    assert missing.exit_code == 1 and "gold_devdocs (test): items" in missing.stderr
+    assert check_files([bad, baselines[1]], ROOT / "evals" / "gate.yaml")
 
 
 def test_structural_candidates_lose_nothing(real_assistant: Assistant) -> None:

@@ -197,6 +197,7 @@ def test_a_full_data_directory(tmp_path: Path) -> None:
         build_index(settings)
         live = Manifest.load(settings.manifest_path)
         assert live is not None
+        running = load_assistant(settings)  # an app that was already serving
         filler = mount / "filler"
         # Fill the disk to the last block. Unbuffered: a buffered file would keep the bytes a
         # partial write left over and fail again when it is closed.
@@ -208,10 +209,21 @@ def test_a_full_data_directory(tmp_path: Path) -> None:
                 assert error.errno == errno.ENOSPC
         forget_open_store(settings.chroma_path)
 
-        with pytest.raises(IndexWriteError, match=r"full|No space left"):
+        with pytest.raises(IndexWriteError, match=r"the disk is full \(.*(full|No space left)"):
             build_index(settings, [CORPUS, _new_document(tmp_path)])
         after = Manifest.load(settings.manifest_path)
         assert after is not None and after.collection == live.collection
+        assert not list(mount.glob("data/chroma.damaged-*"))
+        # The intact index is called intact, not damaged; a running app keeps answering.
+        assert not running.answer(QUESTION).abstained
+        with pytest.raises(IndexMissingError, match=r"is intact, .* the disk is full") as caught:
+            load_assistant(settings)
+        assert "cannot be opened (" not in str(caught.value)
+        asked = _cli(settings, "ask", QUESTION)
+        assert asked.returncode == 2 and "Traceback" not in asked.stderr
+        assert "is intact" in asked.stderr and "the disk is full" in asked.stderr, asked.stderr
+        assert "rebuild it from the documents" not in asked.stderr
+        assert not list(mount.glob("data/chroma.damaged-*"))
         filler.unlink()
         forget_open_store(settings.chroma_path)
         _answers(settings)  # the version that was live still answers

@@ -13,6 +13,7 @@ import contextlib
 import io
 import os
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -153,14 +154,17 @@ def test_every_seed_reads_before_mutation() -> None:
         assert isinstance(outcome, ParsedDocument), (suffix, outcome)
 
 
+def stuck(path: Path) -> None:
+    """A loader that never returns (run in the reading child, so defined at module level)."""
+    time.sleep(60)
+
+
 def test_a_file_that_never_finishes_is_skipped_at_the_time_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A parser stuck in a loop (as hostile PDFs can make pdfminer) costs the limit, no more."""
+    """A parser stuck in a loop (as hostile PDFs can make pdfminer) costs the limit, no more,
+    and is stopped there: no parse thread is left behind."""
     import ingest.pipeline as pipeline
-
-    def stuck(path: Path) -> None:
-        time.sleep(60)
 
     monkeypatch.setattr(pipeline, "load", stuck)
     path = tmp_path / "loop.pdf"
@@ -169,6 +173,7 @@ def test_a_file_that_never_finishes_is_skipped_at_the_time_limit(
     with pytest.raises(IngestError, match=r"took longer than 0\.5 s"):
         parse_document_in_time(path, ChunkingConfig(), whitespace_token_count, None, 0.5)
     assert time.perf_counter() - started < 2
+    assert not [t for t in threading.enumerate() if t.name.startswith("parse ")]
 
 
 @pytest.fixture(scope="module", autouse=True)

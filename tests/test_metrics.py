@@ -1,5 +1,6 @@
 """Each metric on hand-made inputs with known values."""
 
+import dataclasses
 import math
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from evals.matching import contains, normalise
 from evals.metrics import (
     aggregate,
+    by_split,
     citation_precision,
     citation_recall,
     first_match_ranks,
@@ -81,3 +83,26 @@ def test_abstention_rates_and_failures() -> None:
     assert overall["citation_precision"] == 1.0  # only non-abstained answers count
     assert overall["failed_items"] == 2
     assert [s.failed for s in scores] == [False, True, False, True]
+
+
+def test_by_split_aggregates_all_dev_and_test() -> None:
+    scores = [
+        dataclasses.replace(_score("a", True, False, "Parliament", ["Parliament."]), split="dev"),
+        dataclasses.replace(_score("b", True, True), split="test"),
+        dataclasses.replace(_score("c", True, False, "Parliament", ["Parliament."]), split="test"),
+        dataclasses.replace(_score("u", False, True), split="test"),
+    ]
+    parts = by_split(scores)
+    assert list(parts) == ["all", "dev", "test"]
+    assert [parts[s]["items"] for s in ("all", "dev", "test")] == [4, 1, 3]
+    assert parts["dev"]["citation_recall"] == 1.0
+    assert parts["test"]["citation_recall"] == 0.5  # b abstained, c cited the source
+    assert parts["test"]["abstention_accuracy"] == 1.0
+    assert parts["dev"]["abstention_accuracy"] is None  # no unanswerable item in dev
+    assert parts["all"]["citation_recall"] == pytest.approx(0.6667)
+
+
+def test_by_split_of_a_file_without_splits_is_all_test() -> None:
+    parts = by_split([_score("a", True, False, "Parliament", ["Parliament."])])
+    assert parts["test"] == parts["all"]
+    assert parts["dev"] == {"items": 0}

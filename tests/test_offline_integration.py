@@ -1,7 +1,9 @@
 """No network at run time: ingest, ask and the app's start-up work with every outbound
-connection except loopback refused. Two ways: a socket guard in this process (which also
-records any attempt), and the real CLI and app in a network namespace that has only loopback
-(which also catches native code, such as Chroma's Rust core, that bypasses Python sockets)."""
+connection except loopback refused. Two ways: a socket guard in this process (which records
+attempts made through Python's `socket` only), and the real CLI and app in a network namespace
+that has only loopback (which shows that nothing needs the network, native code included, but
+cannot see an attempt that fails quietly). Attempts by native code (onnxruntime's telemetry,
+Chroma's Rust core) are recorded under strace in test_no_outbound_integration.py."""
 
 from __future__ import annotations
 

@@ -9,11 +9,13 @@ import streamlit as st
 
 from app.answers import Answer
 from app.export import to_html, to_markdown
+from app.feedback import FeedbackUnavailable
 from app.llm_answerer import LLMAnswerer
 from app.resources import IndexMissingError, index_status
 from app.ui.common import (
     escape,
     feedback_store,
+    index_problem,
     settings,
     shared_answerer,
     shared_assistant,
@@ -88,14 +90,30 @@ def feedback_controls(index: int, question: str, answer: Answer, history: list[s
     if rating is None:
         return
     if index not in recorded:
-        recorded[index] = feedback_store().record(answer, 1 if rating == 1 else -1, history)
+        # A rating that could not be saved stays chosen on the page, and this runs again on
+        # the next rerun: it is saved as soon as the server can write.
+        try:
+            recorded[index] = feedback_store().record(answer, 1 if rating == 1 else -1, history)
+        except FeedbackUnavailable as error:
+            st.warning(
+                escape(f"Your rating is not saved yet: {error}.")
+                + " It stays chosen here and is saved on your next click once the server can"
+                " write again."
+            )
+            return
         st.toast("Thanks: your feedback is saved.")
     if rating == 0:
         with st.form(key=f"reason-form-{index}", border=False):
             reason = st.text_input("What was wrong? (optional)", key=f"reason-{index}")
             if st.form_submit_button("Send") and reason.strip():
-                feedback_store().set_reason(recorded[index], reason)
-                st.toast("Reason saved.")
+                try:
+                    feedback_store().set_reason(recorded[index], reason)
+                    st.toast("Reason saved.")
+                except FeedbackUnavailable as error:
+                    st.warning(
+                        escape(f"Your reason is not saved: {error}.")
+                        + " It stays in the box: send it again later."
+                    )
 
 
 def show_answer(index: int, question: str, answer: Answer, history: list[str], fresh: bool) -> None:
@@ -112,8 +130,9 @@ def show_answer(index: int, question: str, answer: Answer, history: list[str], f
 
 
 def produce(question: str, history: list[str], filters: Filters) -> Answer:
-    """Answer with the configured answerer. A language model's words are shown as they arrive;
-    the sources appear only after every sentence has been checked against its passage."""
+    """Answer with the configured answerer. A language model's answer appears sentence by
+    sentence, each only once it has been checked against the passage it cites (a sentence the
+    check removes is never on screen); the sources appear when the whole answer is checked."""
     answerer = shared_answerer()
     if not isinstance(answerer, LLMAnswerer):
         with st.spinner("Looking through the documents…"):
@@ -126,7 +145,7 @@ def produce(question: str, history: list[str], filters: Filters) -> Answer:
             if isinstance(item, Answer):
                 final = item
             else:
-                written += item
+                written += item  # a checked sentence and its [n]: never unchecked text
                 draft.markdown(escape(written) + " ▌")
     draft.empty()
     assert final is not None
@@ -142,7 +161,7 @@ def page() -> None:
     try:
         shared_assistant()
     except IndexMissingError as error:
-        st.error(escape(f"No documents are indexed yet: {error}"))
+        st.error(index_problem(error))
         return
     except StoreUnavailableError as error:
         st.error(escape(f"The index cannot be reached just now: {error}."))

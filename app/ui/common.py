@@ -9,7 +9,14 @@ import streamlit as st
 from app.answers import Citation
 from app.assistant import Assistant
 from app.feedback import FeedbackStore
-from app.resources import Answerer, index_status, load_assistant, make_answerer
+from app.resources import (
+    Answerer,
+    IndexMissingError,
+    IndexUnusableError,
+    index_status,
+    load_assistant,
+    make_answerer,
+)
 from app.settings import Settings
 from ingest.types import Chunk
 
@@ -19,6 +26,14 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 def escape(text: str) -> str:
     """Document and user text is shown as text: markdown characters are escaped, no HTML."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def index_problem(error: IndexMissingError) -> str:
+    """What to tell a user whose page cannot load the index: an intact index that cannot be
+    opened just now (a full disk) is not "nothing indexed"."""
+    if isinstance(error, IndexUnusableError):
+        return escape(str(error))
+    return escape(f"No documents are indexed yet: {error}")
 
 
 @st.cache_resource

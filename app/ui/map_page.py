@@ -7,7 +7,7 @@ import streamlit as st
 from app.answers import Citation
 from app.governance_map import ActorRow, build_map, recommendations
 from app.resources import IndexMissingError
-from app.ui.common import byline, escape, shared_assistant
+from app.ui.common import byline, escape, index_problem, shared_assistant
 from ingest.governance import DIMENSIONS
 
 DIMENSION_QUESTIONS = {
@@ -80,7 +80,7 @@ def page() -> None:
     try:
         assistant = shared_assistant()
     except IndexMissingError as error:
-        st.error(escape(f"No documents are indexed yet: {error}"))
+        st.error(index_problem(error))
         return
     chunks = list(assistant.index.chunks.values())
     rows = build_map(chunks)

@@ -8,13 +8,20 @@ import time
 import streamlit as st
 
 from app.quiz import QuizItem, choose, mark, quiz_items
-from app.resources import IndexMissingError
-from app.ui.common import escape, shared_assistant, source_card
+from app.resources import IndexMissingError, index_status
+from app.ui.common import escape, index_problem, settings, shared_assistant, source_card
 from ingest.governance import SPACES
 
 
-@st.cache_resource
 def all_items() -> list[QuizItem]:
+    """The quiz over the live index version: a document removed in the library takes its
+    questions with it."""
+    manifest = index_status(settings())
+    return _items_for(manifest.collection if manifest else "")
+
+
+@st.cache_resource(max_entries=2)
+def _items_for(collection: str) -> list[QuizItem]:
     return quiz_items(list(shared_assistant().index.chunks.values()))
 
 
@@ -112,7 +119,7 @@ def page() -> None:
     try:
         items = all_items()
     except IndexMissingError as error:
-        st.error(escape(f"No documents are indexed yet: {error}"))
+        st.error(index_problem(error))
         return
     setup(items)
     quiz = st.session_state.get("quiz")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 
@@ -43,3 +44,37 @@ def blocks_to_text(blocks: list[tuple[int, str]]) -> tuple[str, tuple[int, ...]]
         parts.append(block + "\n\n")
         offset += len(block) + 2
     return "".join(parts).rstrip("\n") + "\n", tuple(page_starts)
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table's rows as lines a question can find, one a row.
+
+    Two columns are label and value ("Number of pupils: 7,215"). Wider tables take their first
+    row as the header: each later row reads "Row label – Header: value; Header: value", empty
+    cells left out; rows with no values at all are listed in one line under the header's
+    first cell ("Review: Attendance, Behaviour").
+    """
+    rows = [[re.sub(r"\s+", " ", cell).strip() for cell in row] for row in rows]
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        return []
+    if max(len(row) for row in rows) <= 2:
+        return [": ".join(cell for cell in row if cell) for row in rows]
+    header, lines, bare = rows[0], [], []
+    lines.append(" | ".join(cell for cell in header if cell))
+    for row in rows[1:]:
+        label, values = row[0], row[1:]
+        pairs = [
+            f"{header[j] if j < len(header) and header[j] else f'Column {j + 1}'}: {cell}"
+            for j, cell in enumerate(values, start=1)
+            if cell
+        ]
+        if not pairs:
+            bare.append(label)
+        elif label:
+            lines.append(f"{label} – {'; '.join(pairs)}")
+        else:
+            lines.append("; ".join(pairs))
+    if bare:
+        lines.append(f"{header[0] or 'Rows'}: {', '.join(bare)}")
+    return lines

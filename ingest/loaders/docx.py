@@ -15,13 +15,20 @@ from typing import Any
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 
-from ingest.loaders.base import LoadedText, blocks_to_text
+from ingest.loaders.base import LoadedText, blocks_to_text, table_lines
 from ingest.sources import IngestError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 TEXT_BOX = f"{W}txbxContent"
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.I)
+# A zip bomb is refused from the sizes in the zip's directory, before any part is inflated
+# (Python's zipfile never inflates a member past its recorded size). python-docx holds the
+# parsed XML at ~25 bytes per byte (100 MB of document.xml took 2.6 GB), and Word's own XML
+# deflates ~5-20:1; a 357 KB file holding 100 MB of XML is ~280:1.
+MAX_UNCOMPRESSED_MB = 200
+MAX_RATIO = 100
+RATIO_CHECKED_FROM = 1_000_000  # tiny parts can have any ratio without costing anything
 
 
 def _inside(element: Any, tags: tuple[str, ...], stop: Any) -> bool:
@@ -62,7 +69,38 @@ def _style_name(p: Any, styles: dict[str, str]) -> str:
     return styles.get(style_id, style_id or "")
 
 
+def _span(cell: Any) -> int:
+    """How many grid columns a table cell spans (a merged header cell spans several)."""
+    span = cell.find(f"{W}tcPr/{W}gridSpan")
+    value = span.get(f"{W}val") if span is not None else None
+    return int(value) if value and value.isdigit() and 0 < int(value) <= 64 else 1
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse a zip whose members would inflate to too much, or at a bomb's ratio."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise IngestError("not a readable Word document (.docx)") from error
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED_MB * 1_000_000:
+        raise IngestError(
+            f"the Word document would expand to {total / 1e6:,.0f} MB, more than the "
+            f"{MAX_UNCOMPRESSED_MB} MB allowed (a zip bomb?)"
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size >= RATIO_CHECKED_FROM and ratio > MAX_RATIO:
+            raise IngestError(
+                f"the Word document's part {member.filename} expands {ratio:,.0f} times "
+                f"(to {member.file_size / 1e6:,.0f} MB), more than the {MAX_RATIO} times "
+                "allowed (a zip bomb?)"
+            )
+
+
 def load_docx(data: bytes) -> LoadedText:
+    check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
@@ -78,19 +116,24 @@ def load_docx(data: bytes) -> LoadedText:
                     blocks.append((1, "#" * min(int(match.group(1)), 6) + " " + text))
                 elif name.lower() == "title":
                     blocks.append((1, "# " + text))
-                elif name.lower().startswith("list"):
+                elif (
+                    name.lower().startswith("list") or element.find(f"{W}pPr/{W}numPr") is not None
+                ):
                     blocks.append((1, "- " + text))
                 else:
                     blocks.append((1, text))
             blocks.extend((1, box) for box in _text_boxes(element))
         elif element.tag == f"{W}tbl":
-            for row in element.iter(f"{W}tr"):
-                cells = [
-                    " ".join(_paragraph_text(p) for p in cell.iter(f"{W}p")).strip()
+            rows = [
+                [
+                    text
                     for cell in row.iter(f"{W}tc")
+                    for text in [" ".join(_paragraph_text(p) for p in cell.iter(f"{W}p"))]
+                    * _span(cell)
                 ]
-                if any(cells):
-                    blocks.append((1, " | ".join(cells)))
+                for row in element.iter(f"{W}tr")
+            ]
+            blocks.extend((1, line) for line in table_lines(rows))
     if not blocks:
         raise IngestError("no text was found in it")
     text, _ = blocks_to_text(blocks)

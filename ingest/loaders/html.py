@@ -7,13 +7,13 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from ingest.loaders.base import LoadedText, blocks_to_text
+from ingest.loaders.base import LoadedText, blocks_to_text, table_lines
 from ingest.loaders.text import decode
 from ingest.sources import IngestError
 
 DROPPED = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
            "template", "svg", "iframe", "button")  # fmt: skip
-BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "dt",
+BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table", "pre", "blockquote", "dt",
           "dd", "figcaption")  # fmt: skip
 
 
@@ -35,11 +35,14 @@ def load_html(data: bytes) -> LoadedText:
         # A block inside another (a <p> in an <li>) is read with its container.
         if element.find_parent(BLOCKS) is not None:
             continue
-        if element.name == "tr":
-            cells = [_text(cell) for cell in element.find_all(["td", "th"])]
-            text = " | ".join(c for c in cells if c)
-        else:
-            text = _text(element)
+        if element.name == "table":
+            rows = [
+                [_text(cell) for cell in row.find_all(["td", "th"])]
+                for row in element.find_all("tr")
+            ]
+            blocks.extend((1, line) for line in table_lines(rows))
+            continue
+        text = _text(element)
         if not text:
             continue
         if element.name and element.name[0] == "h" and element.name[1:].isdigit():

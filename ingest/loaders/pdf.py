@@ -1,61 +1,48 @@
-"""PDF, with page numbers, via pdfplumber (MIT; pdfminer.six underneath).
+"""PDF, with page numbers: the file checked with pdfminer (via pdfplumber, MIT), its text and
+character boxes read with pdfium (pypdfium2, Apache-2.0/BSD).
 
-Chosen over pypdf because it reports each character's font size and position: headings are the
-lines set larger than the body text, and running headers and footers are the lines that recur
-at the top or bottom of most pages. PyMuPDF is faster but AGPL.
+pdfium reads the 55-page EYFS framework's text and every character's box in ~1.5 s, where
+pdfplumber's layout analysis took 43 s. The boxes give what the layout needs
+(`ingest.loaders.pdf_layout`): a line's size (headings are set larger than the body, footnotes
+smaller), footnote markers (digits set smaller than their line, left out of the text) and
+positions (running headers and footers recur at a page's top or bottom). The outline
+(bookmarks), when there is one, gives the headings. PyMuPDF is as fast but AGPL.
 """
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
-import statistics
 import unicodedata
 from collections import Counter
 from typing import Any
 
 import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 
-from ingest.loaders.base import LoadedText, blocks_to_text
+from ingest.loaders.base import LoadedText
+from ingest.loaders.pdf_layout import Line, OutlineEntry, lay_out, median_size
 from ingest.sources import IngestError
 
-HEADING_SIZE_RATIO = 1.15  # a line at least this much larger than body text is a heading
-MAX_HEADING_WORDS = 14
-RUNNING_SHARE = 0.5  # a top/bottom line on at least half the pages is a running header/footer
-PARAGRAPH_GAP = 0.7  # a vertical gap over this many line heights starts a new paragraph
-_PAGE_NUMBER = re.compile(r"^\W*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I)
-# A footnote number glued to the end of a word ("governance.3 The") is set apart from it.
-_GLUED_FOOTNOTE = re.compile(r"(?<=[a-z])(\d{1,2})(?=\s|$)|(?<=[a-z][.,;:)])(\d{1,2})(?=\s|$)")
-
-
-def _normalise(text: str) -> str:
-    """NFKC turns ligatures ("ﬁ") and compatibility forms into plain letters."""
-    text = unicodedata.normalize("NFKC", text)
-    return _GLUED_FOOTNOTE.sub(lambda m: " " + (m.group(1) or m.group(2)), text)
-
-
-def _shape(text: str) -> str:
-    """A line with its digits masked: "Page 3 of 9" and "Page 4 of 9" look alike."""
-    return re.sub(r"\d+", "#", text.strip().lower())
-
-
-def _lines(page: Any) -> list[dict[str, Any]]:
-    lines = []
-    for line in page.extract_text_lines(return_chars=True, strip=True):
-        sizes = [c["size"] for c in line["chars"] if c["text"].strip()]
-        if not sizes or not line["text"].strip():
-            continue
-        bold = sum("bold" in str(c.get("fontname", "")).lower() for c in line["chars"])
-        lines.append(
-            {
-                "text": _normalise(line["text"]).strip(),
-                "size": round(statistics.median(sizes), 1),
-                "bold": bold >= 0.8 * len(line["chars"]),
-                "top": line["top"],
-                "bottom": line["bottom"],
-            }
-        )
-    return lines
+SUPERSCRIPT_RATIO = 0.8  # digits set below this share of their line's size are a footnote marker
+BOLD_WEIGHT = 600
+# Structural limits, checked before any text is rendered. Each draw of a Form XObject renders
+# its content again, so forms nested 9 deep, each drawn 10 times, render 10**9 times from a
+# 3 KB file (9 GB and still going after 120 s). Real documents draw forms (logos, page
+# furniture) a few times a page, nested two or three deep; the dev documents' three PDFs
+# (72 pages) draw none.
+MAX_FORM_DRAWS = 100_000
+MAX_FORM_DEPTH = 12
+# pdfminer keeps every parsed object in memory; the largest dev document (0.7 MB, 55 pages)
+# has 3,025, so even a 50 MB PDF should hold well under a million.
+MAX_OBJECTS = 2_000_000
+_DRAW = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Characters pdfium reports that are not text: a hyphen it marks at a line end, controls.
+_ODD = {"\ufffe": "-", "\x02": "-", "\x00": "", "\ufeff": ""}
 
 
 def _reason(error: Exception, what: str) -> IngestError:
@@ -68,89 +55,206 @@ def _reason(error: Exception, what: str) -> IngestError:
     return IngestError(f"{what} ({names[-1]})")
 
 
-def _flush(blocks: list[tuple[int, str]], page: int, paragraph: list[str]) -> None:
-    """End the paragraph being collected: its lines joined, words split at line ends rejoined."""
-    if paragraph:
-        text = " ".join(paragraph)
-        blocks.append((page, re.sub(r"(\w)- (\w)", r"\1\2", text)))
-        paragraph.clear()
+def _forms(resources: Any, inherited: dict[str, tuple[int, PDFStream]]) -> dict[str, Any]:
+    """The Form XObjects a content stream can draw, by name: (object id, stream)."""
+    resources = resolve1(resources)
+    if not isinstance(resources, dict):
+        return inherited  # a form without resources uses its parent's, as pdfminer does
+    xobjects = resolve1(resources.get("XObject"))
+    forms: dict[str, Any] = {}
+    for name, ref in (xobjects if isinstance(xobjects, dict) else {}).items():
+        stream = resolve1(ref)
+        subtype = (
+            getattr(resolve1(stream.get("Subtype")), "name", None)
+            if isinstance(stream, PDFStream)
+            else None
+        )
+        if subtype == "Form":
+            forms[str(name)] = (ref.objid if isinstance(ref, PDFObjRef) else id(stream), stream)
+    return forms
+
+
+def _draws(content: bytes) -> Counter[str]:
+    """How many times a content stream draws each XObject name ("/Fm0 Do")."""
+    names = (_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), m.group(1))
+             for m in _DRAW.finditer(content))  # fmt: skip
+    return Counter(n.decode("latin-1") for n in names)
+
+
+def check_structure(pdf: Any) -> int:
+    """Refuse a PDF with absurdly many objects, or whose Form XObjects are nested absurdly
+    deep, draw themselves, or would be rendered absurdly many times in all; return how many
+    times its forms are rendered."""
+    objects = sum(len(list(xref.get_objids())) for xref in pdf.doc.xrefs)
+    if objects > MAX_OBJECTS:
+        raise IngestError(f"the PDF has {objects:,} objects, more than the {MAX_OBJECTS:,} allowed")
+    renders_of: dict[int, int] = {}  # form object id -> renders one draw of it causes
+
+    def renders(content: bytes, forms: dict[str, Any], depth: int, drawing: frozenset[int]) -> int:
+        total = 0
+        for name, times in _draws(content).items():
+            if name not in forms:
+                continue  # an image, or a name the page does not define
+            objid, stream = forms[name]
+            if objid in drawing:
+                raise IngestError("the PDF has a Form XObject that draws itself")
+            if objid not in renders_of:
+                if depth + 1 > MAX_FORM_DEPTH:
+                    raise IngestError(
+                        f"the PDF nests Form XObjects more than {MAX_FORM_DEPTH} deep"
+                    )
+                inner = _forms(stream.get("Resources"), forms)
+                renders_of[objid] = renders(stream.get_data(), inner, depth + 1, drawing | {objid})
+            total += times * (1 + renders_of[objid])
+            if total > MAX_FORM_DRAWS:
+                break
+        return total
+
+    total = 0
+    for page in pdf.pages:
+        contents = b"\n".join(
+            resolve1(s).get_data()
+            for s in page.page_obj.contents
+            if isinstance(resolve1(s), PDFStream)
+        )
+        total += renders(contents, _forms(page.page_obj.resources, {}), 0, frozenset())
+        if total > MAX_FORM_DRAWS:
+            raise IngestError(
+                f"the PDF draws its Form XObjects more than {MAX_FORM_DRAWS:,} times "
+                f"(by page {page.page_number}), nested to render them over and over"
+            )
+    return total
+
+
+def _page_lines(textpage: Any) -> list[Line]:
+    """A page's lines, from pdfium's text (lines end in CRLF) and each character's box."""
+    text = textpage.get_text_range()
+    count = textpage.count_chars()
+    raw = textpage.raw
+    rect = pdfium_c.FS_RECTF()
+    lines: list[Line] = []
+    start = 0
+    for body in text.split("\r\n"):
+        end = start + len(body)
+        if body.strip() and end <= count:
+            lines.extend(_line(raw, rect, body, start))
+        start = end + 2
+    return lines
+
+
+def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
+    heights: list[float] = []
+    tops: list[float] = []
+    bottoms: list[float] = []
+    for k in range(start, start + len(body)):
+        pdfium_c.FPDFText_GetLooseCharBox(raw, k, ctypes.byref(rect))
+        heights.append(rect.top - rect.bottom)
+        if body[k - start].strip():
+            tops.append(rect.top)
+            bottoms.append(rect.bottom)
+    visible = [h for h, ch in zip(heights, body, strict=True) if ch.strip()]
+    if not visible:
+        return []
+    size = median_size(visible)
+    small = [
+        ch.isdigit() and h < SUPERSCRIPT_RATIO * size for ch, h in zip(body, heights, strict=True)
+    ]
+    kept = "".join(ch for ch, is_small in zip(body, small, strict=True) if not is_small)
+    first = next(i for i, ch in enumerate(body) if ch.strip())
+    text = unicodedata.normalize("NFKC", "".join(_ODD.get(ch, ch) for ch in kept))
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([,.;:)])", r"\1", text) if any(small) else text
+    if not text:
+        return []
+    return [
+        Line(
+            text=text,
+            size=size,
+            top=max(tops),
+            bottom=min(bottoms),
+            bold=_bold(raw, start + first),
+            marked=small[first],
+        )
+    ]
+
+
+def _bold(raw: Any, index: int) -> bool:
+    if pdfium_c.FPDFText_GetFontWeight(raw, index) >= BOLD_WEIGHT:
+        return True
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(raw, index, name, 128, ctypes.byref(flags))
+    return b"bold" in name.value.lower()
+
+
+def _outline(document: Any) -> list[OutlineEntry]:
+    entries = []
+    for bookmark in document.get_toc():
+        dest = bookmark.get_dest()
+        index = dest.get_index() if dest is not None else None
+        title = re.sub(r"\s+", " ", bookmark.get_title() or "").strip()
+        if index is not None and title:
+            entries.append(OutlineEntry(bookmark.level + 1, title, index + 1))
+    return entries
+
+
+def _metadata_title(title: str) -> str:
+    """The properties' title, unless it is a file name or layout debris ("SCHEDULE 2    Reg")."""
+    if re.search(r"\S\s{3,}\S", title) or re.search(r"\.(docx?|pdf|indd|pptx?)$", title, re.I):
+        return ""
+    title = re.sub(r"^Microsoft Word - ", "", title.strip())
+    return title if len(title.split()) >= 2 else ""
+
+
+def _read_pdfium(data: bytes) -> tuple[list[list[Line]], list[OutlineEntry], dict[str, str]]:
+    document = pdfium.PdfDocument(data)
+    try:
+        pages = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            try:
+                pages.append(_page_lines(textpage))
+            finally:
+                textpage.close()
+                page.close()
+        return pages, _outline(document), document.get_metadata_dict()
+    finally:
+        document.close()
 
 
 def load_pdf(data: bytes) -> LoadedText:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+    except MemoryError:
+        raise  # the sandbox names the memory limit
     except Exception as error:  # pdfminer raises many types for a damaged file
         raise _reason(error, "not a readable PDF") from error
     try:
-        pages = [_lines(page) for page in pdf.pages]
-        info = pdf.metadata or {}
+        check_structure(pdf)
+    except (IngestError, MemoryError):
+        raise
     except Exception as error:
         raise _reason(error, "the PDF is damaged or truncated") from error
     finally:
         pdf.close()
+    try:
+        pages, outline, info = _read_pdfium(data)
+    except MemoryError:
+        raise
+    except Exception as error:
+        raise _reason(error, "the PDF is damaged or truncated") from error
     if not any(pages):
         raise IngestError("no text was found in the PDF (a scanned PDF needs OCR first)")
-
-    # Running headers and footers: the same first or last line on most pages.
-    edge_counts: Counter[str] = Counter()
-    for lines in pages:
-        for line in {id(x): x for x in (lines[:1] + lines[-1:])}.values():
-            edge_counts[_shape(line["text"])] += 1
-    threshold = max(2, RUNNING_SHARE * len(pages))
-    running = {shape for shape, count in edge_counts.items() if count >= threshold}
-
-    def noise(lines: list[dict[str, Any]], index: int) -> bool:
-        """A page number, or a running header or footer (only at a page's top or bottom)."""
-        text = lines[index]["text"]
-        at_edge = index in (0, len(lines) - 1)
-        return bool(_PAGE_NUMBER.match(text)) or (at_edge and _shape(text) in running)
-
-    # Body text is the size most characters are set in, headers and footers aside.
-    body_sizes: Counter[float] = Counter()
-    for lines in pages:
-        for index, line in enumerate(lines):
-            if not noise(lines, index):
-                body_sizes[line["size"]] += len(line["text"])
-    if not body_sizes:
+    laid = lay_out(pages, outline)
+    if not laid.text.strip():
         raise IngestError("no text was found in the PDF beyond page headers and footers")
-    body = body_sizes.most_common(1)[0][0]
-    heading_sizes = sorted(
-        {line["size"] for lines in pages for line in lines
-         if line["size"] >= body * HEADING_SIZE_RATIO},
-        reverse=True,
-    )  # fmt: skip
-    level_of = {size: min(i + 1, 6) for i, size in enumerate(heading_sizes)}
-
-    blocks: list[tuple[int, str]] = []
-    for number, lines in enumerate(pages, start=1):
-        paragraph: list[str] = []
-        previous: dict[str, Any] | None = None
-
-        for index, line in enumerate(lines):
-            if noise(lines, index):
-                continue
-            words = len(line["text"].split())
-            if line["size"] in level_of and words <= MAX_HEADING_WORDS:
-                _flush(blocks, number, paragraph)
-                blocks.append((number, "#" * level_of[line["size"]] + " " + line["text"]))
-                previous = None
-                continue
-            if previous is not None:
-                height = max(previous["bottom"] - previous["top"], 1.0)
-                if line["top"] - previous["bottom"] > PARAGRAPH_GAP * height:
-                    _flush(blocks, number, paragraph)
-            if line["text"].startswith(("•", "- ", "– ")):
-                _flush(blocks, number, paragraph)
-            paragraph.append(line["text"])
-            previous = line
-        _flush(blocks, number, paragraph)
-    text, page_starts = blocks_to_text(blocks)
     created = str(info.get("CreationDate", ""))
     year = created[2:6] if created.startswith("D:") else ""
     return LoadedText(
-        text=text,
-        page_starts=page_starts,
-        title=str(info.get("Title") or "").strip(),
+        text=laid.text,
+        page_starts=laid.page_starts,
+        title=_metadata_title(str(info.get("Title") or "")) or laid.cover_title,
         author=str(info.get("Author") or "").strip(),
         year=int(year) if year.isdigit() else None,
     )

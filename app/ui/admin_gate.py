@@ -1,0 +1,69 @@
+"""The admin token, asked for and checked the same way on every admin page (Admin, Library),
+with one count of wrong tokens per server process across them."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from app.admin_access import AttemptLimiter
+from app.settings import Settings
+from app.upload_server import AdminUploadManager
+from app.uploads import token_matches
+
+log = logging.getLogger(__name__)
+
+
+@st.cache_resource
+def _attempts() -> AttemptLimiter:
+    """Wrong tokens counted across every session (and admin page) of this server process."""
+    return AttemptLimiter()
+
+
+def _attempt_keys() -> list[str]:
+    ctx = get_script_run_ctx()
+    keys = [f"session {ctx.session_id if ctx else '?'}"]
+    if st.context.ip_address:  # None when the app is reached as "localhost"
+        keys.append(f"client {st.context.ip_address}")
+    return keys
+
+
+def signed_in(config: Settings) -> bool:
+    """The admin token asked for and checked, with wrong tokens limited and logged."""
+    entered = st.text_input("Admin token", type="password")
+    if not entered:
+        return False
+    keys, attempts = _attempt_keys(), _attempts()
+    wait = attempts.wait_s(keys)
+    if wait > 0:
+        st.error(f"Too many wrong tokens. Try again in {math.ceil(wait)} seconds.")
+        return False
+    if token_matches(entered, config.admin_token):
+        attempts.succeeded(keys)
+        return True
+    # Count each wrong token once, not again on every rerun while it stays in the box; only
+    # its hash is kept.
+    digest = hashlib.sha256(entered.encode("utf-8")).hexdigest()
+    if st.session_state.get("admin_last_wrong") != digest:
+        st.session_state["admin_last_wrong"] = digest
+        failures, lockout = attempts.failed(keys)
+        log.warning(
+            "Wrong admin token (%s): failure %d, locked for %.0f s",
+            ", ".join(keys), failures, lockout,
+        )  # fmt: skip
+        if lockout:
+            st.error(f"That token is not right. Try again in {math.ceil(lockout)} seconds.")
+            return False
+    st.error("That token is not right.")
+    return False
+
+
+def admit_uploads() -> None:
+    """Let this session's uploads be kept by the server (see app/upload_server.py)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None and isinstance(ctx.uploaded_file_mgr, AdminUploadManager):
+        ctx.uploaded_file_mgr.admit(ctx.session_id)

@@ -1,0 +1,218 @@
+"""Library: every indexed document, removing or replacing one, and the files the last ingest
+could not read. Only with GOVASSIST_ADMIN_TOKEN set and entered (the Admin page's check)."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from app.resources import (
+    IndexWriteError,
+    include_document,
+    library,
+    remove_document,
+    replace_document,
+)
+from app.settings import Settings
+from app.ui.admin_gate import admit_uploads, signed_in
+from app.ui.common import escape, settings
+from app.uploads import UploadRejected, upload_limit_bytes
+from index.library import Document, Exclusion, Library, LibraryError, Skipped
+from index.lock import IndexBusyError
+from index.store import StoreUnavailableError
+from ingest.sources import SUPPORTED_SUFFIXES
+
+RULES = (
+    "Removing a document takes it out of answers, the governance map and the training quiz. "
+    "A document uploaded in the app is deleted from the uploads folder. A document of the "
+    "shipped corpus (or any folder ingested from the command line) is never deleted: it is "
+    "excluded from the index, every later ingest keeps it out, and it can be included again "
+    "below. A replacement keeps the document's id, so links, filters and feedback still point "
+    "at it; it is stored with the uploads."
+)
+# What goes wrong in a change that the page explains instead of showing a traceback.
+CHANGE_ERRORS = (LibraryError, UploadRejected, IndexWriteError, IndexBusyError,
+                 StoreUnavailableError)  # fmt: skip
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{math.ceil(size / 1024)} KB" if size else ""
+
+
+def documents_table(documents: tuple[Document, ...]) -> None:
+    st.dataframe(
+        [
+            {
+                "title": d.title,
+                "id": d.doc_id,
+                "author": d.author,
+                "year": str(d.year or ""),
+                "format": d.format,
+                "pages": str(d.pages or ""),
+                "passages": d.passages,
+                "size": _size(d.size),
+                "added": d.added.replace("T", " ").removesuffix("+00:00"),
+                "from": d.origin,
+            }
+            for d in documents
+        ],
+        hide_index=True,
+    )
+
+
+def _on_wait(holder: str) -> None:
+    st.info(escape(f"The index is being written by {holder}; this change waits for it."))
+
+
+def _done(message: str) -> None:
+    """Tell the admin on the next run (the table is drawn again from the new index)."""
+    st.session_state["library_notice"] = message
+    st.session_state.pop("library_confirm", None)
+    st.rerun()
+
+
+def _what_removal_does(document: Document) -> str:
+    if document.origin == "upload":
+        return "The uploaded file is deleted from the uploads folder."
+    return (
+        "The file itself is kept (it is not the app's to delete): it is excluded from the "
+        "index, and can be included again on this page."
+    )
+
+
+def remove_section(config: Settings, document: Document) -> None:
+    if st.session_state.get("library_confirm") != document.doc_id:
+        if st.button(f"Remove {document.title}", key="library-remove"):
+            st.session_state["library_confirm"] = document.doc_id
+            st.rerun()
+        return
+    st.warning(
+        escape(
+            f"Remove “{document.title}” ({document.doc_id}) from the index? "
+            f"{_what_removal_does(document)}"
+        )
+    )
+    yes, cancel = st.columns(2)
+    if cancel.button("Cancel", key="library-cancel"):
+        st.session_state.pop("library_confirm", None)
+        st.rerun()
+    if yes.button("Yes, remove it", type="primary", key="library-confirm"):
+        try:
+            with st.spinner("Removing…"):
+                report = remove_document(config, document.doc_id, on_wait=_on_wait)
+        except CHANGE_ERRORS as error:
+            st.session_state.pop("library_confirm", None)
+            st.error(escape(str(error)))
+            return
+        _done(f"Removed {document.title}; {report.total_chunks} passages in the index.")
+
+
+def replace_section(config: Settings, document: Document) -> None:
+    file = st.file_uploader(
+        f"Replace it with a new file ({', '.join(SUPPORTED_SUFFIXES)}, up to "
+        f"{config.upload_max_mb:g} MB); it keeps the id {document.doc_id}",
+        type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
+        # The same limit `govassist app` gives Streamlit's server (which enforces it).
+        max_upload_size=math.ceil(config.upload_max_mb),
+        key=f"library-replace-{document.doc_id}",
+    )
+    if file is None or not st.button("Replace the document", key="library-replace"):
+        return
+    bar = st.progress(0.0, text="Reading the new file")
+
+    def on_progress(done: int, total: int, label: str) -> None:
+        bar.progress(done / max(total, 1), text=f"Embedding {label}: {done} of {total}")
+
+    try:
+        report = replace_document(
+            config, document.doc_id, file.name, file.getvalue(),
+            upload_limit_bytes(config.upload_max_mb), on_progress=on_progress, on_wait=_on_wait,
+        )  # fmt: skip
+    except CHANGE_ERRORS as error:
+        st.error(escape(str(error)))
+        return
+    _done(
+        f"Replaced {document.title} with {file.name} (id {document.doc_id}); "
+        f"{report.chunks_embedded} passages embedded, {report.chunks_kept} kept."
+    )
+
+
+def excluded_section(config: Settings, excluded: tuple[Exclusion, ...]) -> None:
+    st.subheader("Excluded documents")
+    if not excluded:
+        st.caption("None: every document found is indexed.")
+        return
+    for number, record in enumerate(excluded):
+        left, right = st.columns([4, 1])
+        left.markdown(escape(f"{record.title} ({record.doc_id}): {record.path}"))
+        if right.button("Include again", key=f"library-include-{number}"):
+            try:
+                include_document(config, record.doc_id, on_wait=_on_wait)
+            except CHANGE_ERRORS as error:
+                st.error(escape(str(error)))
+                return
+            _done(f"Included {record.title} again.")
+
+
+def skipped_section(skipped: Skipped) -> None:
+    st.subheader("Files the last ingest skipped")
+    if not skipped.at:
+        st.caption("No ingest has been recorded yet.")
+        return
+    when = skipped.at.replace("T", " ").removesuffix("+00:00")
+    if not skipped.files:
+        st.caption(escape(f"None: the last ingest ({skipped.by}, {when} UTC) read every file."))
+        return
+    st.caption(escape(f"By {skipped.by}, {when} UTC."))
+    st.dataframe(
+        [{"file": f.path, "reason": f.reason} for f in skipped.files],
+        hide_index=True,
+    )
+
+
+def shelf(config: Settings, contents: Library) -> None:
+    if notice := st.session_state.pop("library_notice", None):
+        st.success(escape(notice))
+    if not contents.documents:
+        st.info(
+            "No documents are indexed yet: add some on the Admin page, or run govassist ingest."
+        )
+    else:
+        st.caption(f"{len(contents.documents)} documents, index built {contents.built_at}.")
+        documents_table(contents.documents)
+        by_id = {d.doc_id: d for d in contents.documents}
+        chosen = st.selectbox(
+            "Document",
+            list(by_id),
+            format_func=lambda doc_id: f"{by_id[doc_id].title} ({doc_id})",
+            key="library-document",
+        )
+        if chosen:
+            remove_section(config, by_id[chosen])
+            replace_section(config, by_id[chosen])
+    excluded_section(config, contents.excluded)
+    skipped_section(contents.skipped)
+
+
+def page() -> None:
+    st.title("Library")
+    config = settings()
+    if not config.admin_token:
+        st.info("The library is switched off. Set GOVASSIST_ADMIN_TOKEN to enable it.")
+        return
+    if not signed_in(config):
+        return
+    admit_uploads()
+    st.caption(RULES)
+    try:
+        contents = library(config)
+    except LibraryError as error:
+        st.error(escape(str(error)))
+        return
+    shelf(config, contents)
+
+
+page()

@@ -1,0 +1,444 @@
+"""A PDF's lines read into the plain shape the section parser reads, the way a person reads them.
+
+Input: each page's lines (text, size, position) and the outline. Output: text with `#`
+headings, blank lines between paragraphs and "- " list items, and each page's start offset.
+Left out: cover and contents pages, running headers and footers, page numbers. A paragraph cut
+by a page break is joined into one, and the page's footnotes come before it, never inside it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+HEADING_SIZE_RATIO = 1.15  # a line at least this much larger than body text is a heading
+FOOTNOTE_SIZE_RATIO = 0.93  # footnotes are set smaller than the body (EYFS: 13.7 against 16.4)
+MAX_HEADING_WORDS = 14
+RUNNING_SHARE = 0.5  # a top/bottom line on at least half the pages is a running header/footer
+# A gap between lines this many line heights wider than the usual one starts a paragraph. The
+# usual gap is the document's own: ~0 in the EYFS framework (paragraphs 0.2-1.0 apart), 0.2 in
+# the 2025 updates note (paragraphs 1.2).
+PARAGRAPH_GAP = 0.15
+HEADING_LINE_GAP = 1.0  # lines of one heading ("PART 2" / "DIRECTORS") are at most this far apart
+COVER_MAX_WORDS = 80  # a first page with fewer words than this is a cover (title, date, logo)
+CONTENTS_SHARE = 0.5  # a page region at least half contents entries is a contents list
+MIN_CONTENTS_ENTRIES = 3
+
+_PAGE_NUMBER = re.compile(r"^\W*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I)
+# "Staff: child ratios ........ 30" (dot leaders), or "24. Quorum for general meetings" (an
+# index of numbered article titles: short, no sentence punctuation).
+_LEADER_ENTRY = re.compile(r"(?:\.{4,}|…{2,}|\.\s\.\s\.)\s*\d{1,4}\s*$")
+_INDEX_ENTRY = re.compile(r"^\d{1,3}\.\s+[A-Z][^.;!?—–,]{0,80}(?<![,:—–-])$")
+_BULLET = re.compile(r"^(?:[•●▪■◦‣∙\uf0b7\uf0a7\uf076\uf0d8§]|o(?=\s+[a-z])|[-–](?=\s))\s*")
+# A new numbered paragraph or clause: "3.61 Medicine", "13.—(1) If", "7. Providers", "(2) The",
+# "(a) its".
+_NUMBERED_START = re.compile(
+    r"^(?:\d{1,2}\.\d{1,3}\s|\d{1,3}\.\s?[—–]|\d{1,3}\.\s+(?=[A-Z])|\(\w{1,3}\)\s)"
+)
+_CLAUSE_START = re.compile(r"^\d{1,3}\.(?:\s?[—–]|\s+[A-Z(“‘\"])")
+# "Number of pupils: 7,215": a short label, a colon, a value; consecutive ones are separate.
+_FIELD = re.compile(r"^[A-Z][\w ’'()/-]{1,40}:\s+\S")
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a page. `top`/`bottom` are PDF y coordinates (larger is higher)."""
+
+    text: str
+    size: float
+    top: float
+    bottom: float
+    bold: bool = False
+    marked: bool = False  # it begins with a footnote marker (digits set smaller than the line)
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """A bookmark: its depth (1 = top level), title and the 1-based page it points to."""
+
+    level: int
+    title: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Laid:
+    """The laid-out text, each page's start offset, and the title the first page shows."""
+
+    text: str
+    page_starts: tuple[int, ...]
+    cover_title: str
+
+
+@dataclass
+class _Block:
+    pieces: list[tuple[int, str]]  # (page, text); a paragraph cut by a page break has two
+    kind: str = "text"  # text | item | heading | note
+
+    @property
+    def text(self) -> str:
+        return " ".join(text for _, text in self.pieces)
+
+
+def _shape(text: str) -> str:
+    """A line with its digits masked: "Page 3 of 9" and "Page 4 of 9" look alike."""
+    return re.sub(r"\d+", "#", text.strip().lower())
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def _running(pages: list[list[Line]]) -> set[str]:
+    """Shapes of lines that are the top-most or bottom-most line of at least half the pages."""
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        if lines:
+            edges = {max(lines, key=lambda x: x.top).text, min(lines, key=lambda x: x.top).text}
+            counts.update(_shape(text) for text in edges)
+    threshold = max(2, RUNNING_SHARE * len(pages))
+    return {shape for shape, count in counts.items() if count >= threshold}
+
+
+def _without_noise(pages: list[list[Line]]) -> list[list[Line]]:
+    """Page numbers, and running headers and footers at a page's top or bottom, removed."""
+    running = _running(pages)
+    kept: list[list[Line]] = []
+    for lines in pages:
+        if not lines:
+            kept.append([])
+            continue
+        highest, lowest = max(x.top for x in lines), min(x.top for x in lines)
+        kept.append([
+            x for x in lines
+            if not (
+                x.top in (highest, lowest)
+                and (_PAGE_NUMBER.match(x.text) or _shape(x.text) in running)
+            )
+        ])  # fmt: skip
+    return kept
+
+
+def body_size(pages: list[list[Line]]) -> float:
+    """The size most characters are set in."""
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def split_footnotes(lines: list[Line], body: float) -> tuple[list[Line], list[str]]:
+    """A page's lines below its last body-size line, set smaller and starting with a footnote
+    marker, are its footnotes: (the other lines, the footnotes' texts)."""
+    body_lines = [x for x in lines if x.size >= body * FOOTNOTE_SIZE_RATIO]
+    if not body_lines:
+        return lines, []
+    floor = min(x.bottom for x in body_lines)
+    zone = [x for x in lines if x.size < body * FOOTNOTE_SIZE_RATIO and x.top <= floor]
+    zone.sort(key=lambda x: -x.top)
+    if not zone or not zone[0].marked:
+        return lines, []
+    notes: list[list[str]] = []
+    for line in zone:
+        if line.marked or not notes:
+            notes.append([])
+        notes[-1].append(line.text)
+    in_zone = {id(x) for x in zone}
+    return [x for x in lines if id(x) not in in_zone], [_join_lines(n) for n in notes]
+
+
+def _join_lines(texts: list[str]) -> str:
+    """Lines of one paragraph joined; a line ending in a hyphen runs on without a space."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if not text:
+            continue
+        out = out + text if not out or out.endswith("-") else f"{out} {text}"
+    return out
+
+
+def _is_entry(text: str) -> bool:
+    return bool(_LEADER_ENTRY.search(text) or _INDEX_ENTRY.match(text))
+
+
+def drop_contents(lines: list[Line]) -> list[Line]:
+    """A contents list (lines ending in page numbers, or an index of numbered titles) and the
+    lines above it on its page ("Contents", "INDEX TO THE ARTICLES") are dropped, when entries
+    are at least half of that stretch; the lines after its last entry are kept."""
+    entries = [i for i, x in enumerate(lines) if _is_entry(x.text)]
+    if len(entries) < MIN_CONTENTS_ENTRIES:
+        return lines
+    last = entries[-1]
+    if len(entries) < CONTENTS_SHARE * (last + 1):
+        return lines
+    rest = lines[last + 1 :]
+    if all(len(x.text.split()) <= MAX_HEADING_WORDS and not _SENTENCE_END.search(x.text)
+           for x in rest):  # fmt: skip
+        return []  # the list's last group title, its entries on the next page
+    return rest
+
+
+def _outline_headings(
+    lines: list[Line], entries: list[OutlineEntry]
+) -> tuple[list[tuple[int, int, int, str]], list[OutlineEntry]]:
+    """Where each bookmark's title is on its page: (first line, last line, level, title); the
+    entries whose title was not found among the lines."""
+    found: list[tuple[int, int, int, str]] = []
+    missing: list[OutlineEntry] = []
+    cursor = 0
+    for entry in entries:
+        want = _key(entry.title)
+        hit = None
+        for i in range(cursor, len(lines)):
+            got = _key(lines[i].text)
+            if not got or not want.startswith(got):
+                continue
+            j = i
+            while got != want and j + 1 < len(lines):
+                longer = got + _key(lines[j + 1].text)
+                if not want.startswith(longer):
+                    break
+                got, j = longer, j + 1
+            if got == want:
+                hit = (i, j)
+                break
+        if hit is None:
+            missing.append(entry)
+            continue
+        found.append((hit[0], hit[1], entry.level, entry.title))
+        cursor = hit[1] + 1
+    return found, missing
+
+
+def _is_cover(lines: list[Line], body: float) -> bool:
+    """A first page of few words and no line of prose in body type: a title, a date, a logo."""
+    return sum(len(x.text.split()) for x in lines) < COVER_MAX_WORDS and not any(
+        x.size == body and len(x.text.split()) >= 5 for x in lines
+    )
+
+
+def _size_levels(pages: list[list[Line]], body: float) -> dict[float, int]:
+    sizes = sorted(
+        {x.size for lines in pages for x in lines if x.size >= body * HEADING_SIZE_RATIO},
+        reverse=True,
+    )
+    return {size: min(i + 1, 5) for i, size in enumerate(sizes)}
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _heading_level(lines: list[Line], i: int, levels: dict[float, int], body: float) -> int | None:
+    """The level of line i as a heading found from its look, or None for body text: larger
+    type by size; a bold or capitalised body-size line below those; a short title line just
+    above a numbered clause ("Defined terms" over "1. In the articles") below that."""
+    line = lines[i]
+    words = len(line.text.split())
+    if words > MAX_HEADING_WORDS or _SENTENCE_END.search(line.text) or not line.text[:1].isupper():
+        return None
+    if line.size in levels:
+        return levels[line.size]
+    if line.size < body * FOOTNOTE_SIZE_RATIO or _is_entry(line.text):
+        return None
+    deeper = len(levels) + 1
+    if _is_caps(line.text):
+        return min(deeper, 6)
+    if line.bold:
+        return min(deeper + 1, 6)
+    following = lines[i + 1].text if i + 1 < len(lines) else ""
+    if words <= 10 and _CLAUSE_START.match(following) and not _NUMBERED_START.match(line.text):
+        return min(deeper + 1, 6)
+    return None
+
+
+def _gap(above: Line, below: Line) -> float:
+    """The space between two lines, in line heights (0 when they touch, negative if overlapping)."""
+    return (above.bottom - below.top) / max(above.top - above.bottom, 1.0)
+
+
+def usual_gap(pages: list[list[Line]]) -> float:
+    """The most common gap between consecutive lines of the same size: the line spacing."""
+    gaps: Counter[float] = Counter(
+        round(_gap(a, b), 1)
+        for lines in pages
+        for a, b in itertools.pairwise(lines)
+        if a.size == b.size and 0 <= _gap(a, b) < 3
+    )
+    return gaps.most_common(1)[0][0] if gaps else 0.0
+
+
+def _paragraphs(
+    number: int, lines: list[Line], headings: dict[int, tuple[int, int, str]], spacing: float
+) -> list[_Block]:
+    """A page's lines as blocks: headings (lines `headings` maps: first -> (last, level,
+    title)), list items and paragraphs, split at bullets, numbered starts and wide gaps."""
+    blocks: list[_Block] = []
+    current: list[str] = []
+    kind = "text"
+    previous: Line | None = None
+
+    def flush() -> None:
+        nonlocal current, kind
+        if current:
+            blocks.append(_Block([(number, _join_lines(current))], kind))
+        current, kind = [], "text"
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if i in headings:
+            flush()
+            last, level, title = headings[i]
+            blocks.append(_Block([(number, "#" * level + " " + title)], "heading"))
+            previous, i = None, last + 1
+            continue
+        text = line.text
+        bullet = _BULLET.match(text)
+        # A wide gap ends a paragraph unless the line above plainly runs on (a lower-case word,
+        # a comma or a hyphen at its end): documents change line spacing within a page.
+        gap = (
+            previous is not None
+            and _gap(previous, line) > spacing + PARAGRAPH_GAP
+            and not re.search(r"[a-z,\-]$", previous.text)
+        ) or (previous is not None and previous.text.endswith(";") and text[:1] in "“\"‘'(")
+        if (
+            bullet
+            or _NUMBERED_START.match(text)
+            or gap
+            or (previous is not None and _FIELD.match(text) and _FIELD.match(previous.text))
+            or (previous is not None and abs(previous.size - line.size) > 0.15 * line.size)
+        ):
+            flush()
+        if bullet:
+            kind = "item"
+            text = text[bullet.end() :]
+        current.append(text)
+        previous = line
+        i += 1
+    flush()
+    return blocks
+
+
+def _continues(before: _Block, after: _Block) -> bool:
+    """A paragraph cut by a page break: no sentence end, and the next page goes straight on."""
+    if before.kind not in ("text", "item") or after.kind != "text":
+        return False
+    left, right = before.text, after.pieces[0][1]
+    if _SENTENCE_END.search(left) or _NUMBERED_START.match(right):
+        return False
+    return right[:1].islower() or left[-1:].islower() or left.endswith((",", "-", "–"))
+
+
+def lay_out(pages: list[list[Line]], outline: list[OutlineEntry]) -> Laid:
+    """Read pages of lines (top to bottom) into the section parser's shape; see the module."""
+    pages = _without_noise(pages)
+    body = body_size(pages)
+    cover_title = ""
+    first_page = 1
+    outline = [e for e in outline if 1 <= e.page <= len(pages)]
+    if outline and min(e.page for e in outline) > 1:
+        first_page = min(e.page for e in outline)  # cover and contents come before it
+    elif len(pages) > 1 and _is_cover(pages[0], body):
+        first_page = 2
+    if pages and pages[0]:
+        largest = max(x.size for x in pages[0])
+        title_lines: list[str] = []
+        for line in pages[0]:
+            if line.size != largest:
+                if title_lines:
+                    break
+                continue
+            title_lines.append(line.text)
+        cover_title = _join_lines(title_lines)
+        if first_page == 1 and largest > body * HEADING_SIZE_RATIO:
+            # The title set largest at the top of a first page is the document's title.
+            title_set = set(title_lines)
+            pages[0] = [x for x in pages[0] if not (x.size == largest and x.text in title_set)]
+    levels = _size_levels(pages, body)
+    spacing = usual_gap(pages)
+
+    blocks: list[_Block] = []
+    for number, all_lines in enumerate(pages, start=1):
+        if number < first_page:
+            continue
+        lines, notes = split_footnotes(all_lines, body)
+        lines = drop_contents(lines)
+        headings: dict[int, tuple[int, int, str]] = {}
+        if outline:
+            found, missing = _outline_headings(lines, [e for e in outline if e.page == number])
+            headings = {first: (last, level, title) for first, last, level, title in found}
+            page_blocks = [_Block([(number, "#" * e.level + " " + e.title)], "heading")
+                           for e in missing]  # fmt: skip
+        else:
+            page_blocks = []
+            i = 0
+            while i < len(lines):
+                level = _heading_level(lines, i, levels, body)
+                if level is None:
+                    i += 1
+                    continue
+                # A heading wrapped over several lines of the same look is one heading.
+                last = i
+                while (
+                    last + 1 < len(lines)
+                    and lines[last + 1].size == lines[i].size
+                    and lines[last + 1].bold == lines[i].bold
+                    and _heading_level(lines, last + 1, levels, body) == level
+                    and _gap(lines[last], lines[last + 1]) <= HEADING_LINE_GAP
+                ):
+                    last += 1
+                headings[i] = (last, level, _join_lines([x.text for x in lines[i : last + 1]]))
+                i = last + 1
+        page_blocks += _paragraphs(number, lines, headings, spacing)
+        note_blocks = [_Block([(number, note)], "note") for note in notes if note]
+        if blocks and page_blocks and _continues(blocks[-1], page_blocks[0]):
+            blocks[-1].pieces.extend(page_blocks.pop(0).pieces)
+        if note_blocks:
+            # Footnotes go after the page's last whole paragraph: one cut by the page's end
+            # runs on to the next page, and a note must not sit inside its sentence.
+            cut = bool(page_blocks) and not _SENTENCE_END.search(page_blocks[-1].text)
+            at = (
+                len(page_blocks) - 1
+                if cut and page_blocks[-1].kind != "heading"
+                else len(page_blocks)
+            )
+            page_blocks[at:at] = note_blocks
+        blocks.extend(page_blocks)
+    return _to_text(blocks, len(pages), cover_title)
+
+
+def _to_text(blocks: list[_Block], page_count: int, cover_title: str) -> Laid:
+    parts: list[str] = []
+    page_starts: list[int] = []
+    offset = 0
+    for block in blocks:
+        prefix = "- " if block.kind == "item" else ""
+        for index, (page, text) in enumerate(block.pieces):
+            lead = prefix if index == 0 else " "
+            if index:  # the space joining a cut paragraph belongs to the page before
+                parts.append(lead)
+                offset += len(lead)
+            while len(page_starts) < page:
+                page_starts.append(offset)
+            piece = text if index else lead + text
+            parts.append(piece)
+            offset += len(piece)
+        parts.append("\n\n")
+        offset += 2
+    while len(page_starts) < page_count:
+        page_starts.append(offset)
+    text = "".join(parts).rstrip("\n") + "\n"
+    return Laid(text, tuple(page_starts), cover_title)
+
+
+def median_size(sizes: list[float]) -> float:
+    """A line's size: the median of its characters' heights, to the nearest tenth."""
+    return round(statistics.median(sizes), 1)

@@ -1,0 +1,47 @@
+"""The Markdown export renders questions, answers and document text as text: no HTML, no
+links, no images, whatever they contain."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+
+from app.answers import Answer, Citation
+from app.export import to_markdown
+
+QUESTION = "Who <script>alert('q')</script> decides?\n# Not a heading [x](javascript:alert(1))"
+QUOTE = "Boards decide. <iframe src=javascript:alert('quote')></iframe>"
+TEXT = f"Intro.\n\n{QUOTE}\n\n![pixel](https://evil.example/p.png) <https://evil.example>"
+
+
+def _turns() -> list[tuple[str, Answer]]:
+    citation = Citation(
+        n=1, doc_id="doc`<b>x</b>", title="Title <img src=x onerror=alert(1)>",
+        section="A > [link](javascript:alert(2))", page=None, text=TEXT, quote=QUOTE,
+        start=0, end=len(QUOTE), highlight=(8, 8 + len(QUOTE)),
+    )  # fmt: skip
+    answer = Answer(question=QUESTION, text=f"{QUOTE} [1]", abstained=False, citations=[citation])
+    return [(QUESTION, answer)]
+
+
+def test_markdown_export_renders_no_html_links_or_images() -> None:
+    markdown = to_markdown(_turns())
+    rendered = MarkdownIt("commonmark").render(markdown)  # raw HTML allowed, as on GitHub
+    for unsafe in ("<script", "<iframe", "<img", "<a ", "<b>", 'javascript:alert(1)"'):
+        assert unsafe not in rendered, unsafe
+    # The words are all still there, as text.
+    assert "&lt;script&gt;alert('q')&lt;/script&gt;" in rendered
+    assert "&lt;iframe src=javascript:alert('quote')&gt;" in rendered
+    assert "[x](javascript:alert(1))" in rendered
+    assert "![pixel](https://evil.example/p.png)" in rendered
+    # The question stays one heading; its second line is not a heading of its own.
+    assert rendered.count("<h2>") == 1 and "<h1>" in rendered and rendered.count("<h1>") == 1
+
+
+def test_md_leaves_ordinary_sentences_readable() -> None:
+    from app.export import md
+
+    assert md("Ofsted draws its authority from Parliament.") == (
+        "Ofsted draws its authority from Parliament."
+    )
+    assert md("1. first\n- second") == "1\\. first\n\\- second"
+    assert md("&lt;b&gt; & co") == "&amp;lt;b&amp;gt; & co"

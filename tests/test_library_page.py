@@ -1,0 +1,148 @@
+"""The Library page in AppTest over a real small index: admin only, the table of documents,
+removal after a confirmation, a replacement that keeps the id, and the skipped files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.caching import cache_resource
+from streamlit.testing.v1 import AppTest
+from test_library_cli import FUNDING, make_library
+
+from app.resources import library
+from app.settings import Settings
+
+pytestmark = pytest.mark.integration
+APP = str(Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py")
+TOKEN = "library token"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    env = make_library(tmp_path)
+    for name, value in {**env, "GOVASSIST_ADMIN_TOKEN": TOKEN}.items():
+        monkeypatch.setenv(name, value)
+    cache_resource.clear()  # settings, the assistant and the attempt counts are per process
+    yield env
+    cache_resource.clear()
+
+
+def _open(signed_in: bool = True) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("ui/library_page.py").run()
+    assert not at.exception, at.exception
+    if signed_in:
+        at.text_input[0].set_value(TOKEN).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def _table_ids(at: AppTest) -> list[str]:
+    return sorted(at.dataframe[0].value["id"])
+
+
+def _settings(env: dict[str, str]) -> Settings:
+    return Settings(
+        data_dir=Path(env["GOVASSIST_DATA_DIR"]), corpus_dir=Path(env["GOVASSIST_CORPUS_DIR"])
+    )
+
+
+def test_the_page_needs_the_admin_token(env: dict[str, str]) -> None:
+    at = _open(signed_in=False)
+    assert not at.dataframe and not at.button
+    at.text_input[0].set_value("wrong").run()
+    assert any("not right" in e.value for e in at.error)
+    assert not at.dataframe and not at.button
+
+
+def test_the_table_lists_every_document_and_the_rules(env: dict[str, str]) -> None:
+    at = _open()
+    table = at.dataframe[0].value
+    assert sorted(table["id"]) == ["funding", "hostile", "inspection"]
+    row = table[table["id"] == "inspection"].iloc[0]
+    assert (row["title"], row["format"], row["from"], row["passages"]) == (
+        "Inspection handbook", "Markdown", "corpus", 1
+    )  # fmt: skip
+    rules = " ".join(c.value for c in at.caption)
+    assert "deleted from the uploads folder" in rules and "excluded from the index" in rules
+    assert any("read every file" in c.value for c in at.caption)  # the last ingest skipped none
+
+
+def test_remove_asks_first_and_cancel_keeps_the_document(env: dict[str, str]) -> None:
+    at = _open()
+    at.selectbox(key="library-document").set_value("funding").run()
+    at.button(key="library-remove").click().run()
+    (warning,) = at.warning
+    assert "Remove “Funding guide” \\(funding\\)" in warning.value
+    assert "deleted from the uploads folder" in warning.value
+    at.button(key="library-cancel").click().run()
+    assert not at.warning and _table_ids(at) == ["funding", "hostile", "inspection"]
+
+    at.button(key="library-remove").click().run()
+    at.button(key="library-confirm").click().run()
+    assert not at.exception, at.exception
+    assert any("Removed Funding guide" in s.value for s in at.success)
+    assert _table_ids(at) == ["hostile", "inspection"]
+    assert not (Path(env["GOVASSIST_DATA_DIR"]) / "uploads" / "funding.md").exists()
+
+
+def test_a_removed_corpus_document_can_be_included_again(env: dict[str, str]) -> None:
+    at = _open()
+    at.selectbox(key="library-document").set_value("inspection").run()
+    at.button(key="library-remove").click().run()
+    assert "The file itself is kept" in at.warning[0].value
+    at.button(key="library-confirm").click().run()
+    assert _table_ids(at) == ["funding", "hostile"]
+    assert (Path(env["GOVASSIST_CORPUS_DIR"]) / "inspection.md").exists()
+    at.button(key="library-include-0").click().run()
+    assert not at.exception, at.exception
+    assert any("Included Inspection handbook again" in s.value for s in at.success)
+    assert _table_ids(at) == ["funding", "hostile", "inspection"]
+
+
+def test_replace_keeps_the_id(env: dict[str, str]) -> None:
+    at = _open()
+    at.selectbox(key="library-document").set_value("funding").run()
+    new = FUNDING.replace("academies.", "academies and free schools.")
+    at.file_uploader(key="library-replace-funding").set_value(
+        ("funding 2024.md", new.encode(), "text/markdown")
+    ).run()
+    at.button(key="library-replace").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    shown = [s.value.replace("\\", "") for s in at.success]  # markdown escapes dropped
+    assert any("Replaced Funding guide with funding 2024.md (id funding)" in s for s in shown)
+    assert _table_ids(at) == ["funding", "hostile", "inspection"]
+    (document,) = [d for d in library(_settings(env)).documents if d.doc_id == "funding"]
+    assert document.size == len(new.encode())
+    stored = Path(env["GOVASSIST_DATA_DIR"]) / "uploads" / "funding.md"
+    assert stored.read_text(encoding="utf-8") == new
+
+
+def test_a_refused_replacement_is_explained(env: dict[str, str]) -> None:
+    at = _open()
+    at.selectbox(key="library-document").set_value("funding").run()
+    at.file_uploader(key="library-replace-funding").set_value(
+        ("empty.md", b"   ", "text/markdown")
+    ).run()
+    at.button(key="library-replace").click().run()
+    assert any("empty.md: the file is empty" in e.value.replace("\\", "") for e in at.error)
+    assert (Path(env["GOVASSIST_DATA_DIR"]) / "uploads" / "funding.md").read_text(
+        encoding="utf-8"
+    ) == FUNDING
+
+
+def test_the_skipped_files_are_listed_with_their_reasons(env: dict[str, str]) -> None:
+    from app.resources import build_index
+
+    settings = _settings(env)
+    (settings.corpus_dir / "scan.pdf").write_bytes(b"%PDF-1.4 broken")
+    build_index(settings)
+    at = _open()
+    skipped = at.dataframe[1].value
+    assert list(skipped["file"]) == [str(settings.corpus_dir / "scan.pdf")]
+    assert skipped["reason"][0]  # the loader's own words, whatever they are
+    assert any("By govassist ingest" in c.value for c in at.caption)
