@@ -123,6 +123,7 @@ def build_index(
                     targets, open_database(settings), embedder, settings.manifest_path,
                     settings.chunking, on_progress, max_bytes=int(settings.max_file_mb * 1_000_000),
                     file_time_limit_s=settings.file_time_limit_s,
+                    parse_limits=settings.parse_limits,
                     excluded=excluded_paths(settings.data_dir),
                 )  # fmt: skip
                 _record_skipped(settings, report, writer)
@@ -160,6 +161,7 @@ def _apply_change(
             list(targets), open_database(settings), embedder, settings.manifest_path, chunking,
             on_progress, max_bytes=int(settings.max_file_mb * 1_000_000),
             file_time_limit_s=settings.file_time_limit_s,
+            parse_limits=settings.parse_limits,
             excluded=excluded | excluded_paths(settings.data_dir),
         )  # fmt: skip
 
@@ -389,6 +391,7 @@ def replace_document(
             parse_document_in_time(
                 staged, settings.chunking, embedder.count_tokens,
                 int(settings.max_file_mb * 1_000_000), settings.file_time_limit_s,
+                settings.parse_limits,
             )  # fmt: skip
         except IngestError as error:
             raise LibraryError(f"{name} cannot be read: {error}. Nothing was changed.") from error
