@@ -19,6 +19,7 @@ from ingest.text import MappedText, clean, join, normalise_words
 class Kind(Enum):
     HEADING = "heading"
     PARAGRAPH = "paragraph"
+    ITEM = "item"  # a list item the layout shows, not its markup (a contents group's entry)
     DROPPED = "dropped"
 
 
@@ -57,10 +58,11 @@ _CONTENTS_ENTRY = re.compile(r"\s(\*\*|__)?\d{1,3}(\*\*|__)?\s*$")
 _NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,4})\.?[ \t]+([A-Z][^\n]*)$")
 _FIGURE_CAPTION = re.compile(r"^[*_\s]*(figure|fig\.|table|chart|diagram)\s+\S+\s*[:–—-]", re.I)
 # A paragraph or clause number at a paragraph's start ("3.85 There", "3.—Subject",
-# "13.—(1) If", "2. The", "(2) No"): kept in the file, left out of the text that is quoted.
+# "13.—(1) If", "2. The", "18.Headteachers", "(2) No"): kept in the file, left out of the
+# text that is quoted.
 _PARAGRAPH_NUMBER = re.compile(
     r"^(?:\d{1,2}\.\d{1,3}\.?[ \t]*|\d{1,3}\.[ \t]?[—–][ \t]*(?:\(\d{1,3}\)[ \t]*)?"
-    r"|\d{1,3}\.[ \t]+|\(\d{1,3}\)[ \t]+)(?=[A-Z“‘\"(])"
+    r"|\d{1,3}\.[ \t]+|\d{1,3}\.(?=[A-Z][a-z])|\(\d{1,3}\)[ \t]+)(?=[A-Z“‘\"(])"
 )
 _SENTENCE_END = re.compile(r"[.!?:;]['\"”’)*_]*\s*$")
 _TERMINAL = re.compile(r"[.!?:;,]['\"”’)*_]*\s*$")
@@ -80,6 +82,8 @@ NEAR_DUPLICATE_JACCARD = 0.8
 MIN_CONTENTS_LINKS = 3
 CONTENTS_LINK_SHARE = 0.5
 CONTENTS_TITLE_JACCARD = 0.7
+_CONTENTS_TITLES = (["contents"], ["table", "of", "contents"])
+CONTENTS_GROUP_LEVEL = 6  # a contents group's title nests under whatever heading is current
 # Front and back matter: the first and last 15% of a file, where covers and blurbs sit.
 MATTER_SHARE = 0.15
 
@@ -210,40 +214,55 @@ def _contents_blocks(blocks: list[Block]) -> set[int]:
 
 
 def _same_title(a: set[str], b: set[str]) -> bool:
-    return bool(a and b) and len(a & b) / len(a | b) >= CONTENTS_TITLE_JACCARD
+    """Whether a contents entry names a heading: alike words ("CCF update" and "CCF updates"),
+    or all its words in the heading ("Attendance" and "Attendance reports")."""
+    a, b = {w.removesuffix("s") for w in a}, {w.removesuffix("s") for w in b}
+    return bool(a and b) and (a <= b or len(a & b) / len(a | b) >= CONTENTS_TITLE_JACCARD)
 
 
-def _linked_contents(blocks: list[Block], kinds: list[tuple[Kind, int, str]]) -> set[int]:
+def _linked_contents(
+    blocks: list[Block], kinds: list[tuple[Kind, int, str]]
+) -> tuple[set[int], set[int], set[int]]:
     """A contents list without page numbers (a Word or web page's linked list of its own
     sections): a run of short lines, at least half of them (and at least 3) the titles of
-    headings further on. A "Contents" line just above it goes too."""
+    headings further on. Returns (dropped, group titles, items): the entries are dropped, and
+    a "Contents" line just above them; but where the list sorts its entries under group
+    titles of its own ("Items for board approval"), which the sections themselves do not
+    repeat, each group title becomes a heading and its entries the items of a list under it."""
     headings = [(i, set(_words(text))) for i, (kind, _, text) in enumerate(kinds)
                 if kind is Kind.HEADING]  # fmt: skip
     dropped: set[int] = set()
-    run: list[int] = []
-    matched = 0
+    groups: set[int] = set()
+    items: set[int] = set()
+    run: list[tuple[int, bool]] = []
     for i in [*range(len(blocks)), len(blocks)]:
         short = (
             i < len(blocks)
             and kinds[i][0] is Kind.PARAGRAPH
             and len(_words(blocks[i].raw)) <= MAX_HEADING_WORDS + 4
             and not _SENTENCE_END.search(clean(blocks[i].raw).text)
+            and _words(blocks[i].raw) not in _CONTENTS_TITLES
         )
         if short:
             words = set(_words(blocks[i].raw))
-            matched += any(j > i and _same_title(words, w) for j, w in headings)
-            run.append(i)
+            run.append((i, any(j > i and _same_title(words, w) for j, w in headings)))
             continue
+        matched = sum(linked for _, linked in run)
         if matched >= MIN_CONTENTS_LINKS and matched >= CONTENTS_LINK_SHARE * len(run):
-            dropped.update(run)
-            before = run[0] - 1
-            if before >= 0 and _words(blocks[before].raw) in (
-                ["contents"],
-                ["table", "of", "contents"],
-            ):
+            grouped = False
+            for index, linked in run:
+                if not linked:
+                    groups.add(index)
+                    grouped = True
+                elif grouped:
+                    items.add(index)
+                else:
+                    dropped.add(index)
+            before = run[0][0] - 1
+            if before >= 0 and _words(blocks[before].raw) in _CONTENTS_TITLES:
                 dropped.add(before)
-        run, matched = [], 0
-    return dropped
+        run = []
+    return dropped, groups, items
 
 
 def _boilerplate_blocks(blocks: list[Block], candidates: list[int]) -> set[int]:
@@ -318,8 +337,13 @@ def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
             i > 0 and kinds[i - 1][0] is Kind.HEADING and not _HASH_HEADING.match(blocks[i - 1].raw)
         ):
             kinds[i] = (Kind.PARAGRAPH, 0, "")
-    for i in _linked_contents(blocks, kinds):
+    dropped, groups, items = _linked_contents(blocks, kinds)
+    for i in dropped:
         kinds[i] = (Kind.DROPPED, 0, "")
+    for i in groups:
+        kinds[i] = (Kind.HEADING, CONTENTS_GROUP_LEVEL, clean(blocks[i].raw).text)
+    for i in items:
+        kinds[i] = (Kind.ITEM, 0, "")
     paragraphs = [i for i, (kind, _, _) in enumerate(kinds) if kind is Kind.PARAGRAPH]
     for i in _boilerplate_blocks(blocks, paragraphs):
         kinds[i] = (Kind.DROPPED, 0, "")
@@ -377,7 +401,7 @@ def parse_sections(original: str) -> list[Section]:
         if paragraphs and _continues(paragraphs[-1], block):
             paragraphs[-1] = join([paragraphs[-1], text])
         else:
-            if _LIST_ITEM.match(block.raw) or block.html == "li":
+            if _LIST_ITEM.match(block.raw) or block.html == "li" or kind is Kind.ITEM:
                 list_items.add(len(paragraphs))
             paragraphs.append(text)
     flush()

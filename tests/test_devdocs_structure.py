@@ -203,14 +203,34 @@ def test_component_tags_are_blanked_in_markdown(tag: str) -> None:
     assert tag not in text and len(text) == len(f"Before.\n{tag}\nAfter.\n")
 
 
-def test_board_report_contents_links_are_not_passages() -> None:
+def test_board_report_contents_groups_become_lists_under_their_titles() -> None:
     board = DEVDOCS / "board-report-template.docx"
-    texts = [s.text for _, s in sentences(board)]
-    assert "Items for board approval" not in texts and "Attendance" not in texts
+    found = sentences(board)
+    texts = [s.text for _, s in found]
+    assert "Items for board approval" not in texts  # a heading now, never quoted
+    approval = [
+        (s.text, s.list_item) for section, s in found if section == ("Items for board approval",)
+    ]
+    assert approval == [("Parent Advisory Board membership", True), ("Policies", True)]
     assert (
         "Parental Complaints – Stage 2 – Term 1: 0; Term 1: 0; Term 1: 0; Term 1: 0; Total: 0"
         in texts
     )
+
+
+def test_a_grouped_linked_contents_list_keeps_its_groups() -> None:
+    original = (
+        "For approval\n\nBudget\n\nPolicies\n\nFor information\n\nStaffing update\n\n"
+        "# Budget\n\nThe budget balanced.\n\n# Policies\n\nTwo policies are new.\n\n"
+        "# Staffing updates\n\nTwo posts are open.\n"
+    )
+    sections = parse_sections(original)
+    assert [(s.path, [p.text for p in s.paragraphs], sorted(s.list_items)) for s in sections][
+        :2
+    ] == [
+        (("For approval",), ["Budget", "Policies"], [0, 1]),
+        (("For information",), ["Staffing update"], [0]),
+    ]
 
 
 def test_case_study_fields_and_html_list_items() -> None:
@@ -309,3 +329,17 @@ def test_word_numbered_paragraphs_are_list_items(tmp_path: Path) -> None:
         ("approve the budget", True),
         ("appoint the head", True),
     ]
+
+
+def test_a_number_glued_to_its_paragraph_is_left_out() -> None:
+    _, sentence = find(EYFS, "Headteachers must make the final decision about whether")
+    assert sentence.page == 51
+    texts = [p.text for s in parse_sections("18.Headteachers decide.\n") for p in s.paragraphs]
+    assert texts == ["Headteachers decide."]
+
+
+def test_lettered_clauses_are_list_items() -> None:
+    pages = [[line("A director may be appointed—", 700), line("(a) by resolution, or", 690)]]
+    assert lay_out(pages, []).text == "A director may be appointed—\n\n- (a) by resolution, or\n"
+    _, clause = find(CONSTITUTION, "(a) by ordinary resolution, or")
+    assert clause.list_item

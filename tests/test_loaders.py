@@ -154,7 +154,7 @@ def test_docx_headings_table_text_box_once_and_links(tmp_path: Path) -> None:
         ),
         (
             "Governance Handbook > Committees",
-            "Committee | Chair\n\nFinance | A. Patel\n\nKey dates follow.\n\nBudget due 1 May",
+            "Committee: Chair\n\nFinance: A. Patel\n\nKey dates follow.\n\nBudget due 1 May",
         ),
     ]
 
@@ -180,7 +180,7 @@ def test_html_headings_lists_tables_without_navigation(tmp_path: Path) -> None:
         ("Trust governance", "The trust board holds the authority."),
         (
             "Trust governance > Members",
-            "Appoint trustees\n\nAmend the articles\n\nRole | Appointed by\n\nTrustee | Members",
+            "Appoint trustees\n\nAmend the articles\n\nRole: Appointed by\n\nTrustee: Members",
         ),
     ]
 

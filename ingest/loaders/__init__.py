@@ -1,9 +1,10 @@
 """Loaders: one file in, `LoadedText` out, whatever the format.
 
 Every loader turns its format into the same plain shape the section parser reads: `#` headings,
-blank lines between paragraphs, "- " list items, tables as "Label: value" lines. For Markdown and text that
-shape is the file itself (front matter and template tags blanked out, offsets kept); for PDF,
-DOCX and HTML it is text extracted by a maintained library, and citations' offsets point into it.
+blank lines between paragraphs, "- " list items, tables as "Label: value" lines. For Markdown
+and text that shape is the file itself (front matter and template tags blanked out, offsets
+kept); for PDF, DOCX and HTML it is text extracted by a maintained library, and citations'
+offsets point into it.
 """
 
 from __future__ import annotations

@@ -36,8 +36,9 @@ _BULLET = re.compile(r"^(?:[•●▪■◦‣∙\uf0b7\uf0a7\uf076\uf0d8§]|o(?
 # A new numbered paragraph or clause: "3.61 Medicine", "13.—(1) If", "7. Providers", "(2) The",
 # "(a) its".
 _NUMBERED_START = re.compile(
-    r"^(?:\d{1,2}\.\d{1,3}\s|\d{1,3}\.\s?[—–]|\d{1,3}\.\s+(?=[A-Z])|\(\w{1,3}\)\s)"
+    r"^(?:\d{1,2}\.\d{1,3}\s|\d{1,3}\.\s?[—–]|\d{1,3}\.\s*(?=[A-Z][a-z])|\(\w{1,3}\)\s)"
 )
+_LETTERED = re.compile(r"^\([a-z]{1,4}\)\s")
 _CLAUSE_START = re.compile(r"^\d{1,3}\.(?:\s?[—–]|\s+[A-Z(“‘\"])")
 # "Number of pupils: 7,215": a short label, a colon, a value; consecutive ones are separate.
 _FIELD = re.compile(r"^[A-Z][\w ’'()/-]{1,40}:\s+\S")
@@ -320,6 +321,8 @@ def _paragraphs(
         if bullet:
             kind = "item"
             text = text[bullet.end() :]
+        elif _LETTERED.match(text):
+            kind = "item"  # a lettered clause of a list: "(a) by ordinary resolution, or"
         current.append(text)
         previous = line
         i += 1
