@@ -38,7 +38,8 @@ _EXPECTS = (
         AnswerType.TIME,
         re.compile(
             r"^\W*(?:and\s+)?(?:when\s+(?:was|were|did|will|has|had|have)|since\s+when|"
-            r"in\s+what\s+year|what\s+year|what\s+date|how\s+long)\b",
+            r"in\s+what\s+year|what\s+year|what\s+date|how\s+long|by\s+when|"
+            r"what\s+(?:is|are)\s+the\s+deadlines?)\b",
             re.I,
         ),
     ),

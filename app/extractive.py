@@ -288,6 +288,12 @@ def _open_quotes(text: str) -> int:
     return text.count("“") - text.count("”") + text.count("‘") - len(re.findall(r"’(?!\w)", text))
 
 
+def _introduces_list(text: str) -> bool:
+    """Whether a sentence ends by announcing the items that follow ("... is three-fold:",
+    "... may be appointed to be a director—")."""
+    return text.rstrip().endswith((":", "—", "–"))
+
+
 def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
     """The sentence plus what it cannot be read without.
 
@@ -314,7 +320,7 @@ def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
     if following is not None and (
         _ELABORATION.match(following.text)
         or len(sentence.text.split()) <= SHORT_SENTENCE_WORDS
-        or following.text.rstrip().endswith(":")
+        or _introduces_list(following.text)
         or _open_quotes(sentence.text) > 0
     ):
         run.append(following)
@@ -324,7 +330,7 @@ def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
         run.append(sentences[position])
         quote_depth += _open_quotes(sentences[position].text)
         position += 1
-    if run[-1].text.rstrip().endswith(":"):
+    if _introduces_list(run[-1].text):
         # The list's items follow; prose after a colon is one sentence that completes it.
         introduction = run[-1]
         words = 0

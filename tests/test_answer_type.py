@@ -57,3 +57,8 @@ def test_how_often_needs_a_frequency_and_a_salary_needs_a_number() -> None:
     assert expected_type("What salary does a regional schools commissioner earn?") is (
         AnswerType.QUANTITY
     )
+
+
+def test_by_when_asks_for_a_date() -> None:
+    assert expected_type("By when does the EYFS Profile have to be finished?") is AnswerType.TIME
+    assert expected_type("What is the deadline for the return?") is AnswerType.TIME

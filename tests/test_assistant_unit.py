@@ -145,6 +145,30 @@ def test_compose_brings_a_list_after_its_introduction() -> None:
     )
 
 
+DASH_DOC = """# Articles
+
+## Appointing directors
+
+Any person who is willing to act as a director may be appointed to be a director—
+
+- (a) by ordinary resolution, or
+- (b) by a decision of the directors.
+
+Directors may retire.
+"""
+
+
+def test_compose_brings_the_items_a_dash_announces() -> None:
+    text = _compose_one(
+        DASH_DOC,
+        "Any person who is willing to act as a director may be appointed to be a director—",
+    )
+    assert text == (
+        "Any person who is willing to act as a director may be appointed to be a director— "
+        "(a) by ordinary resolution, or (b) by a decision of the directors. [1]"
+    )
+
+
 def test_compose_brings_an_elaboration_a_reason_and_the_rest_of_a_quotation() -> None:
     assert _compose_one(
         LIST_DOC, "They hold a power to intervene in very specific circumstances."
