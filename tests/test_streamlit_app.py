@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from streamlit.runtime.caching import cache_resource
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
@@ -21,6 +22,9 @@ APP = str(Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py")
 @pytest.fixture
 def app(real_index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("GOVASSIST_DATA_DIR", str(real_index_dir))
+    # Streamlit's resource cache is per process: settings and the feedback store another test
+    # module cached (with its own data directory) must not answer for this one.
+    cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception, at.exception
