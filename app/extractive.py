@@ -8,6 +8,7 @@ the document's structure says (the section names the actor and dimension asked a
 
 from __future__ import annotations
 
+import atexit
 import re
 import threading
 from collections.abc import Sequence
@@ -111,11 +112,26 @@ class SentenceEmbeddings:
         if not items or len(items) > WARM_LIMIT:
             return None
 
+        stop = threading.Event()
+
+        def finish_batch_before_exit() -> None:
+            # A daemon thread still inside onnxruntime when the interpreter ends aborts the
+            # process ("terminate called without an active exception", exit 134): stop it
+            # between batches and wait for the batch in hand (about 0.1 s).
+            stop.set()
+            thread.join()
+
         def warm() -> None:
-            for begin in range(0, len(items), WARM_BATCH):
-                self.get(items[begin : begin + WARM_BATCH])
+            try:
+                for begin in range(0, len(items), WARM_BATCH):
+                    if stop.is_set():
+                        return
+                    self.get(items[begin : begin + WARM_BATCH])
+            finally:
+                atexit.unregister(finish_batch_before_exit)
 
         thread = threading.Thread(target=warm, name="warm sentence vectors", daemon=True)
+        atexit.register(finish_batch_before_exit)
         thread.start()
         return thread
 

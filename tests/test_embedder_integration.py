@@ -71,3 +71,34 @@ def test_answering_never_imports_torch() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+EXIT_WHILE_WARMING = """
+import time
+
+from app.extractive import SentenceEmbeddings
+from index.embedder import load_embedder
+from ingest.types import Chunk, Sentence
+
+text = "The board of trustees holds the head teacher to account for the school's results. " * 30
+sentences = tuple(Sentence(text, 0, len(text), 0, len(text)) for _ in range(1))
+chunks = [
+    Chunk(f"c{i}", "doc", "Title", ("Section",), text, 0, len(text), sentences)
+    for i in range(4000)
+]
+thread = SentenceEmbeddings(load_embedder()).warm_in_background(chunks)
+time.sleep(1.0)  # well into the warm-up, as a served app is
+assert thread is not None and thread.is_alive()
+print("leaving while warming")
+"""
+
+
+def test_leaving_while_sentence_vectors_warm_ends_cleanly() -> None:
+    """The app warms sentence vectors on a daemon thread; an interpreter that ended with that
+    thread inside onnxruntime aborted ("terminate called without an active exception")."""
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_WHILE_WARMING], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "leaving while warming" in done.stdout
+    assert "terminate called" not in done.stderr
