@@ -11,6 +11,7 @@ from enum import Enum
 
 
 class AnswerType(Enum):
+    MONEY = "money"
     QUANTITY = "quantity"
     TIME = "time"
     FREQUENCY = "frequency"
@@ -19,16 +20,27 @@ class AnswerType(Enum):
 
 # Only a missing number or date makes a question unanswerable: a reason is often given without
 # a word that marks it as one.
-REQUIRED = (AnswerType.QUANTITY, AnswerType.TIME, AnswerType.FREQUENCY)
+REQUIRED = (AnswerType.MONEY, AnswerType.QUANTITY, AnswerType.TIME, AnswerType.FREQUENCY)
 
 
 _EXPECTS = (
     (
+        # Before QUANTITY: "How much does a DBS check cost?" is answered by a sum of money, not
+        # by any number ("every person aged 16 and over").
+        AnswerType.MONEY,
+        re.compile(
+            r"^\W*(?:and\s+|so\s+)?(?:how\s+much\b(?:\s+\S+){0,8}?\s+(?:cost|costs|charge|"
+            r"charges|pay|paid|earn|earns|spend|spent|fee|fees|price)\b|how\s+much\s+money\b|"
+            r"what\s+(?:is|are)\s+the\s+(?:cost|fee|fees|price|salary|pay)\b|"
+            r"what\s+(?:salary|wage|fee|price|sum)\b)",
+            re.I,
+        ),
+    ),
+    (
         AnswerType.QUANTITY,
         re.compile(
             r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:many|much)|what\s+(?:share|proportion|percentage|"
-            r"number|fraction)\s+of|what\s+(?:is|are)\s+the\s+(?:number|size|cost)|"
-            r"what\s+(?:salary|wage|fee|price|sum))\b",
+            r"number|fraction)\s+of|what\s+(?:is|are)\s+the\s+(?:number|size))\b",
             re.I,
         ),
     ),
@@ -80,6 +92,12 @@ _NUMBER_WORDS = (
 _QUANTITY = re.compile(
     rf"(?<![\d.,])(?!(?:1[89]|20)\d\d(?!\d))\d[\d,.]*|£|\$|€|%|\b(?:{_NUMBER_WORDS})\b", re.I
 )
+# A sum of money, or the plain statement that there is none to pay.
+_MONEY = re.compile(
+    r"£|\$|€|\b(?:pounds?|pence|GBP|free of charge|at no (?:cost|charge)|no charge|"
+    r"(?:is|are) free)\b",
+    re.I,
+)
 _TIME = re.compile(
     r"\b(?:1[89]\d\d|20\d\d)s?\b|\b(?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december)\b|\b\d+\s+(?:days?|weeks?|months?|years?)\b",
@@ -98,6 +116,8 @@ def expected_type(question: str) -> AnswerType | None:
 
 def satisfies(text: str, answer_type: AnswerType | None) -> bool:
     """Whether `text` contains the kind of answer asked for (always true when nothing is)."""
+    if answer_type is AnswerType.MONEY:
+        return bool(_MONEY.search(text))
     if answer_type is AnswerType.QUANTITY:
         return bool(_QUANTITY.search(text))
     if answer_type is AnswerType.TIME:

@@ -145,9 +145,10 @@ class Assistant:
                 question, self._empty_template.format().strip(), True,
                 latency_ms=(time.perf_counter() - started) * 1000,
             )  # fmt: skip
-        # Words the documents never use but nearly do are read their way ("comissioners").
-        spell = self.index.vocabulary.correct
-        found = self.retrieve(resolve(spell(question), [spell(t) for t in history]), filters)
+        # Read the documents' way: "comissioners" corrected, "councils" joined by "local
+        # authorities", before a follow-up is resolved ("And councils?" names an actor).
+        read = self.index.vocabulary.read
+        found = self.retrieve(resolve(read(question), [read(t) for t in history]), filters)
         if found.abstain:
             return self.abstention(question, found, started)
         return self.compose_extractive(question, found, started)

@@ -20,6 +20,7 @@ from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 
 from index.lexical import tokenize
+from index.plain_terms import PlainTerms
 
 # "Long Form Words (LFW)" or "(LFWs)": the abbreviation, 2-8 letters with at least two capitals
 # ("DfE", "HMCI", "RSCs").
@@ -98,6 +99,8 @@ class Vocabulary:
     _aliases_by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = field(
         default_factory=dict, repr=False
     )
+    # Plain words ("councils") and the documents' names for the same things.
+    plain_terms: PlainTerms = field(default_factory=lambda: PlainTerms("", ()), repr=False)
 
     @classmethod
     def learn(cls, texts: Iterable[str]) -> Vocabulary:
@@ -132,6 +135,7 @@ class Vocabulary:
             _by_initial=by_initial,
             _aliases_by_first=by_first,
             _texts=tuple(texts),
+            plain_terms=PlainTerms.learn(texts),
         )
 
     def __contains__(self, stem: str) -> bool:
@@ -180,6 +184,11 @@ class Vocabulary:
             return known[0].upper() + known[1:] if word[0].isupper() else known
 
         return _WORD.sub(fix, text)
+
+    def read(self, question: str) -> str:
+        """A question read the documents' way: slips of the keyboard corrected ("comissioners"),
+        and plain words joined by the documents' names ("councils (local authorities)")."""
+        return self.plain_terms.add_document_terms(self.correct(question))
 
     def spell_out_unknown(self, text: str) -> str:
         """`text` with each abbreviation the documents never use ("LAs") replaced by the phrase

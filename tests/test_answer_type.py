@@ -3,7 +3,7 @@ from app.answer_type import AnswerType, expected_type, satisfies, years
 
 def test_expected_type_from_the_question_opening() -> None:
     assert expected_type("How many teaching schools are there?") is AnswerType.QUANTITY
-    assert expected_type("How much money do opportunity areas have?") is AnswerType.QUANTITY
+    assert expected_type("How much money do opportunity areas have?") is AnswerType.MONEY
     assert expected_type("What share of secondary schools are academies?") is AnswerType.QUANTITY
     assert expected_type("When were RSCs introduced?") is AnswerType.TIME
     assert expected_type("How long does a trust have to respond?") is AnswerType.TIME
@@ -47,7 +47,7 @@ def test_only_a_missing_number_or_date_makes_a_question_unanswerable() -> None:
     assert AnswerType.REASON not in REQUIRED
 
 
-def test_how_often_needs_a_frequency_and_a_salary_needs_a_number() -> None:
+def test_how_often_needs_a_frequency_and_a_salary_needs_a_sum() -> None:
     assert expected_type("How often must a governing board meet each year?") is (
         AnswerType.FREQUENCY
     )
@@ -55,8 +55,9 @@ def test_how_often_needs_a_frequency_and_a_salary_needs_a_number() -> None:
     assert satisfies("Directors meet termly.", AnswerType.FREQUENCY)
     assert not satisfies("The board meets to set the budget.", AnswerType.FREQUENCY)
     assert expected_type("What salary does a regional schools commissioner earn?") is (
-        AnswerType.QUANTITY
+        AnswerType.MONEY
     )
+    assert not satisfies("There are eight RSCs.", AnswerType.MONEY)
 
 
 def test_by_when_asks_for_a_date() -> None:
