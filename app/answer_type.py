@@ -16,6 +16,7 @@ class AnswerType(Enum):
     TIME = "time"
     FREQUENCY = "frequency"
     REASON = "reason"
+    YES_NO = "yes-no"
 
 
 # Only a missing number or date makes a question unanswerable: a reason is often given without
@@ -69,6 +70,25 @@ _EXPECTS = (
         ),
     ),
 )
+# "Can a member transfer ...?", "Will Ofsted judge us ...?": answered yes or no. Last, so that
+# "Is there a limit on how many ..." still asks for a number.
+_YES_NO_OPENING = re.compile(
+    r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|are|was|were|can|could|may|might|must|should|shall|"
+    r"will|would|do|does|did|has|have|had|isn't|aren't|can't|doesn't|don't)\b",
+    re.I,
+)
+# What settles a yes-or-no question: a negation, a duty, a permission or its absence.
+_SETTLES = re.compile(
+    r"\b(?:not|no|never|none|nor|cannot|can't|must|may|only|unless|except|required|requires|"
+    r"entitled|allowed|permitted|prohibited|forbidden|voluntary|optional|compulsory|mandatory|"
+    r"statutory|obliged|duty)\b|\bnon-\w",
+    re.I,
+)
+# The asking sentence is the last; within it, the first clause that opens like a question asks
+# (its start, or after "...: " or "..., ").
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=\S)")
+_CLAUSE = re.compile(r"(?:^|[:;,]\s+)(?=\S)")
+
 # Words that give a reason or a purpose.
 _REASON = re.compile(
     r"\b(?:because|since|as a (?:result|response|consequence)|in order to|so that|so as to|"
@@ -107,10 +127,15 @@ _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 
 
 def expected_type(question: str) -> AnswerType | None:
-    """The kind of answer the question's opening asks for, if it asks for a number or a time."""
-    for answer_type, pattern in _EXPECTS:
-        if pattern.search(question):
-            return answer_type
+    """The kind of answer the question asks for, read from the opening of its asking clause
+    ("As a new trustee, how many ...?", "My director owns the firm. Can they vote?")."""
+    asking = question[max((m.end() for m in _SENTENCE_END.finditer(question)), default=0) :]
+    for clause in (asking[m.end() :] for m in _CLAUSE.finditer(asking)):
+        for answer_type, pattern in _EXPECTS:
+            if pattern.search(clause):
+                return answer_type
+        if _YES_NO_OPENING.search(clause):
+            return AnswerType.YES_NO
     return None
 
 
@@ -126,6 +151,8 @@ def satisfies(text: str, answer_type: AnswerType | None) -> bool:
         return bool(_FREQUENCY.search(text))
     if answer_type is AnswerType.REASON:
         return bool(_REASON.search(text))
+    if answer_type is AnswerType.YES_NO:
+        return bool(_SETTLES.search(text))
     return True
 
 

@@ -23,7 +23,13 @@ from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
 from index.types import Hit
 from index.vocabulary import Vocabulary
-from ingest.governance import addresses_a_model, find_actors, first_actor, states_dimension
+from ingest.governance import (
+    addresses_a_model,
+    find_actors,
+    states_dimension,
+    subject_actor,
+    without_opening_comparison,
+)
 from ingest.types import Chunk, Sentence
 
 # Weights of a sentence's score; see `score_sentences`.
@@ -234,10 +240,16 @@ def about_actor(chunk: Chunk, sentence: Sentence, actors: Sequence[str]) -> bool
 
 
 def is_subject(chunk: Chunk, sentence: Sentence, actor: str) -> bool:
-    """Whether `actor` is what the sentence is about: the first actor it names, or, when it
-    names none, the actor of its section."""
-    named = first_actor(sentence.text)
-    return named == actor if named else chunk.tags.actor == actor
+    """Whether `actor` is what the sentence is about: the actor its opening names; or, when it
+    names none ("They ...", "Unlike Ofsted, they ..."), the actor of its section. A sentence
+    that names actors only after its opening ("The 2016 Act ... judged inadequate by Ofsted")
+    is about none of them."""
+    named = subject_actor(sentence.text)
+    if named:
+        return named == actor
+    if find_actors(without_opening_comparison(sentence.text)):
+        return False  # it names actors, but not as its subject: about something else
+    return chunk.tags.actor == actor
 
 
 def select(

@@ -121,14 +121,48 @@ def find_actors(text: str) -> list[str]:
     return [name for name, _ in actor_mentions(text)]
 
 
+# "Unlike Ofsted, they exercise 'executive' power": the actor of an opening comparison is what
+# the sentence's subject is set against, not its subject.
+_OPENING_COMPARISON = re.compile(
+    r"^\W*(?:unlike|like|as with|in contrast to|compared (?:with|to)|similar to|similarly to)"
+    r"\s+[^,;.]{1,80},\s*",
+    re.I,
+)
+
+
 def first_actor(text: str) -> str | None:
-    """The actor named first in `text` (its subject, as a rule), or None when it names none."""
+    """The actor named first in `text` (its subject, as a rule), or None when it names none.
+    An opening comparison ("Unlike Ofsted, they ...") does not name the subject."""
+    text = _OPENING_COMPARISON.sub("", text, count=1)
     mentions = [
         (position, name)
         for name, words in _actor_mentions(text)
         if (position := text.lower().find(words.lower())) >= 0
     ]
     return min(mentions)[1] if mentions else None
+
+
+# The subject of a sentence opens it: an actor named this many words or more after the opening
+# (past an opening comparison or an introductory phrase like "In relation to improvement,") is
+# an object or an aside ("... when a school is judged inadequate by Ofsted").
+SUBJECT_WORDS = 6
+_INTRODUCTION = re.compile(r"^[^,;:]{1,60},\s*")
+
+
+def without_opening_comparison(text: str) -> str:
+    """`text` without an opening "Unlike X," or "Like X,"."""
+    return _OPENING_COMPARISON.sub("", text, count=1)
+
+
+def subject_actor(text: str) -> str | None:
+    """The actor the sentence is about when its opening names one; None when it opens with
+    something else or names no actor."""
+    text = without_opening_comparison(text)
+    for opening in (text, _INTRODUCTION.sub("", text, count=1)):
+        first = first_actor(" ".join(opening.split()[:SUBJECT_WORDS]))
+        if first:
+            return first
+    return None
 
 
 def find_dimensions(question: str) -> list[str]:

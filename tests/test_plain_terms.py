@@ -78,3 +78,17 @@ def test_a_question_about_cost_needs_a_sum_of_money() -> None:
     assert not satisfies("A check for every person aged 16 and over.", AnswerType.MONEY)
     assert satisfies("The fee is £38 for each check.", AnswerType.MONEY)
     assert satisfies("Checks for volunteers are free of charge.", AnswerType.MONEY)
+
+
+def test_a_yes_or_no_question_prefers_the_sentence_that_settles_it() -> None:
+    assert expected_type("Can I hand my membership over to my partner?") is AnswerType.YES_NO
+    assert expected_type("Our director owns the firm. Can they vote on it?") is AnswerType.YES_NO
+    # The asking clause decides: framing first, then the question.
+    assert expected_type("As a new trustee, how many directors must there be?") is (
+        AnswerType.QUANTITY
+    )
+    assert expected_type("How many governors, if any, must be parents?") is AnswerType.QUANTITY
+    assert expected_type("Who inspects schools?") is None
+    assert satisfies("Membership is not transferable.", AnswerType.YES_NO)
+    assert satisfies("This guidance is non-statutory.", AnswerType.YES_NO)
+    assert not satisfies("Membership opens in September.", AnswerType.YES_NO)
