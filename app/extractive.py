@@ -175,6 +175,8 @@ def score_sentences(
     dense = vectors @ query_vector
     # Each question word's IDF, once per question rather than once per sentence read.
     weights = {token: lexical.idf(token) for token in tokenize(question.text)}
+    # "compulsory" in the question is answered by "voluntary" in a sentence: the same group.
+    equivalents = vocabulary.plain_terms.equivalents(question.text) if vocabulary else []
     wanted = expected_type(question.text)
     scored: list[ScoredSentence] = []
     for (hit, sentence), similarity in zip(items, dense, strict=True):
@@ -183,8 +185,8 @@ def score_sentences(
         headings = set(tokenize(" ".join(chunk.section[-2:]))) - own
         if vocabulary is not None:
             # "RSCs" in the sentence answers a question that says "regional schools commissioners".
-            own = vocabulary.with_aliases(own)
-            headings = vocabulary.with_aliases(headings) - own
+            own = _with_equivalents(vocabulary.with_aliases(own), equivalents)
+            headings = _with_equivalents(vocabulary.with_aliases(headings), equivalents) - own
         coverage = lexical_coverage(weights, own) + 0.5 * lexical_coverage(weights, headings)
         tags = chunk.tags
         bonus = (
@@ -208,6 +210,17 @@ def score_sentences(
         scored.append(ScoredSentence(sentence, chunk, hit.rank, float(similarity), coverage, score))
     scored.sort(key=lambda s: -s.score)
     return scored
+
+
+def _with_equivalents(
+    tokens: set[str], equivalents: Sequence[tuple[tuple[str, ...], list[tuple[str, ...]]]]
+) -> set[str]:
+    """`tokens` plus the question's own words for each group phrase they contain."""
+    extra: set[str] = set()
+    for asked, phrases in equivalents:
+        if any(all(t in tokens for t in phrase) for phrase in phrases):
+            extra.update(asked)
+    return tokens | extra if extra else tokens
 
 
 # A "sentence" with fewer words than this (in lower case: an all-capitals line is a heading) is
