@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from langchain_core.prompts import PromptTemplate
 
 from app.answer_type import REQUIRED, expected_type, satisfies, years
 from app.answers import Answer, AnswerSentence, Citation
+from app.duty_answers import choose_duties, duty_sentence, read_duty_question, register_actor
+from app.duty_register import Register, build_register
 from app.extractive import ScoredSentence, SentenceEmbeddings, compose, score_sentences, select
 from app.followup import ResolvedQuestion, resolve
 from app.question_text import plain_question
@@ -129,6 +132,8 @@ class Assistant:
         self._abstain_template = _load_template("abstain.txt")
         self._abstain_far_template = _load_template("abstain_far.txt")
         self._empty_template = _load_template("empty_question.txt")
+        self._register: Register | None = None
+        self._register_lock = threading.Lock()
 
     def answer(
         self,
@@ -148,10 +153,56 @@ class Assistant:
         # Read the documents' way: "comissioners" corrected, "councils" joined by "local
         # authorities", before a follow-up is resolved ("And councils?" names an actor).
         read = self.index.vocabulary.read
+        if not history and (duties := self.answer_from_duties(question, filters, started)):
+            return duties
         found = self.retrieve(resolve(read(question), [read(t) for t in history]), filters)
         if found.abstain:
             return self.abstention(question, found, started)
         return self.compose_extractive(question, found, started)
+
+    @property
+    def register(self) -> Register:
+        """The duties register of the loaded index, read from its chunks on first use."""
+        with self._register_lock:
+            if self._register is None:
+                self._register = build_register(self.index.chunks.values())
+            return self._register
+
+    def answer_from_duties(self, question: str, filters: Filters, started: float) -> Answer | None:
+        """ "What must the board do about X?" answered with the board's duties on X, each cited;
+        None when the question is not about duties or names no actor the register knows."""
+        asked = read_duty_question(question)
+        if asked is None:
+            return None
+        actor = register_actor(self.register, asked.actor_words)
+        if actor is None:
+            return None
+        found = [
+            (duty, *place)
+            for duty in self.register.duties
+            if duty.actor == actor
+            and (not filters.doc_ids or duty.doc_id in filters.doc_ids)
+            and (place := duty_sentence(self.index.chunks, duty)) is not None
+        ]
+        if not found:
+            return None
+        vector = self.index.embed_query(f"{asked.topic or question}")
+        vectors = self.sentence_embeddings.get([(chunk, sentence) for _, chunk, sentence in found])
+        chosen = choose_duties(asked, found, vectors @ vector, self.index.lexical)
+        if not chosen:
+            return None
+        text, sentences, citations = compose(chosen)
+        return Answer(
+            question=question,
+            text=text,
+            abstained=False,
+            citations=citations,
+            sentences=sentences,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            resolved_question=question,
+            retrieved=tuple(dict.fromkeys(item.chunk for item in chosen)),
+            answerer="duties",
+        )
 
     def retrieve(self, resolved: ResolvedQuestion, filters: Filters = Filters()) -> Retrieval:
         """Search, score every sentence of the best passages, and weigh the evidence."""

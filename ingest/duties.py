@@ -1,0 +1,599 @@
+"""The duties register: each sentence that says who must, should or may do what.
+
+Rule-based and pure: a sentence is a duty when its main clause carries a deontic cue ("must",
+"shall", "should", "may", "is required to", "has a duty to", "is responsible for", "is expected
+to"); its actor is the cue's subject, normalised, with pronouns resolved from the sentence
+before (or the heading), a passive's "by X" taken as its agent, and a requirement on a thing
+("Records must be kept") given to the party the document most often addresses. Items of a list
+under a lead-in such as "Providers must:" inherit the lead-in's actor and strength. Works on
+any document: nothing here names the default corpus's actors, except the aliases that fold
+"governing bodies and proprietors", "the governing board" and "boards" into one actor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ingest.governance import ACTORS, first_actor
+from ingest.types import Chunk, Sentence
+
+STRENGTHS = ("must", "must not", "should", "should not", "may")
+# A document's main party must name at least this share of the duties with a named subject,
+# and there must be this many of those (see _document_duties).
+DEFAULT_SHARE = 0.4
+DEFAULT_MIN_DUTIES = 10
+# The longest name of an actor read from a subject ("academies and maintained nursery schools").
+MAX_ACTOR_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One sentence stating an obligation or permission, with its provenance."""
+
+    text: str  # the sentence as its chunk holds it (what the index shows and labels quote)
+    doc_id: str
+    title: str
+    section: tuple[str, ...]
+    page: int | None
+    start: int  # offsets into the original file: file_text[start:end] is the sentence as
+    # written there (markup and all)
+    end: int
+    actor: str  # canonical name ("Governing boards", "Providers")
+    actor_text: str  # the words the sentence (or its antecedent) uses for the actor
+    strength: str  # one of STRENGTHS
+    chunk_id: str = ""
+    chunk_start: int = 0  # where the sentence sits in its chunk's text (for context)
+    chunk_end: int = 0
+
+    @property
+    def section_path(self) -> str:
+        return " > ".join(self.section)
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Cues, most specific first; each is (pattern, strength). The subject is the text before it.
+_NOT = r"(?:\s+(?:not|never))"
+_ADV = r"(?:\s+(?:also|only|always|still|normally|usually|ideally|therefore|then|now|however|"
+_ADV += r"immediately|promptly|at\s+least|at\s+all\s+times|in\s+particular|all|both|each))*"
+_BE = r"(?:is|are|was|were|will\s+be|shall\s+be|remains?)"
+_CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), strength)
+    for pattern, strength in (
+        (rf"\b(?:must|shall){_ADV}{_NOT}\b|\bmustn['’]t\b|\bshan['’]t\b", "must not"),
+        (rf"\b{_BE}{_ADV}\s+(?:not\s+permitted|prohibited|forbidden)\s+(?:to|from)\b", "must not"),
+        (rf"\bmay{_ADV}\s+not\b(?!\s+(?:have|need|always|necessarily|yet))", "must not"),
+        (rf"\b(?:should|ought){_ADV}{_NOT}\b|\bshouldn['’]t\b", "should not"),
+        (r"\b(?:must|shall)\b", "must"),
+        (rf"\b{_BE}{_ADV}\s+(?:required|obliged|obligated)\s+to\b", "must"),
+        (rf"\b{_BE}{_ADV}\s+under\s+(?:a|the|an)\s+(?:\w+\s+)?duty\b", "must"),
+        (r"\b(?:has|have)(?:\s+\w+)?\s+(?:a|the)\s+(?:\w+\s+)?duty\s+to\b", "must"),
+        (rf"\b{_BE}{_ADV}\s+(?:\w+\s+)?responsible\s+for\b", "must"),
+        (
+            r"\b(?:has|have|carry|carries|hold|holds|bear|bears)\s+(?:[\w-]+\s+){0,4}?"
+            r"responsibility\s+(?:for|to)\b",
+            "must",
+        ),
+        (r"\bneeds?\s+to\b", "must"),
+        (r"\b(?:is|are)\s+to\b(?=\s+be\s+\w+(?:ed|en)\b)", "must"),
+        (r"\b(?:should|ought\s+to)\b", "should"),
+        (rf"\b{_BE}{_ADV}\s+expected\s+to\b", "should"),
+        (rf"\b{_BE}{_ADV}\s+(?:permitted|entitled|allowed)\s+to\b", "may"),
+        (r"\bmay\b", "may"),
+    )
+)
+# Cues whose actor comes after them: "is the responsibility of X", "rests with X", "it is for
+# X to decide".
+_INVERTED: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"\b(?:is|are|remains?)\s+(?:the|a)\s+(?:[\w-]+\s+)?responsibility\s+of\s+"
+            r"(?P<actor>[^,;:.()]+)",
+            re.I,
+        ),
+        "must",
+    ),
+    (
+        re.compile(r"\bresponsibility\b[^,;:.]*?\brests?\s+with\s+(?P<actor>[^,;:.()]+)", re.I),
+        "must",
+    ),
+    (
+        re.compile(
+            r"(?:^|[,;:]\s*)\W*it\s+is\s+for\s+(?P<actor>[^,;:.()]+?)\s+to\s+(?:decide|determine|choose|judge)\b",
+            re.I,
+        ),
+        "may",
+    ),
+)
+# The authors' own view introduces a recommendation, not a clause about something else:
+# "We believe that accountability should be downwards".
+_AUTHOR_VIEW = re.compile(
+    r"^\s*(?:we|i)\s+(?:believe|think|propose|recommend|suggest|consider)\s+(?:that\s+)?", re.I
+)
+_WH = _word_set("which that who whom whose what where whether how why whoever whatever")
+_PREPOSITIONS = _word_set("to in of for by with on at from under through")
+# "May" states a possibility, not a permission, before these ("may be useful", "may need").
+_EPISTEMIC_AFTER_MAY = re.compile(
+    r"^\s*(?:(?:also|not)\s+)?(?:have|has|need|needs|wish|want|find|affect|seem|appear|"
+    r"include|lead|result|vary|differ|occur|arise|become|require|mean|help|cause|face|feel|"
+    r"know|take\s+place|actually|well|even|possibly|perhaps|indeed|in\s+fact|sometimes|"
+    r"often)\b",
+    re.I,
+)
+# A lead-in whose list gives conditions: "... may be amended by ordinary resolution if—".
+_CONDITION_LEAD = re.compile(
+    r"\b(?:if|unless|when|where|whether|provided\s+that)\W*[:—–-]\s*$", re.I
+)
+_CONDITIONAL = re.compile(r"^\s*(?:if|unless|when|whenever|once|where|although|while)\b", re.I)
+# Where the cue's clause starts: punctuation, or a word that opens a new clause.
+_CLAUSE_BREAK = re.compile(
+    r"[,;:\u2013\u2014]|\s-\s|\b(?:but|so|then|therefore|thus|rather|because|hence)\s",
+    re.I,
+)
+_LEADING = re.compile(
+    r"^(?:\s|\b(?:the|a|an|all|each|every|any|both|some|such|these|those|this|that|its|their|"
+    r"our|his|her|other|relevant|individual|existing|potential|at|least|most|half|one|two|"
+    r"in|also|then|rather|however|further|finally|and|but|so|thus|therefore|etc|except)\b\.?)+",
+    re.I,
+)
+_PRONOUNS = {"they", "it", "he", "she"}
+_PERSONAL = {"we": "We", "you": "You", "i": "I"}
+_PARTITIVE = re.compile(
+    r"^(?:at\s+least\s+)?(?:one|half|some|all|each|none|any|either|neither|both|most|many|"
+    r"the\s+majority|a\s+majority|a\s+member|members?|\d+%?|one\s+or\s+more)(?:\s+or\s+more)?"
+    r"\s+of\s+(?:the\s+|all\s+|its\s+|their\s+)?",
+    re.I,
+)
+# Words that name a person or a body, whatever the document (the head of an agent subject).
+_AGENT_WORDS = _word_set(
+    """
+    provider providers practitioner practitioners staff member members manager managers
+    teacher teachers headteacher headteachers head heads school schools academy academies
+    trust trusts board boards body bodies governor governors trustee trustees director
+    directors company companies proprietor proprietors authority authorities council
+    councils department departments secretary government ofsted inspectorate inspector
+    inspectors dfe esfa rsc rscs commissioner commissioners leader leaders lead leads dsl
+    dsls senco sencos parent parents carer carers employer employers employee employees
+    person persons people setting settings partner partners partnership partnerships
+    agency agencies organisation organisations organization organizations mat mats chair
+    clerk committee committees shareholder shareholders owner owners childminder
+    childminders student students volunteer volunteers apprentice apprentices pupil pupils
+    child children everyone anyone nobody colleague colleagues officer officers adviser
+    advisers advisor advisors team teams service services minister ministers parliament
+    college colleges alliance alliances network networks employer leadership executive
+    executives ceo ceos principal principals staffing agent agents individual individuals
+    institution institutions operator operators applicant applicants chairman chairmen
+    chairperson chairwoman proxy proxies delegate delegates
+    """
+)
+# Words ending in -er/-or that name no one.
+_NOT_AGENTS = _word_set(
+    "number order letter matter chapter paper power register water other cover answer "
+    "corner quarter border paper factor sector error monitor floor door behaviour"
+)
+# The aliases of one actor, folded into the name the default report uses for it.
+_BOARD = re.compile(
+    r"^(?:governing\s+(?:boards?|bod(?:y|ies))(?:\s+and\s+proprietors?)?|"
+    r"proprietors?(?:\s+and\s+governing\s+(?:boards?|bod(?:y|ies)))?|"
+    r"(?:trust\s+|school\s+)?boards?(?:\s+of\s+(?:trustees|governors|directors))?|"
+    r"trustees|governors|governing\s+boards?\s+and\s+trustees)$",
+    re.I,
+)
+_STAFF = re.compile(r"^(?:members?\s+of\s+staff|staff(?:\s+members?)?)$", re.I)
+_PARTICIPLE_IRREGULAR = _word_set(
+    "kept held made given shown taken done met sent set put told paid found seen known run "
+    "read built brought chosen written undertaken drawn sought taught understood spent led "
+    "left brought bound cut drawn worn hidden begun"
+)
+_NOT_PARTICIPLES = _word_set("open often even been between garden kitchen children")
+_ADJECTIVAL = _word_set(
+    "interested concerned experienced qualified satisfied prepared aware alert able registered"
+)
+
+
+def duties(chunks: Iterable[Chunk]) -> list[Duty]:
+    """Every duty in `chunks`, in document order (documents in id order)."""
+    ordered = sorted(chunks, key=lambda c: (c.doc_id, c.start))
+    found: list[Duty] = []
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in ordered:
+        by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    for doc_chunks in by_doc.values():
+        found.extend(_document_duties(doc_chunks))
+    return found
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What the rules make of one sentence on its own."""
+
+    strength: str
+    subject: str  # the words before the cue, as written ("" for none)
+    agent: bool  # whether the subject names a person or body (or a pronoun standing for one)
+    lead_in: bool  # ends with ":", so the list items after it complete it
+
+
+def read_sentence(text: str) -> _Reading | None:
+    """The duty a sentence states by itself (strength, subject), or None when it states none."""
+    body = text.strip()
+    if not body or body.endswith("?") or len(body.split()) < 2:
+        return None
+    # "X must:" or "X may pay ... at—" opens a list that completes it; "... unless—" opens a
+    # list of conditions, which state no duty.
+    lead_in = body.rstrip("- ").endswith((":", "—", "–")) and not re.search(
+        r"\b(?:if|unless|when|where|whether|because|provided\s+that)\W*$", body, re.I
+    )
+    for pattern, strength in _INVERTED:
+        if match := pattern.search(body):
+            subject = match.group("actor").strip()
+            return _Reading(strength, subject, _is_agent(subject), lead_in)
+    for pattern_strength, start, end in _cue_matches(body):
+        clause = _AUTHOR_VIEW.sub("", _clause(body[:start]))
+        if _embedded(clause) or _CONDITIONAL.match(clause):
+            continue
+        if re.search(r"\b(?:no\s+longer|not|never|no)\s*$", clause, re.I):
+            continue  # "schools no longer have responsibility for": a duty they do not have
+        after = body[end:]
+        past = re.match(rf"{_ADV}\s+have\s+(?:been\s+)?(\w+)", after, re.I)
+        if past and _participle(past.group(1)):
+            continue  # "should have tested", "must have been": the past, not a duty
+        passive_agent = _passive_agent(after)
+        if pattern_strength in ("may", "must not") and "may" in body[start:end].lower():
+            # "may be useful", "may not be helpful": a possibility, unless a passive
+            # ("may be withdrawn", "may not be taken") or a plain verb follows.
+            if passive_agent is None and _EPISTEMIC_AFTER_MAY.match(
+                re.sub(r"^\s*not\b", "", after)
+            ):
+                continue
+            if passive_agent is None and re.match(r"^\s*(?:not\s+)?be\b", after, re.I):
+                continue
+        subject = _subject(clause)
+        agent = _is_agent(subject)
+        if passive_agent is not None:
+            subject, agent = passive_agent, bool(passive_agent) and _is_agent(passive_agent)
+        elif pattern_strength == "may" and not agent:
+            continue
+        strength = pattern_strength
+        if _negated(subject):
+            strength = {"must": "must not", "may": "must not", "should": "should not"}.get(
+                strength, strength
+            )
+        return _Reading(strength, subject, agent, lead_in)
+    return None
+
+
+def _embedded(clause: str) -> bool:
+    """Whether the cue's clause only describes something: "what should be taught", "the
+    requirements providers must meet". A relative clause inside the subject ("Committees to
+    which the directors delegate ... must follow") does not count."""
+    words = [w.lower().strip("“”‘’'\"") for w in clause.split()]
+    for i, word in enumerate(words):
+        if word in _WH:
+            opens = i == 0 or (i == 1 and words[0] in _PREPOSITIONS)
+            return opens or any(w in _FINITE for w in words[:i])
+    coordinated = bool(re.search(r"\b(?:and|or|but)\s*$", clause, re.I))
+    return not coordinated and any(w in _FINITE for w in words[1:])
+
+
+def _cue_matches(body: str) -> list[tuple[str, int, int]]:
+    """(strength, start, end) of each cue, leftmost first; a longer cue wins a tie."""
+    taken: list[tuple[str, int, int]] = []
+    for pattern, strength in _CUES:
+        for match in pattern.finditer(body):
+            if any(s <= match.start() < e for _, s, e in taken):
+                continue
+            taken.append((strength, match.start(), match.end()))
+    return sorted(taken, key=lambda t: t[1])
+
+
+def _clause(before: str) -> str:
+    """The part of `before` in the cue's own clause (parentheses set aside)."""
+    before = re.sub(r"\([^()]*\)", " ", before)
+    cut = 0
+    for match in _CLAUSE_BREAK.finditer(before):
+        # A break with nothing but spaces after it belongs to the previous word.
+        if before[match.end() :].strip():
+            cut = match.end()
+    return before[cut:]
+
+
+# A finite verb inside the clause ends its subject: "Each area has a board and is required to".
+_FINITE = _word_set(
+    "is are was were has have had do does did can could will would might need needs make "
+    "makes believe believes think thinks set sets means mean include includes requires says "
+    "states provides specifies describes explains shows gives"
+)
+# Words between a subject and its cue that are not part of it ("schools no longer have").
+_TRAILING = re.compile(
+    r"(?:\s+(?:no\s+longer|also|still|now|then|only|therefore|however|too|and|or|can|"
+    r"cannot|do|does|normally|usually|always|never|often|not|already|thus|as\s+well))+\s*$",
+    re.I,
+)
+
+
+def _subject(clause: str) -> str:
+    """The noun phrase right before the cue, as written (quotes and brackets removed)."""
+    # Quotes go; an apostrophe after a letter stays ("Schools’ partner providers").
+    text = re.sub(r"[()\[\]\"“”]|(?<![A-Za-z])['‘’]", " ", clause)
+    text = _TRAILING.sub("", " " + text).strip()
+    words = text.split()
+    if words and words[-1].lower() == "there":
+        return "there"  # "there must be": a requirement on no one named
+    # "In such cases they must", "We believe it should": a pronoun close to the cue.
+    for i in range(len(words) - 1, max(-1, len(words) - 4), -1):
+        if words[i].lower() in _PRONOUNS | set(_PERSONAL):
+            return words[i]
+    for i, word in enumerate(words):
+        if i and word.lower() in _FINITE:
+            return " ".join(words[:i])
+    return " ".join(words)
+
+
+_POSTMODIFIER = re.compile(
+    r"\s(?:of|for|in|with|on|at|to|from|by|about|under|within|who|which|that|whose|"
+    r"awaiting|involved|appointed|named|employed|as|like|other\s+than|except)\b.*$",
+    re.I,
+)
+
+
+def _head(subject: str) -> str:
+    """The phrase naming the actor: "staff" in "at least half of all other staff", "settings"
+    in "settings awaiting Ofsted inspection"."""
+    text = subject.strip()
+    for _ in range(2):
+        text = _LEADING.sub("", _PARTITIVE.sub("", text))
+    # "Schools’ partner providers": the possessor is not the actor.
+    text = re.sub(r"^[\w-]+(?:['’]s|s['’])\s+(?=\w)", "", text)
+    if _STAFF.match(text):
+        return text
+    words = _POSTMODIFIER.sub("", text).strip(" ,.;:-").split()
+    # "a student studying towards ...": a participle after the head noun starts a modifier.
+    for i in range(1, len(words)):
+        if words[i].lower().endswith("ing") and _role_word(words[i - 1].lower()):
+            words = words[:i]
+            break
+    return " ".join(words)
+
+
+def _role_word(word: str) -> bool:
+    """Whether a word names a person or body ("providers", "chairman", "inspector")."""
+    if word in _AGENT_WORDS:
+        return True
+    return bool(
+        len(word) > 4  # "or", "after" are no one
+        and re.search(r"(?:er|ers|or|ors|ist|ists|ant|ants)$", word)
+        and word not in _NOT_AGENTS
+    )
+
+
+def _negated(subject: str) -> bool:
+    """ "No person shall", "Nobody may": a prohibition, whatever the cue."""
+    return bool(re.match(r"^\s*(?:no|nobody|none|neither)\b", subject, re.I))
+
+
+def _is_agent(subject: str) -> bool:
+    """Whether a subject names a person or body: a pronoun, a known actor or a role word."""
+    lower = subject.lower().strip()
+    if not lower or lower == "there":
+        return False
+    if lower in _PRONOUNS or lower in _PERSONAL:
+        return lower != "it"
+    head = _head(re.sub(r"^\s*(?:no|nobody|none)\s+", "", subject, flags=re.I))
+    if not head:
+        return False
+    if first_actor(head):
+        return True
+    words = re.findall(r"[a-z][a-z-]*", head.lower().replace("’s", "").replace("'s", ""))
+    # A long head is a misread clause ("good parenting and early learning provide the
+    # foundation children"), not a name.
+    return 0 < len(words) <= MAX_ACTOR_WORDS and _role_word(words[-1])
+
+
+def _participle(word: str) -> bool:
+    """Whether a word reads as a past participle ("kept", "decided", "withdrawn")."""
+    word = word.lower()
+    if word in _ADJECTIVAL or word in _NOT_PARTICIPLES:
+        return False
+    return word.endswith(("ed", "wn", "en")) or word in _PARTICIPLE_IRREGULAR
+
+
+def _passive_agent(after: str) -> str | None:
+    """For "must be done by X": X. "" for a passive with no agent; None if not passive."""
+    match = re.match(rf"{_ADV}\s+be\s+(\w+)", after, re.I)
+    if not match:
+        return None
+    if not _participle(match.group(1)):
+        return None
+    by = re.search(
+        r"\bby\s+(?:(?:a|an|the)\s+)?(?:(?:[\w-]+\s+)?(?:decision|resolution|authority|vote)s?"
+        r"\s+of\s+)?([^,;:.()]+)",
+        after[match.end() :],
+        re.I,
+    )
+    if by:
+        agent = re.split(
+            r"\s(?:if|when|before|after|within|in|on|at|for|to|and\s+must)\s", by.group(1)
+        )
+        return agent[0].strip()
+    return ""
+
+
+def canonical_actor(phrase: str, abbreviations: dict[str, str] | None = None) -> str:
+    """The actor's name, the same for each way of saying it ("the governing board", "boards";
+    "the DSL" where the document spells out "designated safeguarding lead (DSL)")."""
+    if any(phrase.strip().lower() == actor.name.lower() for actor in ACTORS):
+        return next(a.name for a in ACTORS if a.name.lower() == phrase.strip().lower())
+    text = re.sub(r"\([^)]*\)?", " ", phrase)
+    text = re.sub(r"^(\W*(?:the\s+)?)[\w-]+(?:['’]s|s['’])\s+(?=\w)", r"\1", text.strip())
+    text = re.sub(r"[\"“”‘’]|['’]s\b", "", text)
+    lower = " ".join(text.lower().split())
+    if lower in _PERSONAL:
+        return _PERSONAL[lower]
+    head = _head(re.sub(r"^\s*(?:no|nobody|none)\s+", "", lower))
+    if abbreviations:
+        head = abbreviations.get(head, abbreviations.get(head.rstrip("s"), head))
+    for prefix in ("registered ", "early years ", "relevant ", "other ", "group and school-based "):
+        if head.startswith(prefix):
+            head = head[len(prefix) :]
+    if _BOARD.match(head) or _BOARD.match(lower):
+        return "Governing boards"
+    if _STAFF.match(head):
+        return "Staff"
+    known = first_actor(head)
+    if known and len(head.split()) <= 4:
+        return known
+    if not head:
+        return ""
+    return _plural(head)[:1].upper() + _plural(head)[1:]
+
+
+_SPELLED_OUT = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,6})\(([A-Z][A-Za-z]{1,7})\)")
+
+
+def abbreviations(texts: Iterable[str]) -> dict[str, str]:
+    """Abbreviations a document spells out, lower case: {"dsl": "designated safeguarding
+    lead"} from "the designated safeguarding lead (DSL)" (initials must match)."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in _SPELLED_OUT.finditer(text):
+            short = match.group(2)
+            letters = short[:-1] if short.endswith("s") and len(short) > 2 else short
+            words = match.group(1).split()[-len(letters) :]
+            initials = "".join(w[0] for w in words).lower()
+            if len(words) == len(letters) and initials == letters.lower():
+                found.setdefault(letters.lower(), " ".join(words).lower())
+    return found
+
+
+def _plural(phrase: str) -> str:
+    """The phrase with its last word in the plural, so "provider" and "providers" agree."""
+    words = phrase.split()
+    if " of " in phrase or " and " in phrase or " or " in phrase:
+        return phrase
+    last = words[-1]
+    if last in {"staff", "people", "children", "government", "parliament", "ofsted", "dfe"}:
+        return phrase
+    if last.endswith("men"):
+        return phrase
+    if last.endswith(("s", "ship")) and not last.endswith("ss"):
+        return phrase
+    if last.endswith("man"):
+        last = last[:-3] + "men"
+    elif last.endswith("y") and not last.endswith(("ey", "ay", "oy")):
+        last = last[:-1] + "ies"
+    elif last.endswith(("ss", "sh", "ch", "x")):
+        last += "es"
+    else:
+        last += "s"
+    return " ".join([*words[:-1], last])
+
+
+def actor_key(name: str) -> str:
+    """How names are compared: canonical, lower case."""
+    return canonical_actor(name).lower()
+
+
+def _heading_actor(section: tuple[str, ...]) -> str:
+    """The actor the nearest heading names, if any ("Headteachers’ responsibilities")."""
+    for heading in reversed(section):
+        words = re.findall(r"[A-Za-z][A-Za-z-]*", heading)
+        if first_actor(heading):
+            return str(first_actor(heading))
+        for word in words[:3]:
+            if word.lower() in _AGENT_WORDS:
+                return word
+    return ""
+
+
+def _document_duties(chunks: list[Chunk]) -> list[Duty]:
+    """The duties of one document's chunks (in order), resolving pronouns and list items."""
+    readings: list[tuple[Chunk, Sentence, _Reading | None]] = [
+        (chunk, sentence, read_sentence(sentence.text))
+        for chunk in chunks
+        for sentence in chunk.sentences
+    ]
+    spelled = abbreviations(sentence.text for _, sentence, _ in readings)
+
+    def name(words: str) -> str:
+        return canonical_actor(words, spelled) if words else ""
+
+    # The party the document addresses most: who a requirement on a thing ("Records must be
+    # kept") falls to. Only when it is clearly the main one: in the EYFS framework providers
+    # are 111 of the 208 named subjects of obligations (53%); in the model articles the most
+    # named are the directors, 4 of 14, and a proxy notice that "must be treated as" binds
+    # none of them. Permissions do not count ("the directors may" is frequent there).
+    counts = Counter(
+        name(r.subject)
+        for _, _, r in readings
+        if r and r.agent and r.strength != "may" and r.subject.lower() not in _PRONOUNS
+    )
+    named = sum(counts.values())
+    main, votes = counts.most_common(1)[0] if counts else ("", 0)
+    default = main if named >= DEFAULT_MIN_DUTIES and votes >= DEFAULT_SHARE * named else ""
+    found: list[Duty] = []
+    last_agent = ""  # the last agent subject read, for "they" in the next sentence
+    lead_in: tuple[str, str, str] | None = None  # (actor, words, strength) of "X must:"
+    previous_section: tuple[str, ...] = ()
+    conditions = False  # in the list after "... if—" or "unless—": conditions, not duties
+    just_named = ""  # the agent the sentence just before named, for "it"
+    for chunk, sentence, reading in readings:
+        if chunk.section != previous_section:
+            last_agent, lead_in, previous_section = "", None, chunk.section
+            conditions = False
+        if not sentence.list_item:
+            lead_in, conditions = None, False  # the list ended
+        named_before, just_named = just_named, ""
+        if conditions:
+            continue
+        if _CONDITION_LEAD.search(sentence.text):
+            conditions, lead_in = True, None  # the items after it; itself it may state a duty
+        if reading is None:
+            if lead_in and sentence.list_item:
+                actor, words, strength = lead_in
+                found.append(_duty(chunk, sentence, actor, words, strength))
+                continue
+            opening = _subject(sentence.text.split(",")[0])
+            if (
+                len(opening.split()) <= 4
+                and _is_agent(opening)
+                and opening.lower() not in _PRONOUNS
+            ):
+                last_agent = opening
+            continue
+        words = reading.subject
+        if words.lower() == "it":  # more often a thing than a body: only the one just named
+            words = named_before or default
+        elif words.lower() in _PRONOUNS:
+            words = last_agent or _heading_actor(chunk.section) or default
+        elif not reading.agent:
+            words = default
+        actor = name(words)
+        if reading.agent and reading.subject.lower() not in _PRONOUNS:
+            last_agent = just_named = reading.subject
+        found.append(_duty(chunk, sentence, actor, words, reading.strength))
+        if reading.lead_in:
+            lead_in = (actor, words, reading.strength)
+    return found
+
+
+def _duty(chunk: Chunk, sentence: Sentence, actor: str, words: str, strength: str) -> Duty:
+    return Duty(
+        text=sentence.text,
+        doc_id=chunk.doc_id,
+        title=chunk.title,
+        section=chunk.section,
+        page=sentence.page if sentence.page is not None else chunk.page,
+        start=sentence.start,
+        end=sentence.end,
+        actor=actor,
+        actor_text=words,
+        strength=strength,
+        chunk_id=chunk.id,
+        chunk_start=sentence.chunk_start,
+        chunk_end=sentence.chunk_end,
+    )

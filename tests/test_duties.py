@@ -1,0 +1,269 @@
+"""The duties extractor on tiny inline documents: which sentences are duties, their actor and
+strength, and the register's filters and exports (exact values throughout)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from app.duty_register import (
+    CSV_COLUMNS,
+    build_register,
+    find_actor,
+    select,
+    to_csv,
+    to_html,
+    to_markdown,
+    valid_strength,
+)
+from ingest.chunking import chunk_sections
+from ingest.duties import Duty, abbreviations, actor_key, canonical_actor, duties, read_sentence
+from ingest.sources import source_info
+from ingest.structure import parse_sections
+from ingest.types import Chunk
+
+
+def chunks_of(text: str, doc_id: str = "guide") -> list[Chunk]:
+    """A Markdown document as the ingest stage chunks it."""
+    source = source_info(Path(f"/nowhere/{doc_id}.md"), text)
+    return chunk_sections(source, parse_sections(text), text)
+
+
+def by_text(found: list[Duty]) -> dict[str, tuple[str, str]]:
+    return {d.text: (d.actor, d.strength) for d in found}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "strength"),
+    [
+        ("Providers must keep a record of accidents.", "must"),
+        ("Providers shall keep a record of accidents.", "must"),
+        ("Providers are required to keep a record of accidents.", "must"),
+        ("The board has a duty to promote high standards.", "must"),
+        ("Local authorities are under a statutory duty to return this data.", "must"),
+        ("The headteacher is responsible for the curriculum.", "must"),
+        ("Providers must not allow smoking on the premises.", "must not"),
+        ("Providers must never allow smoking on the premises.", "must not"),
+        ("No person shall become a member unless approved.", "must not"),
+        ("The directors may not delegate this power.", "must not"),
+        ("Providers should read the guidance.", "should"),
+        ("Trustees are expected to attend every meeting.", "should"),
+        ("Staff should not work alone with children.", "should not"),
+        ("The directors may appoint a secretary.", "may"),
+        ("Members are entitled to attend general meetings.", "may"),
+    ],
+)
+def test_each_cue_maps_to_its_strength(sentence: str, strength: str) -> None:
+    reading = read_sentence(sentence)
+    assert reading is not None and reading.strength == strength
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "What framework should exist in multi-academy trusts?",
+        "It may be useful to explore the relationship between the two councils.",
+        "These partnerships may actually act as inhibitors.",
+        "Schools are not required to have separate policies.",
+        "Individual schools no longer have responsibility for their budget.",
+        "The programmes set out what should be taught in each area.",
+        "This section sets out the requirements providers must meet.",
+        "Gove should have tested these organisations before closing them.",
+        "All areas of learning are important and inter-connected.",
+        "If any question should arise, it is decided by vote.",
+    ],
+)
+def test_sentences_that_state_no_duty_are_left_out(sentence: str) -> None:
+    assert read_sentence(sentence) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "actor"),
+    [
+        ("governing bodies and proprietors", "Governing boards"),
+        ("the governing board", "Governing boards"),
+        ("Boards", "Governing boards"),
+        ("trustees", "Governing boards"),
+        ("the registered provider", "Providers"),
+        ("Early years providers", "Providers"),
+        ("at least half of all other staff", "Staff"),
+        ("members of staff", "Staff"),
+        ("The DfE", "Department for Education (DfE)"),
+        ("Department for Education (DfE)", "Department for Education (DfE)"),
+        ("Schools’ partner providers", "Partner providers"),
+        ("the chairman of the meeting", "Chairmen"),
+        ("We", "We"),
+    ],
+)
+def test_actor_names_are_normalised_with_their_aliases(phrase: str, actor: str) -> None:
+    assert canonical_actor(phrase) == actor
+    assert canonical_actor(actor) == actor  # a canonical name stays itself
+
+
+def test_abbreviations_spelled_out_in_the_document_name_the_same_actor() -> None:
+    spelled = abbreviations(["The designated safeguarding lead (DSL) must attend."])
+    assert spelled == {"dsl": "designated safeguarding lead"}
+    assert canonical_actor("The DSL", spelled) == canonical_actor("designated safeguarding lead")
+
+
+GUIDE = """# Safeguarding guide
+
+## Governance
+
+The governing board must appoint a clerk. They should review the policy every year.
+Policies must be reviewed by the trust board. It may be helpful to read the annex.
+
+## Records
+
+Records must be kept for six years.
+
+Providers must:
+
+- Keep a register of attendance.
+- Tell parents about the key person.
+
+Children at the expected level of development will:
+
+- Talk about their lives.
+
+## Meetings
+
+The chair may adjourn a meeting if—
+
+- the quorum is not present.
+"""
+
+
+def test_a_document_gives_its_duties_with_actor_strength_and_provenance() -> None:
+    # Five duties name providers, so "providers" is the party the document addresses.
+    extra = "".join(f"Providers must check item {n}.\n" for n in range(10))
+    found = duties(chunks_of(GUIDE + "\n## More\n\n" + extra))
+    got = by_text(found)
+    assert got["The governing board must appoint a clerk."] == ("Governing boards", "must")
+    # A pronoun takes the actor of the sentence before.
+    assert got["They should review the policy every year."] == ("Governing boards", "should")
+    # A passive takes its "by" agent.
+    assert got["Policies must be reviewed by the trust board."] == ("Governing boards", "must")
+    # A requirement on a thing goes to the party the document addresses.
+    assert got["Records must be kept for six years."] == ("Providers", "must")
+    # Items under "Providers must:" inherit its actor and strength.
+    assert got["Keep a register of attendance."] == ("Providers", "must")
+    assert got["Tell parents about the key person."] == ("Providers", "must")
+    assert got["The chair may adjourn a meeting if—"] == ("Chairs", "may")
+    # Not duties: a possibility, the items of a list that states none, conditions.
+    for text in ("It may be helpful to read the annex.", "Talk about their lives.",
+                 "the quorum is not present."):  # fmt: skip
+        assert text not in got
+    clerk = next(d for d in found if d.text.startswith("The governing board must"))
+    source = GUIDE
+    assert source[clerk.start : clerk.end] == clerk.text
+    assert clerk.section == ("Safeguarding guide", "Governance")
+    assert clerk.doc_id == "guide"
+
+
+def test_a_report_with_no_main_party_leaves_a_requirement_on_a_thing_unnamed() -> None:
+    found = duties(chunks_of("# Report\n\nThe DfE should act. There should be one body.\n"))
+    assert by_text(found) == {
+        "The DfE should act.": ("Department for Education (DfE)", "should"),
+        "There should be one body.": ("", "should"),
+    }
+
+
+def register_of(text: str = GUIDE):
+    return build_register(chunks_of(text))
+
+
+def test_the_register_gives_each_duty_its_passage_around_it() -> None:
+    register = register_of()
+    duty = next(d for d in register.duties if d.text.startswith("They should"))
+    assert register.context(duty) == (
+        "The governing board must appoint a clerk. ",
+        "They should review the policy every year.",
+        " Policies must be reviewed by the trust board. It may be helpful to read the annex.",
+    )
+
+
+def test_actors_are_found_by_any_alias_and_in_any_case() -> None:
+    register = register_of()
+    for name in ("governing boards", "the governing board", "BOARDS", "trust board"):
+        assert find_actor(register, name) == "Governing boards"
+    assert find_actor(register, "Ofsted") is None
+
+
+def test_filters_select_by_document_actor_strength_text_and_section() -> None:
+    register = register_of()
+    assert [d.text for d in select(register, actor="Governing boards", strengths=["should"])] == [
+        "They should review the policy every year."
+    ]
+    assert {d.text for d in select(register, text="REGISTER")} == {"Keep a register of attendance."}
+    assert select(register, doc_ids=["other"]) == []
+    assert {d.section[-1] for d in select(register, section="Meetings")} == {"Meetings"}
+    assert valid_strength("Must-Not") == "must not"
+    assert valid_strength("ought") is None
+
+
+# Text from an uploaded document can hold anything: markup, links, a spreadsheet formula.
+HOSTILE = (
+    Duty(
+        text="The board must read <b>this</b> & [link](http://evil.example) now.",
+        doc_id="evil",
+        title="<script>alert(1)</script> guide",
+        section=("<script>alert(1)</script> guide", "Rules"),
+        page=3,
+        start=10,
+        end=75,
+        actor="Governing boards",
+        actor_text="The board",
+        strength="must",
+    ),
+    Duty(
+        text='=HYPERLINK("http://evil.example") providers must pay.',
+        doc_id="evil",
+        title="<script>alert(1)</script> guide",
+        section=("<script>alert(1)</script> guide", "Rules"),
+        page=None,
+        start=80,
+        end=130,
+        actor="Providers",
+        actor_text="providers",
+        strength="must",
+    ),
+)
+
+
+def test_csv_has_the_contract_columns_and_cannot_run_a_formula() -> None:
+    rows = list(csv.reader(io.StringIO(to_csv(HOSTILE))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert rows[0][:6] == ["actor", "strength", "duty", "document", "section", "page"]
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["actor"] == "Governing boards"
+    assert first["strength"] == "must"
+    assert first["duty"] == "The board must read <b>this</b> & [link](http://evil.example) now."
+    assert first["section"] == "<script>alert(1)</script> guide > Rules"
+    assert rows[2][2].startswith("'=HYPERLINK")  # shown as text in a spreadsheet
+
+
+def test_markdown_is_a_checklist_by_actor_with_escaped_text_and_citations() -> None:
+    text = to_markdown(HOSTILE)
+    assert "## Governing boards (1)" in text
+    assert "- [ ] **MUST**: The board must read &lt;b&gt;this&lt;/b&gt; & \\[link\\]" in text
+    assert "  — &lt;script&gt;" in text
+    assert "(document " in text and "characters " in text
+    assert "<b>" not in text and "[link](http" not in text
+
+
+def test_html_is_a_printable_page_with_a_tick_column_and_nothing_unescaped() -> None:
+    page = to_html(HOSTILE)
+    assert "<script>" not in page and "<b>this" not in page
+    assert "&lt;b&gt;this&lt;/b&gt; &amp; [link](http://evil.example)" in page
+    assert page.count("<td class='tick'>☐</td>") == 2
+    assert "<span class='cite'>&lt;script&gt;alert(1)&lt;/script&gt; guide, " in page
+
+
+def test_actor_keys_compare_labels_and_extractions_alike() -> None:
+    assert actor_key("the governing board") == actor_key("Governing boards")
+    assert actor_key("registered providers") == actor_key("Providers")
+    assert actor_key("") == ""
