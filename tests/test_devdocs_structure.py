@@ -343,3 +343,11 @@ def test_lettered_clauses_are_list_items() -> None:
     assert lay_out(pages, []).text == "A director may be appointed—\n\n- (a) by resolution, or\n"
     _, clause = find(CONSTITUTION, "(a) by ordinary resolution, or")
     assert clause.list_item
+
+
+def test_a_small_digit_after_a_unit_is_its_power_not_a_footnote_marker() -> None:
+    # "3.5m²" is set with a small "2", as footnote markers are; it stays in the text.
+    _, sentence = find(EYFS, "Children under two years")
+    assert sentence.text == "Children under two years: 3.5m2 per child."
+    _, sentence = find(EYFS, "Two-year-olds")
+    assert sentence.text.startswith("Two-year-olds: 2.5m2 per child")

@@ -28,6 +28,8 @@ from ingest.loaders.pdf_layout import Line, OutlineEntry, lay_out, median_size
 from ingest.sources import IngestError
 
 SUPERSCRIPT_RATIO = 0.8  # digits set below this share of their line's size are a footnote marker
+# A small digit right after a unit of a measure ("2.5m2", "3.5 m2") is its power, not a note.
+_UNIT_BEFORE = re.compile(r"\d\s?(?:m|cm|mm|km|ft)$")
 BOLD_WEIGHT = 600
 # Structural limits, checked before any text is rendered. Each draw of a Form XObject renders
 # its content again, so forms nested 9 deep, each drawn 10 times, render 10**9 times from a
@@ -157,7 +159,8 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
         return []
     size = median_size(visible)
     small = [
-        ch.isdigit() and h < SUPERSCRIPT_RATIO * size for ch, h in zip(body, heights, strict=True)
+        ch.isdigit() and h < SUPERSCRIPT_RATIO * size and not _UNIT_BEFORE.search(body[:i])
+        for i, (ch, h) in enumerate(zip(body, heights, strict=True))
     ]
     kept = "".join(ch for ch, is_small in zip(body, small, strict=True) if not is_small)
     first = next(i for i, ch in enumerate(body) if ch.strip())
