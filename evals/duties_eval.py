@@ -152,10 +152,13 @@ def evaluate_file(path: Path) -> dict[str, Any]:
         name: [i for i in labels.items if name == "all" or i.split == name]
         for name in ("dev", "test", "all")
     }
+    scores = {name: score(items, found) for name, items in splits.items()}
     return {
         "labels": str(path),
         "extract_seconds": round(seconds, 3),
         "duties_found": len(found),
-        "splits": {name: score(items, found) for name, items in splits.items()},
+        "splits": scores,
+        # The same figures where `govassist gate` reads a set's splits (as in metrics.json).
+        "sets": {"duties": {name: {**s, "items": s["sentences"]} for name, s in scores.items()}},
         "dev_mistakes": mistakes(splits["dev"], found),
     }
