@@ -59,7 +59,9 @@ eval: install
 	GOVASSIST_DATA_DIR=$(DEVDOCS_DATA) GOVASSIST_CORPUS_DIR=evals/devdocs $(BIN)/govassist ingest
 	GOVASSIST_DATA_DIR=$(DEVDOCS_DATA) GOVASSIST_CORPUS_DIR=evals/devdocs $(BIN)/govassist eval \
 		--gold evals/gold_devdocs.yaml --out $(DEVDOCS_OUT)
-	$(BIN)/govassist gate $(EVAL_OUT)/metrics.json $(DEVDOCS_OUT)/metrics.json
+	$(BIN)/govassist duties --evaluate evals/duties_labels.yaml --out $(EVAL_OUT)/duties-metrics.json
+	$(BIN)/govassist gate $(EVAL_OUT)/metrics.json $(DEVDOCS_OUT)/metrics.json \
+		$(EVAL_OUT)/duties-metrics.json
 
 # Headless Chromium for the end-to-end test, from Debian's packages (needs root or sudo).
 browser:

@@ -10,12 +10,17 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+
+# The governance frame's names (a few regular expressions, 4 ms to import): the filters of
+# `ask` are checked against them before the model loads.
+from ingest.governance import ACTORS, SPACES
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep start-up fast
     from app.settings import Settings
@@ -74,7 +79,13 @@ def ingest(
     ] = None,
 ) -> None:
     """Add documents to the index; unchanged files are skipped, changed ones re-embedded."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from app.resources import IndexWriteError, build_index
     from index.lock import IndexBusyError
@@ -89,13 +100,23 @@ def ingest(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TimeRemainingColumn(),
         console=stderr,
         transient=True,
     ) as progress:
-        task = progress.add_task("Loading the embedding model", total=None)
+        # One bar for the files being read, then one for every new passage (with its
+        # sentences) being embedded, each with the time left.
+        task = progress.add_task("Reading the files", total=None)
+        embedding = progress.add_task("Embedding", total=None, visible=False)
+
+        def on_read(done: int, total: int, label: str) -> None:
+            progress.update(task, description=f"Reading {label}", completed=done, total=total)
 
         def on_progress(done: int, total: int, label: str) -> None:
-            progress.update(task, description=f"Embedding {label}", completed=done, total=total)
+            progress.update(
+                embedding, description=f"Embedding {label}", completed=done, total=total,
+                visible=True,
+            )  # fmt: skip
 
         def on_wait(holder: str) -> None:
             progress.console.print(
@@ -107,7 +128,9 @@ def ingest(
             progress.update(task, description="Waiting for the other writer to finish")
 
         try:
-            report = build_index(settings, targets, on_progress=on_progress, on_wait=on_wait)
+            report = build_index(
+                settings, targets, on_progress=on_progress, on_wait=on_wait, on_read=on_read
+            )
         except (IndexWriteError, IndexBusyError, StoreUnavailableError) as error:
             raise _fail(str(error)) from error
     if report.waited_s >= 0.05:  # an uncontended lock is taken in about a millisecond
@@ -131,6 +154,41 @@ def ingest(
         raise typer.Exit(3 if report.files_seen else 2)
 
 
+def _space_named(value: str) -> str | None:
+    """The space `value` names, in any case, with or without "space": "Inspection space"."""
+    words = value.casefold().split()
+    if words[-1:] == ["space"]:
+        words = words[:-1]
+    name = " ".join(words)
+    return name if name in SPACES else None
+
+
+def _actor_named(value: str) -> str | None:
+    """The actor `value` names: its full name in any case, or a whole alias the documents use
+    for it ("ofsted", "RSCs", "multi-academy trust", "local authority")."""
+    wanted = " ".join(value.split())
+    for actor in ACTORS:
+        if actor.name.casefold() == wanted.casefold() or actor.pattern.fullmatch(wanted):
+            return actor.name
+    return None
+
+
+def _known_values(
+    option: str, values: list[str], resolve: Callable[[str], str | None], valid: Sequence[str]
+) -> tuple[str, ...]:
+    """Each of `values` as the name the index tags passages with; an unknown one is an error
+    (exit status 2) that lists the valid names."""
+    names = {value: resolve(value) for value in values}
+    unknown = [value for value, name in names.items() if name is None]
+    if unknown:
+        raise _fail(
+            f"unknown --{option} {', '.join(repr(v) for v in unknown)}. "
+            f"Valid {option}s: {', '.join(valid)}",
+            2,
+        )
+    return tuple(dict.fromkeys(name for name in names.values() if name))
+
+
 @cli.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in plain words.")],
@@ -140,11 +198,21 @@ def ask(
     ] = None,
     space: Annotated[
         list[str] | None,
-        typer.Option(help="Only this space: inspection, intervention or improvement."),
+        typer.Option(help="Only this space: inspection, intervention or improvement (repeatable)."),
     ] = None,
-    actor: Annotated[list[str] | None, typer.Option(help="Only this actor's sections.")] = None,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only this actor's sections, by name or short name: Ofsted, RSCs, MATs, "
+            "ESFA... (repeatable)."
+        ),
+    ] = None,
 ) -> None:
     """Answer one question with its citations."""
+    # Checked before anything loads: a misspelt filter would otherwise match no passage and
+    # answer "the documents don't cover this", which reads as a fact about the documents.
+    spaces = _known_values("space", space or [], _space_named, SPACES)
+    actors = _known_values("actor", actor or [], _actor_named, [a.name for a in ACTORS])
     from app.resources import (
         AnswererConfigError,
         IndexMissingError,
@@ -172,9 +240,7 @@ def ask(
     except StoreUnavailableError as error:
         raise _fail(str(error), 1) from error
     try:
-        answer = answerer.answer(
-            question, filters=Filters(tuple(doc or ()), tuple(space or ()), tuple(actor or ()))
-        )
+        answer = answerer.answer(question, filters=Filters(tuple(doc or ()), spaces, actors))
     except StoreUnavailableError as error:
         raise _fail(str(error), 1) from error
     if answer.notice:
@@ -285,6 +351,101 @@ def gate(
     stdout.print(
         f"Gate passed: every gated set in {plain(shown)} meets {plain(config)}.", highlight=False
     )
+
+
+@cli.command()
+def duties(
+    doc: Annotated[
+        list[str] | None, typer.Option("--doc", help="Only this document id (repeatable).")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Only this actor (any case; aliases such as 'boards').")
+    ] = None,
+    strength: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this strength: must, must not, should, should not, may."),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="csv, md (a checklist) or html (a printable page).")
+    ] = "csv",
+    out: Annotated[Path | None, typer.Option(help="Write to this file, not the screen.")] = None,
+    evaluate: Annotated[
+        Path | None,
+        typer.Option(help="Score the extractor on a labelled file (evals/duties_labels.yaml)."),
+    ] = None,
+) -> None:
+    """The duties register: who must, should or may do what, each duty cited."""
+    if evaluate is not None:
+        _evaluate_duties(evaluate, out)
+        return
+    from app.duty_register import EXPORTS, find_actor, load_register, select, valid_strength
+    from app.resources import IndexMissingError
+    from index.store import StoreUnavailableError
+
+    if output_format not in EXPORTS:
+        raise _fail(f"unknown format {output_format!r}: use csv, md or html", 2)
+    strengths = [valid_strength(s) for s in strength or []]
+    if None in strengths:
+        raise _fail(
+            f"unknown strength in {', '.join(strength or [])}: use must, 'must not', should, "
+            "'should not' or may",
+            2,
+        )
+    settings = _settings()
+    try:
+        register = load_register(settings)
+    except IndexMissingError as error:
+        raise _fail(str(error), 2) from error
+    except StoreUnavailableError as error:
+        raise _fail(str(error)) from error
+    unknown = sorted(set(doc or []) - set(register.titles))
+    if unknown:
+        known = ", ".join(sorted(register.titles))
+        raise _fail(f"unknown document id(s): {', '.join(unknown)}. Known: {known}", 2)
+    chosen = None
+    if actor is not None:
+        chosen = find_actor(register, actor)
+        if chosen is None:
+            valid = "; ".join(register.actors)
+            raise _fail(f"no duties for actor {actor!r}. Actors in the register: {valid}", 2)
+    rows = select(register, doc or [], chosen, [s for s in strengths if s])
+    text = EXPORTS[output_format](rows)
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise _fail(f"could not write {out}: {error.strerror}") from error
+        stdout.print(f"Wrote {len(rows)} duties to {plain(out)}.", highlight=False)
+    if not rows:
+        stderr.print("[yellow]No duties match those filters.[/yellow]")
+
+
+def _evaluate_duties(labels: Path, out: Path | None) -> None:
+    """Precision and recall of duty detection, actor and strength accuracy, dev and test."""
+    from evals.duties_eval import LabelError, evaluate_file
+
+    try:
+        report = evaluate_file(labels)
+    except LabelError as error:
+        raise _fail(str(error), 2) from error
+    text = json.dumps(report, indent=2)
+    if out is not None:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            raise _fail(f"could not write {out}: {error.strerror}") from error
+    for split, values in report["splits"].items():
+        stdout.print(
+            f"duties ({split}, {values['sentences']} sentences, {values['duties']} duties): "
+            f"precision {values['precision']}, recall {values['recall']}, "
+            f"actor accuracy {values['actor_accuracy']}, "
+            f"strength accuracy {values['strength_accuracy']}.",
+            highlight=False,
+        )
 
 
 @cli.command()

@@ -21,6 +21,7 @@ from app.answers import AnswerSentence, Citation
 from app.followup import ResolvedQuestion
 from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
+from index.sentence_vectors import SentenceVectors
 from index.types import Hit
 from index.vocabulary import Vocabulary
 from ingest.governance import (
@@ -85,22 +86,34 @@ WARM_LIMIT = 200_000  # sentences (about 300 MB of vectors)
 
 
 class SentenceEmbeddings:
-    """Embeddings of passage sentences, computed on first use and kept: a room of people asks
-    about the same few sections, so most questions find their sentences already embedded.
+    """Embeddings of passage sentences: the ones stored at ingest (index/sentence_vectors.py),
+    and any others (an index built before they were stored) computed on first use and kept.
 
-    (Computing them at ingest instead doubles its encoding time; taking them from the passage's
-    own forward pass costs nothing but answered worse: see docs/benchmarks.md.)
+    (Taking them from the passage's own forward pass instead costs nothing at ingest but
+    answered worse: see docs/benchmarks.md.)
     """
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, stored: SentenceVectors | None = None) -> None:
         self._embedder = embedder
+        self._stored = stored or SentenceVectors.empty()
         self._cache: dict[tuple[str, int], np.ndarray] = {}
         self._lock = threading.Lock()
 
+    @property
+    def computed(self) -> int:
+        """Sentence vectors computed since loading (0 while every one asked for was stored)."""
+        with self._lock:
+            return len(self._cache)
+
     def get(self, items: Sequence[tuple[Chunk, Sentence]]) -> np.ndarray:
         keys = [(chunk.id, sentence.chunk_start) for chunk, sentence in items]
+        if not keys:
+            return np.zeros((0, 1))
+        rows = self._stored.lookup(keys)
+        if rows.min() >= 0:  # every sentence stored at ingest: nothing to compute
+            return self._stored.vectors[rows]
         with self._lock:
-            missing = [i for i, key in enumerate(keys) if key not in self._cache]
+            missing = [i for i, key in enumerate(keys) if rows[i] < 0 and key not in self._cache]
         if missing:
             texts = [items[i][0].sentence_embedding_text(items[i][1]) for i in missing]
             vectors = self._embedder.embed(texts)
@@ -108,13 +121,25 @@ class SentenceEmbeddings:
                 for i, vector in zip(missing, vectors, strict=True):
                     self._cache[keys[i]] = vector
         with self._lock:
-            return np.stack([self._cache[key] for key in keys]) if keys else np.zeros((0, 1))
+            return np.stack(
+                [
+                    self._stored.vectors[row] if row >= 0 else self._cache[key]
+                    for key, row in zip(keys, rows, strict=True)
+                ]
+            )
 
     def warm_in_background(self, chunks: Sequence[Chunk]) -> threading.Thread | None:
-        """Embed every sentence of `chunks` on a background thread, a small batch at a time
-        (a question waits for one batch at most), so a served app meets no first-sight cost.
-        Skipped above WARM_LIMIT sentences, where the vectors would take too much memory."""
-        items = [(chunk, sentence) for chunk in chunks for sentence in chunk.sentences]
+        """Embed every sentence of `chunks` not stored at ingest on a background thread, a
+        small batch at a time (a question waits for one batch at most), so a served app meets
+        no first-sight cost; None when there is nothing to embed. Skipped above WARM_LIMIT
+        sentences, where the vectors would take too much memory."""
+        stored = self._stored.rows
+        items = [
+            (chunk, sentence)
+            for chunk in chunks
+            for sentence in chunk.sentences
+            if (chunk.id, sentence.chunk_start) not in stored
+        ]
         if not items or len(items) > WARM_LIMIT:
             return None
 
@@ -175,8 +200,6 @@ def score_sentences(
     dense = vectors @ query_vector
     # Each question word's IDF, once per question rather than once per sentence read.
     weights = {token: lexical.idf(token) for token in tokenize(question.text)}
-    # "compulsory" in the question is answered by "voluntary" in a sentence: the same group.
-    equivalents = vocabulary.plain_terms.equivalents(question.text) if vocabulary else []
     wanted = expected_type(question.text)
     scored: list[ScoredSentence] = []
     for (hit, sentence), similarity in zip(items, dense, strict=True):
@@ -185,8 +208,8 @@ def score_sentences(
         headings = set(tokenize(" ".join(chunk.section[-2:]))) - own
         if vocabulary is not None:
             # "RSCs" in the sentence answers a question that says "regional schools commissioners".
-            own = _with_equivalents(vocabulary.with_aliases(own), equivalents)
-            headings = _with_equivalents(vocabulary.with_aliases(headings), equivalents) - own
+            own = vocabulary.with_aliases(own)
+            headings = vocabulary.with_aliases(headings) - own
         coverage = lexical_coverage(weights, own) + 0.5 * lexical_coverage(weights, headings)
         tags = chunk.tags
         bonus = (
@@ -210,17 +233,6 @@ def score_sentences(
         scored.append(ScoredSentence(sentence, chunk, hit.rank, float(similarity), coverage, score))
     scored.sort(key=lambda s: -s.score)
     return scored
-
-
-def _with_equivalents(
-    tokens: set[str], equivalents: Sequence[tuple[tuple[str, ...], list[tuple[str, ...]]]]
-) -> set[str]:
-    """`tokens` plus the question's own words for each group phrase they contain."""
-    extra: set[str] = set()
-    for asked, phrases in equivalents:
-        if any(all(t in tokens for t in phrase) for phrase in phrases):
-            extra.update(asked)
-    return tokens | extra if extra else tokens
 
 
 # A "sentence" with fewer words than this (in lower case: an all-capitals line is a heading) is

@@ -28,6 +28,7 @@ from index.library import (
 )
 from index.lock import writer_lock
 from index.search import HybridIndex
+from index.sentence_vectors import SentenceVectors, vectors_path
 from index.store import ChromaDatabase, StoreUnavailableError, is_store_error
 from ingest.chunking import ChunkingConfig
 
@@ -87,6 +88,7 @@ def build_index(
     writer: str = "govassist ingest",
     on_wait: Callable[[str], None] | None = None,
     change: LibraryChange | None = None,
+    on_read: ProgressCallback | None = None,
 ) -> SyncReport:
     """Ingest `paths` (default: the corpus folder) into the index, embedding only what changed.
 
@@ -124,7 +126,7 @@ def build_index(
                     settings.chunking, on_progress, max_bytes=int(settings.max_file_mb * 1_000_000),
                     file_time_limit_s=settings.file_time_limit_s,
                     parse_limits=settings.parse_limits,
-                    excluded=excluded_paths(settings.data_dir),
+                    excluded=excluded_paths(settings.data_dir), on_read=on_read,
                 )  # fmt: skip
                 _record_skipped(settings, report, writer)
             if change is not None:
@@ -301,7 +303,15 @@ def load_assistant(settings: Settings, embedder: Embedder | None = None) -> Assi
         raise IndexMissingError(
             f"the index in {settings.data_dir} is empty: run `govassist ingest` first"
         )
-    return Assistant(index, top_k=settings.top_k, max_citations=settings.max_citations)
+    # The sentence vectors stored with this version at ingest; an index built before they were
+    # stored has none, and its sentences are embedded on first use.
+    stored = SentenceVectors.load(vectors_path(settings.data_dir, manifest.collection))
+    return Assistant(
+        index,
+        top_k=settings.top_k,
+        max_citations=settings.max_citations,
+        sentence_vectors=stored,
+    )
 
 
 def make_answerer(settings: Settings, assistant: Assistant) -> Answerer:

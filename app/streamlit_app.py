@@ -8,15 +8,33 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="govassist", page_icon=":material/menu_book:", layout="wide")
+from app.ui.common import page_style
+
+# Presentation mode, for a projector: large type and the sidebar folded away. Read before the
+# toggle is drawn, as the page's settings come first.
+presenting = bool(st.session_state.get("presentation", False))
+st.set_page_config(
+    page_title="govassist",
+    page_icon=":material/menu_book:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presenting else "auto",
+)
 navigation = st.navigation(
     [
         # Material icons ship with Streamlit's own font: no emoji font needed on the server.
         st.Page("ui/ask_page.py", title="Ask", icon=":material/forum:", default=True),
         st.Page("ui/map_page.py", title="Governance map", icon=":material/account_tree:"),
+        st.Page("ui/duties_page.py", title="Duties", icon=":material/checklist:"),
         st.Page("ui/training_page.py", title="Training", icon=":material/school:"),
         st.Page("ui/library_page.py", title="Library", icon=":material/library_books:"),
         st.Page("ui/admin_page.py", title="Admin", icon=":material/settings:"),
     ]
 )
+st.sidebar.toggle(
+    "Presentation mode",
+    key="presentation",
+    help="Large type and the sidebar folded away, for a projector. Open the sidebar (top "
+    "left) to switch it off.",
+)
+page_style(presenting)
 navigation.run()

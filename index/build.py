@@ -8,16 +8,25 @@ of mixing vectors from two models; an unchanged file is not even parsed again.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from index.embedder import Embedder
+from index.sentence_vectors import (
+    Key,
+    SentenceVectors,
+    merge,
+    remove_unused,
+    sentence_items,
+    vectors_path,
+)
 from index.store import Database, Store
 from ingest.chunking import ChunkingConfig
 from ingest.pipeline import FileProblem, ParsedDocument, file_sha256, parse_document_in_time
@@ -130,17 +139,37 @@ class SyncReport:
 
 
 def _embed_in_steps(
-    embedder: Embedder, chunks: list[Chunk], on_progress: ProgressCallback | None, label: str
-) -> Any:
+    embedder: Embedder,
+    chunks: list[Chunk],
+    on_progress: ProgressCallback | None,
+    label: str,
+) -> tuple[Any, list[Key], Any]:
+    """Vectors of the passages, and the keys and vectors of their sentences.
+
+    Passages and sentences are encoded together, each distinct text once, in steps of texts of
+    similar length (so a batch pads little). Progress is told after each step, in passages."""
     import numpy as np
 
-    parts = []
-    for begin in range(0, len(chunks), EMBED_BATCH):
-        batch = chunks[begin : begin + EMBED_BATCH]
-        parts.append(embedder.embed([c.embedding_text for c in batch]))
+    items = sentence_items(chunks)
+    texts = [c.embedding_text for c in chunks] + [text for _, text in items]
+    rows: dict[str, int] = {}
+    index = [rows.setdefault(t, len(rows)) for t in texts]
+    distinct = list(rows)
+    order = sorted(range(len(distinct)), key=lambda i: len(distinct[i]))
+    encoded: Any = None
+    for begin in range(0, len(order), EMBED_BATCH):
+        step = order[begin : begin + EMBED_BATCH]
+        vectors = embedder.embed([distinct[i] for i in step])
+        if encoded is None:
+            encoded = np.zeros((len(distinct), vectors.shape[1]), dtype=np.float32)
+        encoded[step] = vectors
         if on_progress:
-            on_progress(begin + len(batch), len(chunks), label)
-    return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+            share = (begin + len(step)) / len(order)
+            on_progress(round(share * len(chunks)), len(chunks), label)
+    if encoded is None:
+        return np.zeros((0, 0), dtype=np.float32), [], np.zeros((0, 0), dtype=np.float32)
+    everything = encoded[index]
+    return everything[: len(chunks)], [key for key, _ in items], everything[len(chunks) :]
 
 
 @dataclass
@@ -156,13 +185,15 @@ class _FilePlan:
     stale: set[str]
 
 
-def _groups(
-    changed: list[tuple[Path, str, ParsedDocument]], store: Store
-) -> Iterator[list[_FilePlan]]:
-    """Changed files in groups of about EMBED_GROUP new passages (memory stays bounded)."""
+Changed = tuple[int, Path, str, ParsedDocument]  # (file number, path, hash, its passages)
+
+
+def _groups(changed: Iterable[Changed], store: Store) -> Iterator[list[_FilePlan]]:
+    """Changed files, read as they are needed, in groups of about EMBED_GROUP new passages:
+    one group's documents are held at a time, so memory does not grow with the files."""
     group: list[_FilePlan] = []
     pending = 0
-    for number, (path, sha, document) in enumerate(changed, start=1):
+    for number, path, sha, document in changed:
         existing = store.ids(document.source.doc_id)
         ids = {c.id for c in document.chunks}
         new = [c for c in document.chunks if c.id not in existing]
@@ -191,6 +222,7 @@ def sync(
     file_time_limit_s: float = FILE_TIME_LIMIT_S,
     excluded: Collection[str] = (),
     parse_limits: ParseLimits | None = None,
+    on_read: ProgressCallback | None = None,
 ) -> SyncReport:
     """Bring the index in line with the files under `paths`, atomically.
 
@@ -208,6 +240,10 @@ def sync(
 
     `excluded` names files (resolved paths) that must not be indexed: found under `paths` they
     are passed over, and already indexed they are removed, wherever they are.
+
+    `on_read` is told each file as it is read (files done, files in all, which one): files are
+    read as they are embedded, so its pace is the whole ingest's; `on_progress`, the passages
+    of the group of files being embedded (their sentences with them).
     """
     report = SyncReport()
     key = fingerprint(embedder.name, chunking)
@@ -250,39 +286,49 @@ def sync(
     gone = {name: manifest.files.pop(name) for name in removed}
     doc_owner = {entry.doc_id: name for name, entry in manifest.files.items()}
 
-    # First read every new or changed file (no writes yet).
-    changed: list[tuple[Path, str, ParsedDocument]] = []
-    for path in files:
-        name = str(path.resolve())
-        try:
-            sha = file_sha256(path)
-        except OSError as error:
-            report.problems.append(FileProblem(path, f"could not be read ({error.strerror})"))
-            continue
-        entry = manifest.files.get(name)
-        if entry and entry.sha256 == sha and entry.format:
-            report.files_unchanged += 1
-            report.chunks_kept += entry.chunks
-            continue
-        try:
-            document = parse_document_in_time(
-                path, chunking, embedder.count_tokens, max_bytes, file_time_limit_s, parse_limits
-            )
-        except IngestError as error:
-            report.problems.append(FileProblem(path, str(error)))
-            continue
-        for stage, seconds in document.seconds.items():
-            report.seconds[stage] += seconds
-        doc_id = document.source.doc_id
-        if doc_owner.get(doc_id, name) != name:
-            report.problems.append(
-                FileProblem(path, f"another file ({doc_owner[doc_id]}) already has id '{doc_id}'")
-            )
-            continue
-        doc_owner[doc_id] = name
-        changed.append((path, sha, document))
+    def read_changed() -> Iterator[Changed]:
+        """Each new or changed file read into passages, one at a time, as the groups ask."""
+        for number, path in enumerate(files, start=1):
+            if on_read:
+                on_read(number - 1, len(files), f"{path.name} (file {number} of {len(files)})")
+            name = str(path.resolve())
+            try:
+                sha = file_sha256(path)
+            except OSError as error:
+                report.problems.append(FileProblem(path, f"could not be read ({error.strerror})"))
+                continue
+            entry = manifest.files.get(name)
+            if entry and entry.sha256 == sha and entry.format:
+                report.files_unchanged += 1
+                report.chunks_kept += entry.chunks
+                continue
+            try:
+                document = parse_document_in_time(
+                    path, chunking, embedder.count_tokens, max_bytes, file_time_limit_s,
+                    parse_limits,
+                )  # fmt: skip
+            except IngestError as error:
+                report.problems.append(FileProblem(path, str(error)))
+                continue
+            for stage, seconds in document.seconds.items():
+                report.seconds[stage] += seconds
+            doc_id = document.source.doc_id
+            if doc_owner.get(doc_id, name) != name:
+                owner = doc_owner[doc_id]
+                report.problems.append(
+                    FileProblem(path, f"another file ({owner}) already has id '{doc_id}'")
+                )
+                continue
+            doc_owner[doc_id] = name
+            yield number, path, sha, document
+        if on_read:
+            on_read(len(files), len(files), "every file read")
 
-    if live_name and not changed and not removed:
+    # Files are read as their group is embedded (the new version is written beside the live
+    # one, which stays live until the switch, so nothing is changed until every file is done).
+    pending = read_changed()
+    first_changed = next(pending, None)
+    if live_name and first_changed is None and not removed:
         # Nothing to do: the live version stays. Half-built versions of a crashed run go.
         for name in names:
             leftover = name.startswith("govassist-") and name != live_name
@@ -295,19 +341,28 @@ def sync(
     # Build the next version beside the live one.
     next_name = f"{_collection_prefix(key)}{time.time_ns()}"
     store = database.collection(next_name)
+    data_dir = manifest_path.parent
     writing = time.perf_counter()
     if live_name:
         for chunks, vectors in database.collection(live_name).export():
             store.add(chunks, vectors)
+    # The live version's sentence vectors carry over (none for an index built before they
+    # were stored: its old passages' sentences are then embedded on first use).
+    carried = SentenceVectors.load(vectors_path(data_dir, live_name)) if live_name else None
+    new_sentences: list[tuple[list[Key], Any]] = []
     report.seconds["write"] += time.perf_counter() - writing
+    changed = itertools.chain([first_changed] if first_changed else [], pending)
     for group in _groups(changed, store):
         # One encoding call for the new passages of several files: sorted by length together,
         # they pad less than file by file (the ingest then costs about the encoding alone).
         new = [c for plan in group for c in plan.new]
         first, last = group[0].number, group[-1].number
-        label = f"{len(new)} passages of files {first}-{last} of {len(changed)}"
+        label = f"{len(new)} passages of files {first}-{last} of {len(files)}"
         embedding = time.perf_counter()
-        vectors = _embed_in_steps(embedder, new, on_progress, label)
+        vectors, sentence_keys, sentence_vectors = _embed_in_steps(
+            embedder, new, on_progress, label
+        )
+        new_sentences.append((sentence_keys, sentence_vectors))
         writing = time.perf_counter()
         report.seconds["embed"] += writing - embedding
         offset = 0
@@ -333,6 +388,13 @@ def sync(
         store.delete(ids)
         report.chunks_deleted += len(ids)
 
+    # The version's sentence vectors are written before it is marked complete and made live:
+    # if writing them fails, the previous version keeps answering.
+    live_ids = store.ids()
+    kept_keys = [k for k in (carried.rows if carried else ()) if k[0] in live_ids]
+    parts = [carried.subset(kept_keys)] if carried else []
+    merge([*parts, *new_sentences]).save(vectors_path(data_dir, next_name))
+
     # Switch: one atomic rename of the manifest makes the new version live.
     store.mark_complete()
     manifest.collection = next_name
@@ -340,6 +402,7 @@ def sync(
     manifest.save(manifest_path)
     report.total_chunks = store.count()
     _drop_old_versions(database, keep={next_name, live_name})
+    remove_unused(data_dir, keep={next_name, live_name})
     report.folders_removed = database.remove_unused_files()
     report.seconds["write"] += time.perf_counter() - writing
     return report

@@ -220,7 +220,14 @@ class LazyEmbedder:
         return self.model.embed(texts)
 
 
-@lru_cache(maxsize=4)
 def load_embedder(model: str = DEFAULT_MODEL) -> LazyEmbedder:
     """One model per process and name, loaded when first needed."""
+    # The name is always passed on, so `load_embedder()` and `load_embedder(DEFAULT_MODEL)`
+    # share one model (a cache keyed on the call would load a second copy, ~0.25 s and its
+    # memory, for whichever form is called second).
+    return _embedder_named(model)
+
+
+@lru_cache(maxsize=4)
+def _embedder_named(model: str) -> LazyEmbedder:
     return LazyEmbedder(model)

@@ -155,20 +155,6 @@ class PlainTerms:
             self._documents_say[group] = best[0][0] if best else None
         return self._documents_say[group]
 
-    def equivalents(self, question: str) -> list[tuple[tuple[str, ...], list[tuple[str, ...]]]]:
-        """For each group a question uses: the stems of the phrase it uses, and the stems of
-        every phrase of the group. A sentence saying any of them says what the question asks
-        ("Membership is voluntary" answers "is it compulsory?")."""
-        found = []
-        for group, pattern in zip(self.groups, self._patterns, strict=True):
-            match = next(
-                (m for m in pattern.finditer(question) if not _part_of_name(question, m)), None
-            )
-            stems = tokenize(match.group(0)) if match else ()
-            if stems:
-                found.append((stems, [t for phrase in group if (t := tokenize(phrase))]))
-        return found
-
     def add_document_terms(self, question: str) -> str:
         """`question` with, after each plain phrase of a group, the group's phrase the documents
         use ("councils" -> "councils (local authorities)"), when the question lacks it."""

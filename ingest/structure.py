@@ -276,23 +276,27 @@ def _boilerplate_blocks(blocks: list[Block], candidates: list[int]) -> set[int]:
     def in_matter(i: int) -> bool:
         return not MATTER_SHARE * length <= blocks[i].start <= (1 - MATTER_SHARE) * length
 
+    # Only paragraphs with the same numbers are compared ("Complaints - Stage 2" and "- Stage
+    # 3" are two rows, not one blurb twice), so they are grouped by their numbers first: every
+    # pair of a 200-page report took 8 s; within groups, 0.1 s, with the same result.
+    by_numbers: dict[frozenset[str], list[int]] = {}
+    for i in candidates:
+        if len(word_sets[i]) >= MIN_BOILERPLATE_WORDS:
+            numbers = frozenset(w for w in word_sets[i] if w.isdigit())
+            by_numbers.setdefault(numbers, []).append(i)
     dropped: set[int] = set()
-    for a_pos, a in enumerate(candidates):
-        if len(word_sets[a]) < MIN_BOILERPLATE_WORDS:
-            continue
-        for b in candidates[a_pos + 1 :]:
-            if len(word_sets[b]) < MIN_BOILERPLATE_WORDS:
-                continue
-            union = word_sets[a] | word_sets[b]
-            numbers_differ = {w for w in word_sets[a] if w.isdigit()} != {
-                w for w in word_sets[b] if w.isdigit()
-            }  # "Complaints - Stage 2" and "- Stage 3" are two rows, not one blurb twice
-            if numbers_differ:
-                continue
-            if len(word_sets[a] & word_sets[b]) / len(union) >= NEAR_DUPLICATE_JACCARD:
-                dropped.update(i for i in (a, b) if in_matter(i))
-            elif texts[a] in texts[b] or texts[b] in texts[a]:
-                dropped.add(a if len(texts[a]) < len(texts[b]) else b)
+    pairs = (
+        (a, b)
+        for group in by_numbers.values()
+        for a_pos, a in enumerate(group)
+        for b in group[a_pos + 1 :]
+    )
+    for a, b in pairs:
+        union = word_sets[a] | word_sets[b]
+        if len(word_sets[a] & word_sets[b]) / len(union) >= NEAR_DUPLICATE_JACCARD:
+            dropped.update(i for i in (a, b) if in_matter(i))
+        elif texts[a] in texts[b] or texts[b] in texts[a]:
+            dropped.add(a if len(texts[a]) < len(texts[b]) else b)
     return dropped
 
 

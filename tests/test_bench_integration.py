@@ -25,6 +25,11 @@ TARGET_KEYS = (
     "concurrent_30_p95_ms",
     "peer_query_ratio",
     "peer_index_ratio",
+    "cold_query_p95_ms",
+    "cold_query_p95_ms_devdocs",
+    "cold_query_p95_ms_2x",
+    "pdf_200_pages_ingest_s",
+    "ingest_peak_rss_mb",
 )
 
 
@@ -44,3 +49,7 @@ def test_bench_writes_every_key(tmp_path: Path) -> None:
     assert set(results["ingest_stages_s"]) == {"parse", "chunk", "embed", "write"}
     assert results["ingest_seconds_2x"] > 0 and results["ingest_seconds_10x"] > 0
     assert results["chunks_at_scale"] > 0
+    # Every sentence vector was stored at ingest: none is computed on a question's first sight.
+    assert results["cold_sentence_vectors_computed_per_question"] == 0
+    assert 200 < results["ingest_peak_rss_mb"] < 5000
+    assert results["chunks_devdocs"] > 200 and results["chunks_pdf_200_pages"] > 1000

@@ -92,11 +92,3 @@ def test_a_yes_or_no_question_prefers_the_sentence_that_settles_it() -> None:
     assert satisfies("Membership is not transferable.", AnswerType.YES_NO)
     assert satisfies("This guidance is non-statutory.", AnswerType.YES_NO)
     assert not satisfies("Membership opens in September.", AnswerType.YES_NO)
-
-
-def test_a_sentence_saying_another_phrase_of_the_group_covers_the_question() -> None:
-    terms = PlainTerms.learn(DOCS)
-    found = terms.equivalents("is membership compulsory for teachers")
-    assert found and found[0][0] == ("compulsori",)
-    assert ("voluntari",) in found[0][1]
-    assert terms.equivalents("Who inspects schools?") == []

@@ -47,11 +47,14 @@ def _ask(at: AppTest, question: str) -> None:
 def test_question_gives_answer_with_source_cards(app: AppTest) -> None:
     _ask(app, "Who holds the power to inspect schools?")
     (answer,) = _assistant_texts(app)
-    assert "Ofsted" in answer and "\\[1\\]" in answer
-    # The section path is document text, so its markdown characters arrive escaped.
-    assert any("Ofsted \\> Authority" in c.value for c in app.caption)
-    assert any(":orange-background[" in m.value for m in app.markdown)  # quote highlighted
-    assert any("Leora Cruddas" in m.value and "2018" in m.value for m in app.markdown)
+    assert "Ofsted" in answer and "[\\[1\\]](#answer-0-source-1)" in answer  # a link to card 1
+    cards = [h.value for h in app.html if 'class="govassist-card" id="answer-' in h.value]
+    (card,) = [c for c in cards if 'id="answer-0-source-1"' in c]
+    # The section path is document text, so its HTML characters arrive escaped.
+    assert "The inspection space &gt; Ofsted &gt; Authority" in card
+    assert '<mark class="govassist-quote">' in card  # quote highlighted
+    assert "Leora Cruddas" in card and "2018" in card
+    assert "characters" not in card  # offsets are for the JSON and exports, not for people
 
 
 def test_followup_uses_the_conversation(app: AppTest) -> None:
@@ -68,12 +71,11 @@ def test_document_filter_restricts_citations(app: AppTest) -> None:
     # A question both documents touch; only the SSAT report's passages may be cited. (The SSAT
     # report never says whom RSCs are accountable to: asked that, it rightly abstains.)
     _ask(app, "What challenges does the school-led system face?")
-    captions = [c.value for c in app.caption if "characters" in c.value]
-    assert captions, "the answer should cite something"
-    assert all(not c.startswith("The intervention space") for c in captions)
-    markdown = " ".join(m.value for m in app.markdown)
-    assert "SSAT on the School" in markdown
-    assert "Where next for the self" not in markdown
+    cards = [h.value for h in app.html if 'class="govassist-card" id="answer-' in h.value]
+    assert cards, "the answer should cite something"
+    assert all('govassist-where">The intervention space' not in c for c in cards)
+    assert all("SSAT on the School" in c for c in cards)
+    assert not any("Where next for the self" in c for c in cards)
 
 
 def test_feedback_is_stored_and_exported_as_gold_candidates(

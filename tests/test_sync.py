@@ -38,7 +38,11 @@ def test_changed_file_reembeds_only_its_changed_chunks(tmp_path: Path, fake_embe
     fake_embedder.embedded.clear()
     (docs / "a.md").write_text(DOC_A.replace("The ESFA funds.", "The ESFA regulates."), "utf-8")
     report = sync([docs], database, fake_embedder, manifest)
-    assert fake_embedder.embedded == ["A > ESFA\nThe ESFA regulates."]
+    # The changed passage and its sentence (stored for answering), nothing else.
+    assert sorted(fake_embedder.embedded) == [
+        "A > ESFA\nThe ESFA regulates.",
+        "A > ESFA: The ESFA regulates.",
+    ]
     assert (report.chunks_embedded, report.chunks_kept, report.chunks_deleted) == (1, 2, 1)
     assert report.files_updated == [str(docs / "a.md")]
     texts = sorted(c.text for c in live_store(database, manifest).all_chunks())

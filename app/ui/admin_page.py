@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import math
+from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from app.resources import IndexWriteError, build_index, index_status
+from app.resources import IndexWriteError, build_index, index_status, library
+from app.settings import Settings
 from app.ui.admin_gate import admit_uploads, signed_in
 from app.ui.common import escape, settings
+from app.ui.documents import remove_section, show_notice, upload_limit_mb
 from app.uploads import (
     UploadRejected,
     safe_name,
@@ -16,12 +19,16 @@ from app.uploads import (
     store_upload,
     upload_limit_bytes,
 )
+from index.build import SyncReport
+from index.library import LibraryError
 from index.lock import IndexBusyError
 from index.store import StoreUnavailableError
 from ingest.sources import SUPPORTED_SUFFIXES
 
 
-def rebuild() -> None:
+def rebuild() -> SyncReport | None:
+    """Rebuild the index from the corpus and the uploads; None when it could not be rebuilt
+    (the index as it was keeps answering)."""
     config = settings()
     with st.status("Rebuilding the index…", expanded=True) as status:
         bar = st.progress(0.0, text="Reading the documents")
@@ -46,7 +53,7 @@ def rebuild() -> None:
         except (IndexWriteError, IndexBusyError, StoreUnavailableError) as error:
             status.update(label="The index could not be rebuilt", state="error")
             st.error(escape(str(error)))
-            return
+            return None
         except Exception as error:  # never a traceback on the page; the live version stays
             status.update(label="The index could not be rebuilt", state="error")
             st.error(
@@ -55,16 +62,72 @@ def rebuild() -> None:
                     "The index as it was before keeps answering."
                 )
             )
-            return
+            return None
         if report.repaired:
             st.warning(escape(f"The index was damaged ({report.repaired}); it was rebuilt."))
-        for problem in report.problems:
-            st.warning(escape(f"Skipped {problem.path.name}: {problem.reason}"))
         status.update(
             label=f"Index rebuilt: {report.files_summary()}; {report.total_chunks} passages.",
             state="complete" if not report.problems else "error",
         )
     # Every session picks up the new index version on its next question (see shared_assistant).
+    return report
+
+
+def save_and_rebuild(config: Settings, files: list[UploadedFile]) -> None:
+    """Store the files, rebuild, then say of each file whether it is in the index: a file
+    that could not be read is an error with its reason (and is not kept), never "Saved"."""
+    stored: list[tuple[str, Path]] = []
+    for file in files:
+        try:
+            path = store_upload(
+                file.name, file.getvalue(), config.uploads_dir,
+                upload_limit_bytes(upload_limit_mb(config)),
+            )  # fmt: skip
+        except UploadRejected as error:
+            st.error(escape(f"Not added: {error}."))
+            continue
+        stored.append((file.name, path))
+    report = rebuild()
+    if report is None:
+        for name, path in stored:
+            st.warning(
+                escape(f"{name} is kept as {path.name} but not yet indexed: rebuild the index.")
+            )
+        return
+    problems = {problem.path.resolve(): problem.reason for problem in report.problems}
+    for name, path in stored:
+        reason = problems.pop(path.resolve(), None)
+        if reason is not None:
+            path.unlink(missing_ok=True)  # an upload no ingest can read would fail every one
+            st.error(escape(f"{name} could not be added: {reason}. The file was not kept."))
+        elif path.name == safe_name(name):
+            st.success(escape(saved_message(name, path)))
+        else:
+            st.warning(escape(saved_message(name, path)))
+    for path, reason in problems.items():  # files of the corpus folder, not uploaded here
+        st.warning(escape(f"Skipped {path.name}: {reason}"))
+
+
+def uploads_section(config: Settings) -> None:
+    """The uploaded documents, each of which can be removed (as in the library)."""
+    st.subheader("Uploaded documents")
+    try:
+        uploaded = [d for d in library(config).documents if d.origin == "upload"]
+    except LibraryError as error:
+        st.error(escape(str(error)))
+        return
+    if not uploaded:
+        st.caption("None yet.")
+        return
+    by_id = {d.doc_id: d for d in uploaded}
+    chosen = st.selectbox(
+        "Uploaded document",
+        list(by_id),
+        format_func=lambda doc_id: f"{by_id[doc_id].title} ({doc_id})",
+        key="admin-upload",
+    )
+    if chosen:
+        remove_section(config, by_id[chosen])
 
 
 def page() -> None:
@@ -78,28 +141,22 @@ def page() -> None:
     if not signed_in(config):
         return
     admit_uploads()
-    limit = upload_limit_bytes(config.upload_max_mb)
+    show_notice()
+    limit_mb = upload_limit_mb(config)
     files = st.file_uploader(
-        f"Add documents ({', '.join(SUPPORTED_SUFFIXES)}, up to {config.upload_max_mb:g} MB each)",
+        f"Add documents ({', '.join(SUPPORTED_SUFFIXES)}, up to {limit_mb} MB each)",
         type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
         accept_multiple_files=True,
         # The same limit `govassist app` gives Streamlit's server (which enforces it).
-        max_upload_size=math.ceil(config.upload_max_mb),
+        max_upload_size=limit_mb,
     )
     if files and st.button("Save and rebuild the index", type="primary"):
-        for file in files:
-            try:
-                path = store_upload(file.name, file.getvalue(), config.uploads_dir, limit)
-                message = saved_message(file.name, path)
-                if path.name == safe_name(file.name):
-                    st.success(escape(message))
-                else:
-                    st.warning(escape(message))
-            except UploadRejected as error:
-                st.error(escape(str(error)))
-        rebuild()
+        save_and_rebuild(config, files)
     elif st.button("Rebuild the index"):
-        rebuild()
+        report = rebuild()
+        for problem in report.problems if report else ():
+            st.warning(escape(f"Skipped {problem.path.name}: {problem.reason}"))
+    uploads_section(config)
     manifest = index_status(config)
     if manifest:
         st.caption(f"{len(manifest.files)} documents indexed, built {manifest.built_at}.")

@@ -16,6 +16,7 @@ from app.ui.common import (
     escape,
     feedback_store,
     index_problem,
+    linked_markers,
     settings,
     shared_answerer,
     shared_assistant,
@@ -76,11 +77,62 @@ def sidebar_conversation(turns: list[tuple[str, Answer]]) -> None:
 _SENTENCE_END = re.compile(r"(?<=[.?!\]])\s+")
 
 
-def stream(answer: Answer) -> Iterator[str]:
+def linked(answer: Answer, turn: int) -> str:
+    """The answer as escaped Markdown, each [n] a link to source card n of this answer."""
+    return linked_markers(escape(answer.text), {c.n for c in answer.citations}, turn)
+
+
+def stream(answer: Answer, turn: int) -> Iterator[str]:
     """The answer sentence by sentence, so it appears as it is read out. (Word by word sent
     one message per word to the browser: in a full room that cost more than the answers.)"""
-    for sentence in _SENTENCE_END.split(escape(answer.text)):
+    for sentence in _SENTENCE_END.split(linked(answer, turn)):
         yield sentence + " "
+
+
+# The chat keeps the page scrolled to its bottom while content arrives, which left a new
+# answer above the screen with only its last source card in view. Once the page has stopped
+# growing and moving (three checks 100 ms apart find the same height and position), the newest
+# answer's top is brought to the top of the screen. The chat lets go of the bottom when it sees
+# a reader's scroll while nothing grows; it checks scrolls at most every 100 ms but pulls back
+# 34 ms after the page leaves the bottom, so the scroll is reported to it at once (a scroll
+# event), after a wheel event that stops any slide to the bottom it has begun. Tried again (at
+# most 10 times) if the page was pulled back; the answer is in place when three checks find it
+# there (or the page cannot scroll further). Then `data-govassist-shown` on the page's body
+# names the answer, for whoever waits on it. All within 15 s.
+_SHOW_NEWEST = """<script>
+(() => {
+  const pane = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
+  let seen = "", quiet = 0, held = 0, tries = 0, checks = 0;
+  const timer = setInterval(() => {
+    checks += 1;
+    const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
+    const newest = messages[messages.length - 1];
+    if (!pane || !newest || checks > 150) { clearInterval(timer); return; }
+    const now = pane.scrollHeight + "/" + pane.scrollTop;
+    quiet = now === seen ? quiet + 1 : 0;
+    seen = now;
+    if (quiet < 3) { return; }
+    const top = newest.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+    const margin = parseFloat(getComputedStyle(newest).scrollMarginTop) || 0;
+    const atEnd = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 1;
+    if (Math.abs(top - margin) > 2 && !(atEnd && top >= margin - 2)) {
+      held = 0;
+      if (tries < 10) {
+        tries += 1;
+        pane.dispatchEvent(new WheelEvent("wheel", { bubbles: true }));
+        newest.scrollIntoView({ block: "start" });
+        pane.dispatchEvent(new Event("scroll"));
+      }
+      return;
+    }
+    held += 1;
+    if (held >= 3) {
+      clearInterval(timer);
+      document.body.dataset.govassistShown = "%d";
+    }
+  }, 100);
+})();
+</script>"""
 
 
 def feedback_controls(index: int, question: str, answer: Answer, history: list[str]) -> None:
@@ -121,11 +173,11 @@ def show_answer(index: int, question: str, answer: Answer, history: list[str], f
     if answer.notice:
         st.info(answer.notice)
     if fresh:
-        st.write_stream(stream(answer))
+        st.write_stream(stream(answer, index))
     else:
-        st.markdown(escape(answer.text))
+        st.markdown(linked(answer, index))
     for citation in answer.citations:
-        source_card(citation, assistant)
+        source_card(citation, assistant, turn=index)
     feedback_controls(index, question, answer, history)
 
 
@@ -194,6 +246,8 @@ def page() -> None:
             turns.append((question, answer))
             show_answer(len(turns) - 1, question, answer, history, fresh=True)
     sidebar_conversation(turns)
+    if question:
+        st.html(_SHOW_NEWEST % len(turns), unsafe_allow_javascript=True)
 
 
 page()

@@ -7,20 +7,20 @@ import math
 
 import streamlit as st
 
-from app.resources import (
-    IndexWriteError,
-    include_document,
-    library,
-    remove_document,
-    replace_document,
-)
+from app.resources import include_document, library, replace_document
 from app.settings import Settings
 from app.ui.admin_gate import admit_uploads, signed_in
 from app.ui.common import escape, settings
-from app.uploads import UploadRejected, upload_limit_bytes
+from app.ui.documents import (
+    CHANGE_ERRORS,
+    done,
+    on_wait,
+    remove_section,
+    show_notice,
+    upload_limit_mb,
+)
+from app.uploads import upload_limit_bytes
 from index.library import Document, Exclusion, Library, LibraryError, Skipped
-from index.lock import IndexBusyError
-from index.store import StoreUnavailableError
 from ingest.sources import SUPPORTED_SUFFIXES
 
 RULES = (
@@ -31,9 +31,6 @@ RULES = (
     "below. A replacement keeps the document's id, so links, filters and feedback still point "
     "at it; it is stored with the uploads."
 )
-# What goes wrong in a change that the page explains instead of showing a traceback.
-CHANGE_ERRORS = (LibraryError, UploadRejected, IndexWriteError, IndexBusyError,
-                 StoreUnavailableError)  # fmt: skip
 
 
 def _size(size: int) -> str:
@@ -63,60 +60,13 @@ def documents_table(documents: tuple[Document, ...]) -> None:
     )
 
 
-def _on_wait(holder: str) -> None:
-    st.info(escape(f"The index is being written by {holder}; this change waits for it."))
-
-
-def _done(message: str) -> None:
-    """Tell the admin on the next run (the table is drawn again from the new index)."""
-    st.session_state["library_notice"] = message
-    st.session_state.pop("library_confirm", None)
-    st.rerun()
-
-
-def _what_removal_does(document: Document) -> str:
-    if document.origin == "upload":
-        return "The uploaded file is deleted from the uploads folder."
-    return (
-        "The file itself is kept (it is not the app's to delete): it is excluded from the "
-        "index, and can be included again on this page."
-    )
-
-
-def remove_section(config: Settings, document: Document) -> None:
-    if st.session_state.get("library_confirm") != document.doc_id:
-        if st.button(f"Remove {document.title}", key="library-remove"):
-            st.session_state["library_confirm"] = document.doc_id
-            st.rerun()
-        return
-    st.warning(
-        escape(
-            f"Remove “{document.title}” ({document.doc_id}) from the index? "
-            f"{_what_removal_does(document)}"
-        )
-    )
-    yes, cancel = st.columns(2)
-    if cancel.button("Cancel", key="library-cancel"):
-        st.session_state.pop("library_confirm", None)
-        st.rerun()
-    if yes.button("Yes, remove it", type="primary", key="library-confirm"):
-        try:
-            with st.spinner("Removing…"):
-                report = remove_document(config, document.doc_id, on_wait=_on_wait)
-        except CHANGE_ERRORS as error:
-            st.session_state.pop("library_confirm", None)
-            st.error(escape(str(error)))
-            return
-        _done(f"Removed {document.title}; {report.total_chunks} passages in the index.")
-
-
 def replace_section(config: Settings, document: Document) -> None:
+    limit_mb = upload_limit_mb(config)
     file = st.file_uploader(
         f"Replace it with a new file ({', '.join(SUPPORTED_SUFFIXES)}, up to "
-        f"{config.upload_max_mb:g} MB); it keeps the id {document.doc_id}",
+        f"{limit_mb} MB); it keeps the id {document.doc_id}",
         type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
-        # The same limit `govassist app` gives Streamlit's server (which enforces it).
-        max_upload_size=math.ceil(config.upload_max_mb),
+        max_upload_size=limit_mb,
         key=f"library-replace-{document.doc_id}",
     )
     if file is None or not st.button("Replace the document", key="library-replace"):
@@ -129,12 +79,12 @@ def replace_section(config: Settings, document: Document) -> None:
     try:
         report = replace_document(
             config, document.doc_id, file.name, file.getvalue(),
-            upload_limit_bytes(config.upload_max_mb), on_progress=on_progress, on_wait=_on_wait,
+            upload_limit_bytes(limit_mb), on_progress=on_progress, on_wait=on_wait,
         )  # fmt: skip
     except CHANGE_ERRORS as error:
         st.error(escape(str(error)))
         return
-    _done(
+    done(
         f"Replaced {document.title} with {file.name} (id {document.doc_id}); "
         f"{report.chunks_embedded} passages embedded, {report.chunks_kept} kept."
     )
@@ -150,11 +100,11 @@ def excluded_section(config: Settings, excluded: tuple[Exclusion, ...]) -> None:
         left.markdown(escape(f"{record.title} ({record.doc_id}): {record.path}"))
         if right.button("Include again", key=f"library-include-{number}"):
             try:
-                include_document(config, record.doc_id, on_wait=_on_wait)
+                include_document(config, record.doc_id, on_wait=on_wait)
             except CHANGE_ERRORS as error:
                 st.error(escape(str(error)))
                 return
-            _done(f"Included {record.title} again.")
+            done(f"Included {record.title} again.")
 
 
 def skipped_section(skipped: Skipped) -> None:
@@ -174,8 +124,7 @@ def skipped_section(skipped: Skipped) -> None:
 
 
 def shelf(config: Settings, contents: Library) -> None:
-    if notice := st.session_state.pop("library_notice", None):
-        st.success(escape(notice))
+    show_notice()
     if not contents.documents:
         st.info(
             "No documents are indexed yet: add some on the Admin page, or run govassist ingest."

@@ -53,7 +53,8 @@ def recommendations_tab(items: list[Citation]) -> None:
         with st.container(border=True):
             st.markdown(f"**Recommendation {citation.n}** · {escape(citation.section)}")
             st.markdown(escape(citation.text))
-            st.caption(f"{escape(byline(citation))} · characters {citation.start}–{citation.end}")
+            page = f" · page {citation.page}" if citation.page else ""
+            st.caption(escape(byline(citation) + page))
 
 
 def compare_tab(rows: list[ActorRow]) -> None:

@@ -25,18 +25,23 @@ def _items_for(collection: str) -> list[QuizItem]:
     return quiz_items(list(shared_assistant().index.chunks.values()))
 
 
+def points(results: list[dict]) -> str:
+    """The session's score: each question earns its share of key facts given (or 1 or 0
+    when the trainer marked it), to two decimals ("1.33")."""
+    return f"{round(sum(float(r['credit']) for r in results), 2):g}"
+
+
 def export(results: list[dict]) -> str:
     lines = ["# Training session", ""]
-    right = sum(1 for r in results if r["correct"])
-    lines += [f"Score: {right} of {len(results)}", ""]
+    lines += [f"Score: {points(results)} of {len(results)}", ""]
     for number, result in enumerate(results, start=1):
-        verdict = "right" if result["correct"] else "not yet"
         lines += [
             f"## {number}. {result['question']}",
             "",
             f"- Learner's answer: {result['answer'] or '(none)'}",
             f"- Key facts found: {', '.join(result['found']) or 'none'}",
-            f"- Marked: {verdict}",
+            f"- Key facts close (in other words): {', '.join(result['close']) or 'none'}",
+            f"- Credit: {round(result['credit'], 2):g} of 1",
             f"- Reference answer: {result['reference']}",
         ]
         lines += [f"- Source: [{c['n']}] {c['section']}: “{c['quote']}”" for c in result["sources"]]
@@ -63,10 +68,10 @@ def setup(items: list[QuizItem]) -> None:
 def play(quiz: dict) -> None:
     items: list[QuizItem] = quiz["items"]
     results: list[dict] = quiz["results"]
-    right = sum(1 for r in results if r["correct"])
-    st.metric("Score", f"{right} / {len(results)}")
+    score = points(results)
+    st.metric("Score", f"{score} / {len(results)}")
     if quiz["position"] >= len(items):
-        st.success(f"Quiz finished: {right} of {len(results)} right.")
+        st.success(f"Quiz finished: {score} of {len(results)} right.")
         return
     item = items[quiz["position"]]
     st.subheader(f"Question {quiz['position'] + 1} of {len(items)}")
@@ -79,31 +84,38 @@ def play(quiz: dict) -> None:
             quiz["checked"] = True
             st.rerun()
         return
-    marking = mark(answer, item)
-    cited = shared_assistant().answer(item.question, history=list(item.history))
+    assistant = shared_assistant()
+    marking = mark(answer, item, assistant.index.embedder)
+    cited = assistant.answer(item.question, history=list(item.history))
     if marking.found:
         st.success(f"Key facts you gave: {', '.join(marking.found)}")
+    if marking.close:
+        st.info(f"Close, in other words: {', '.join(marking.close)}")
     if marking.missed:
         st.warning(f"Key facts to look for: {', '.join(marking.missed)}")
     st.markdown(f"**Reference answer:** {escape(item.reference)}")
     for citation in cited.citations:
-        source_card(citation)
-    st.caption("Scored on the key facts; mark it yourself if your wording differs.")
+        source_card(citation, turn="quiz")
+    st.caption(
+        f"Key-fact score: {marking.score:.0%} (each key fact given, in its words or close "
+        "in other words, earns its share). Mark it yourself if your wording differs."
+    )
     right_col, wrong_col = st.columns(2)
-    verdict: bool | None = None
+    credit: float | None = None
     if right_col.button("Count it as right"):
-        verdict = True
+        credit = 1.0
     if wrong_col.button("Count it as not yet"):
-        verdict = False
+        credit = 0.0
     if st.button("Next question (use the key-fact score)"):
-        verdict = marking.score == 1.0
-    if verdict is not None:
+        credit = marking.score
+    if credit is not None:
         results.append(
             {
                 "question": item.question,
                 "answer": answer,
                 "found": list(marking.found),
-                "correct": verdict,
+                "close": list(marking.close),
+                "credit": credit,
                 "reference": item.reference,
                 "sources": [c.to_json() for c in cited.citations],
             }

@@ -1,0 +1,117 @@
+"""The duties register: who must, should or may do what, each duty with its citation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.duty_register import Register, citation, load_register, select, to_csv, to_markdown
+from app.resources import IndexMissingError
+from app.ui.common import escape, index_problem, settings
+from index.store import StoreUnavailableError
+from ingest.duties import STRENGTHS, Duty
+
+# Rendering is the cost of this page (each duty is a few elements): the EYFS framework alone
+# has about 450 duties; the filters narrow them, and the exports always hold them all.
+SHOWN = 150
+# "Must" and "should" look different at a glance: colour and weight, not only the word.
+BADGES = {
+    "must": ":red[**MUST**]",
+    "must not": ":red[**MUST NOT**]",
+    "should": ":blue[SHOULD]",
+    "should not": ":blue[SHOULD NOT]",
+    "may": ":green[MAY]",
+}
+UNNAMED = "(no actor named)"
+
+
+def _default_actors(register: Register) -> list[str]:
+    """The board when the documents give it duties, else the actor with the most."""
+    actors = register.actors
+    if "Governing boards" in actors:
+        return ["Governing boards"]
+    return actors[:1]
+
+
+def duty_card(register: Register, duty: Duty) -> None:
+    with st.container(border=True):
+        st.markdown(f"{BADGES[duty.strength]} · **{escape(duty.actor or UNNAMED)}**")
+        st.markdown(escape(duty.text))
+        st.caption(escape(citation(duty)))
+        before, sentence, after = register.context(duty)
+        if before or after:
+            with st.expander("In context"):
+                st.markdown(f"{escape(before)}**{escape(sentence)}**{escape(after)}")
+
+
+def page() -> None:
+    st.title("Duties register")
+    try:
+        register = load_register(settings())
+    except IndexMissingError as error:
+        st.error(index_problem(error))
+        return
+    except StoreUnavailableError as error:
+        st.error(escape(str(error)))
+        return
+    st.caption(
+        "Every sentence of the documents that says who must, should or may do something, "
+        "with where it is written. Export the selection as a checklist for the board."
+    )
+    if not register.duties:
+        st.info("The indexed documents state no duties.")
+        return
+    titles = register.titles
+    left, right = st.columns(2)
+    docs = left.multiselect(
+        "Documents",
+        sorted(titles, key=lambda d: titles[d]),
+        format_func=lambda d: titles[d],
+        placeholder="All documents",
+        key="duties-docs",
+    )
+    actors = right.multiselect(
+        "Actors",
+        [*register.actors, UNNAMED] if any(not d.actor for d in register.duties)
+        else register.actors,
+        default=_default_actors(register),
+        placeholder="All actors",
+        key="duties-actors",
+    )  # fmt: skip
+    left, middle, right = st.columns([1, 1, 2])
+    strengths = left.multiselect(
+        "Strength", list(STRENGTHS), placeholder="Any strength", key="duties-strength"
+    )
+    in_docs = select(register, docs)
+    sections = sorted({d.section_path for d in in_docs if d.section})
+    section = middle.selectbox("Section", ["All sections", *sections], key="duties-section")
+    search = right.text_input("Search the duties", key="duties-search")
+    chosen = [
+        d
+        for d in select(register, docs, None, strengths, search)
+        if (not actors or (d.actor or UNNAMED) in actors)
+        and (section == "All sections" or d.section_path == section)
+    ]
+    counts = {s: sum(d.strength == s for d in chosen) for s in STRENGTHS}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    st.markdown(f"**{len(chosen)} duties**" + (f" ({summary})" if summary else ""))
+    csv_col, md_col = st.columns(2)
+    csv_col.download_button(
+        "Download CSV", to_csv(chosen), file_name="duties.csv", mime="text/csv",
+        disabled=not chosen,
+    )  # fmt: skip
+    md_col.download_button(
+        "Download checklist (Markdown)", to_markdown(chosen), file_name="duties.md",
+        mime="text/markdown", disabled=not chosen,
+    )  # fmt: skip
+    if not chosen:
+        st.info("No duties match these filters.")
+    for duty in chosen[:SHOWN]:
+        duty_card(register, duty)
+    if len(chosen) > SHOWN:
+        st.caption(
+            f"The first {SHOWN} of {len(chosen)} are shown; narrow the filters, or download "
+            "them all."
+        )
+
+
+page()

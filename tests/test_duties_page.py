@@ -1,0 +1,109 @@
+"""The Duties page in AppTest over an index built with the fake embedder: the board's duties by
+default, filters by document, actor, strength, section and search, each duty cited, must and
+should marked apart, and the two downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import FakeEmbedder, index_folder
+from streamlit.runtime.caching import cache_resource
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py")
+
+HANDBOOK = """# Governance handbook
+
+## The board
+
+Governing bodies and proprietors must publish their instrument of government.
+The governing board should meet at least three times a year.
+
+## Finance
+
+The board must approve the budget. Boards may appoint a finance committee.
+"""
+NURSERY = """# Nursery guide
+
+## Welfare
+
+Providers must keep children safe. Providers should read the *annex* [here](http://x.example).
+"""
+
+
+@pytest.fixture
+def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "handbook.md").write_text(HANDBOOK, encoding="utf-8")
+    (docs / "nursery.md").write_text(NURSERY, encoding="utf-8")
+    index_folder(docs, tmp_path / "data", FakeEmbedder())
+    monkeypatch.setenv("GOVASSIST_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("GOVASSIST_CORPUS_DIR", str(docs))
+    cache_resource.clear()  # settings are cached per process
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page("ui/duties_page.py").run()
+    assert not app.exception, app.exception
+    yield app
+    cache_resource.clear()
+
+
+def shown(at: AppTest) -> list[str]:
+    """The duty sentences on the page, in order (each card: badge line, sentence, citation)."""
+    texts = [m.value for m in at.markdown]
+    return [t for t in texts if t.endswith(".") and "·" not in t and "**" not in t]
+
+
+def test_the_board_is_shown_first_with_each_duty_cited_and_marked(at: AppTest) -> None:
+    assert at.multiselect(key="duties-actors").value == ["Governing boards"]
+    assert shown(at) == [
+        "Governing bodies and proprietors must publish their instrument of government\\.",
+        "The governing board should meet at least three times a year\\.",
+        "The board must approve the budget\\.",
+        "Boards may appoint a finance committee\\.",
+    ]
+    badges = [m.value for m in at.markdown if "·" in m.value]
+    assert badges == [
+        ":red[**MUST**] · **Governing boards**",
+        ":blue[SHOULD] · **Governing boards**",
+        ":red[**MUST**] · **Governing boards**",
+        ":green[MAY] · **Governing boards**",
+    ]
+    captions = [c.value for c in at.caption if "document handbook" in c.value]
+    assert len(captions) == 4
+    assert captions[0].startswith("Governance handbook, Governance handbook \\> The board")
+    assert "**4 duties** (2 must, 1 should, 1 may)" in [m.value for m in at.markdown]
+    # Each duty can be read in its passage, the sentence in bold.
+    assert [e.label for e in at.expander] == ["In context"] * 4
+    assert at.expander[2].markdown[0].value == (
+        "**The board must approve the budget\\.** Boards may appoint a finance committee\\."
+    )
+
+
+def test_filters_narrow_the_duties(at: AppTest) -> None:
+    at.multiselect(key="duties-strength").set_value(["must"]).run()
+    assert len(shown(at)) == 2
+    at.selectbox(key="duties-section").set_value("Governance handbook > Finance").run()
+    assert shown(at) == ["The board must approve the budget\\."]
+    at.multiselect(key="duties-strength").set_value([]).run()
+    at.selectbox(key="duties-section").set_value("All sections").run()
+    at.multiselect(key="duties-actors").set_value([]).run()
+    at.multiselect(key="duties-docs").set_value(["nursery"]).run()
+    assert len(shown(at)) == 2
+    at.text_input(key="duties-search").set_value("ANNEX").run()
+    # Document text is shown as text: the link and emphasis are escaped, not rendered.
+    assert shown(at) == ["Providers should read the annex here\\."]
+    assert "**1 duties** (1 should)" in [m.value for m in at.markdown]
+
+
+def test_downloads_are_offered_for_the_selection_and_disabled_for_none(at: AppTest) -> None:
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["Download CSV", "Download checklist (Markdown)"]
+    assert [b.proto.url.endswith((".csv", ".md")) for b in buttons] == [True, True]
+    assert not any(b.proto.disabled for b in buttons)
+    at.text_input(key="duties-search").set_value("no such words").run()
+    assert all(b.proto.disabled for b in at.get("download_button"))
+    assert "No duties match these filters." in [i.value for i in at.info]
