@@ -22,7 +22,7 @@ from index.types import Filters, Preference
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parent.parent
-BASELINE_FILES = ("metrics.json", "devdocs-metrics.json")
+BASELINE_FILES = ("metrics.json", "devdocs-metrics.json", "duties-metrics.json")
 
 CUSTOM_GOLD = """\
 - id: mine-1
@@ -187,16 +187,18 @@ def test_gate_on_the_test_part_fails_a_degraded_answerer_and_passes_the_real_one
     real_assistant: Assistant,
 ) -> None:
     """The gate reads only the test split, so running only the test items gives the same
-    verdict on the originals and their rewordings (the dev-docs set needs its own index: it is
-    gated in `make eval`)."""
+    verdict on the originals and their rewordings (the dev-docs set needs its own index and the
+    duty labels their own command: both are gated in `make eval`)."""
     originals = _test_part(ROOT / "evals" / "gold.yaml")
     rewordings = _test_part(ROOT / "evals" / "gold_rewordings.yaml")
     assert len(originals) == 68 and rewordings
     config = load_config(ROOT / "evals" / "gate.yaml")
-    assert {"gold", "gold_rewordings", "gold_devdocs"} <= set(config.sets)
+    assert {"gold", "gold_rewordings", "gold_devdocs", "duties"} <= set(config.sets)
     assert all(gate.split == "test" for gate in config.sets.values())
     measured = config.model_copy(
-        update={"sets": {k: v for k, v in config.sets.items() if k != "gold_devdocs"}}
+        update={
+            "sets": {k: v for k, v in config.sets.items() if k not in ("gold_devdocs", "duties")}
+        }
     )
     baselines = [json.loads((ROOT / "evals" / "baseline" / "metrics.json").read_text())]
     degraded = run(originals, CitesTheWrongPassage(real_assistant), "degraded", "gold.yaml")
@@ -223,12 +225,12 @@ def test_gate_cli_exit_codes(tmp_path: Path) -> None:
     bad.write_text(json.dumps(worse))
     runner = CliRunner()
     assert runner.invoke(cli, ["gate", *good]).exit_code == 0
-    failed = runner.invoke(cli, ["gate", str(bad), good[1]])
+    failed = runner.invoke(cli, ["gate", str(bad), *good[1:]])
     assert failed.exit_code == 1
     assert "gold (test): citation_recall" in failed.stderr
     missing = runner.invoke(cli, ["gate", good[0]])  # the dev-docs metrics not given
     assert missing.exit_code == 1 and "gold_devdocs (test): items" in missing.stderr
-    assert check_files([bad, baselines[1]], ROOT / "evals" / "gate.yaml")
+    assert check_files([bad, *baselines[1:]], ROOT / "evals" / "gate.yaml")
 
 
 def test_structural_candidates_lose_nothing(real_assistant: Assistant) -> None:
