@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from index.question import asking_sentence
+
 
 class AnswerType(Enum):
     MONEY = "money"
@@ -84,9 +86,8 @@ _SETTLES = re.compile(
     r"statutory|obliged|duty)\b|\bnon-\w",
     re.I,
 )
-# The asking sentence is the last; within it, the first clause that opens like a question asks
-# (its start, or after "...: " or "..., ").
-_SENTENCE_END = re.compile(r"[.!?]\s+(?=\S)")
+# Within the asking sentence, the first clause that opens like a question asks (its start, or
+# after "...: " or "..., ").
 _CLAUSE = re.compile(r"(?:^|[:;,]\s+)(?=\S)")
 
 # Words that give a reason or a purpose.
@@ -129,7 +130,7 @@ _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 def expected_type(question: str) -> AnswerType | None:
     """The kind of answer the question asks for, read from the opening of its asking clause
     ("As a new trustee, how many ...?", "My director owns the firm. Can they vote?")."""
-    asking = question[max((m.end() for m in _SENTENCE_END.finditer(question)), default=0) :]
+    asking = asking_sentence(question)
     for clause in (asking[m.end() :] for m in _CLAUSE.finditer(asking)):
         for answer_type, pattern in _EXPECTS:
             if pattern.search(clause):

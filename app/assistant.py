@@ -4,7 +4,6 @@ abstention out. The UI, the CLI and the evaluation all call `Assistant.answer`."
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 import time
 from collections.abc import Sequence
@@ -21,9 +20,11 @@ from app.extractive import ScoredSentence, SentenceEmbeddings, compose, score_se
 from app.followup import ResolvedQuestion, resolve
 from app.question_text import plain_question
 from index.lexical import tokenize
+from index.question import asking_sentence
 from index.search import HybridIndex
 from index.sentence_vectors import SentenceVectors
 from index.types import Filters, Hit, Preference
+from ingest.types import Chunk
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 # "How many ...?" is answerable only if one of this many leading sentences gives a number.
@@ -60,6 +61,11 @@ class Retrieval:
     evidence: Evidence
     abstain: bool
 
+    @property
+    def retrieved(self) -> tuple[Chunk, ...]:
+        """The retrieved passages, best first."""
+        return tuple(hit.chunk for hit in self.hits)
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -80,18 +86,10 @@ class Evidence:
         return DENSE_WEIGHT * self.best_dense + LEXICAL_WEIGHT * min(self.best_coverage, 1.0)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
-
-
-def asking_sentence(question: str) -> str:
-    """The sentence of a question that asks (its last one): what comes before is context."""
-    parts = [part for part in _SENTENCE_END.split(question.strip()) if part]
-    return parts[-1] if parts else question
-
-
 def cited_answer(
     question: str,
-    found: Retrieval,
+    resolved_question: str,
+    retrieved: tuple[Chunk, ...],
     started: float,
     text: str,
     sentences: tuple[AnswerSentence, ...],
@@ -99,7 +97,7 @@ def cited_answer(
     answerer: str = "extractive",
     dropped: tuple[str, ...] = (),
 ) -> Answer:
-    """An answer (not an abstention) for what `found` retrieved, timed from `started`."""
+    """An answer (not an abstention) resting on `retrieved`, timed from `started`."""
     return Answer(
         question=question,
         text=text,
@@ -107,8 +105,8 @@ def cited_answer(
         citations=citations,
         sentences=sentences,
         latency_ms=(time.perf_counter() - started) * 1000,
-        resolved_question=found.resolved.text,
-        retrieved=tuple(h.chunk for h in found.hits),
+        resolved_question=resolved_question,
+        retrieved=retrieved,
         answerer=answerer,
         dropped=dropped,
     )
@@ -192,23 +190,13 @@ class Assistant:
         ]
         if not found:
             return None
-        vector = self.index.embed_query(f"{asked.topic or question}")
+        vector = self.index.embed_query(asked.topic or question)
         vectors = self.sentence_embeddings.get([(chunk, sentence) for _, chunk, sentence in found])
         chosen = choose_duties(asked, found, vectors @ vector, self.index.lexical)
         if not chosen:
             return None
-        text, sentences, citations = compose(chosen)
-        return Answer(
-            question=question,
-            text=text,
-            abstained=False,
-            citations=citations,
-            sentences=sentences,
-            latency_ms=(time.perf_counter() - started) * 1000,
-            resolved_question=question,
-            retrieved=tuple(dict.fromkeys(item.chunk for item in chosen)),
-            answerer="duties",
-        )
+        passages = tuple(dict.fromkeys(item.chunk for item in chosen))
+        return cited_answer(question, question, passages, started, *compose(chosen), "duties")
 
     def retrieve(self, resolved: ResolvedQuestion, filters: Filters = Filters()) -> Retrieval:
         """Search, score every sentence of the best passages, and weigh the evidence."""
@@ -232,7 +220,9 @@ class Assistant:
     def compose_extractive(self, question: str, found: Retrieval, started: float) -> Answer:
         """The answer made of the best sentences themselves, each cited."""
         chosen = select(found.scored, found.resolved, self.max_citations, self.sentence_embeddings)
-        return cited_answer(question, found, started, *compose(chosen))
+        return cited_answer(
+            question, found.resolved.text, found.retrieved, started, *compose(chosen)
+        )
 
     def evidence(self, query: str, scored: Sequence[ScoredSentence]) -> Evidence:
         """Measure how well the best sentences support any answer to `query`."""
@@ -288,5 +278,5 @@ class Assistant:
             latency_ms=(time.perf_counter() - started) * 1000,
             resolved_question=found.resolved.text,
             nearby=nearby,
-            retrieved=tuple(h.chunk for h in hits),
+            retrieved=found.retrieved,
         )

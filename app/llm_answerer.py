@@ -141,7 +141,8 @@ class LLMAnswerer:
             return self._fallback(question, found, started, reason)
         dropped = tuple(c.text for c in checked if c.support is None)
         return cited_answer(
-            question, found, started, composer.text, tuple(composer.sentences),
+            question, found.resolved.text, found.retrieved, started, composer.text,
+            tuple(composer.sentences),
             tuple(composer.citations), answerer=self.name, dropped=dropped,
         )  # fmt: skip
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from index.lexical import tokenize
+from index.question import asking_start
 
 TERMS_FILE = Path(__file__).with_name("plain_terms.yaml")
 
@@ -112,7 +113,6 @@ _NOT_NAMES = frozenset(
 )
 
 
-_SENTENCE_END = re.compile(r"[.!?]\s+(?=\S)")
 # "As trustees of a growing trust, ...", "I'm a new governor and ...": who is asking.
 _ASKER = re.compile(
     r"\b(?:as|i am|i'm|we are|we're)\s+(?:(?:a|an|the|new|newly|\w+ed)\s+){0,2}$", re.I
@@ -161,7 +161,7 @@ class PlainTerms:
         insertions: list[tuple[int, str]] = []
         # Only the sentence that asks: "Useful for our governors. And local authorities?" says
         # who is asking first, and that is not what the question is about.
-        asks_from = max((m.end() for m in _SENTENCE_END.finditer(question)), default=0)
+        asks_from = asking_start(question)
         for group, pattern in enumerate(self._patterns):
             match = next(
                 (

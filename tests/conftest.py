@@ -15,9 +15,13 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -169,10 +173,13 @@ APP_START_TIMEOUT_S = 120
 
 
 @contextmanager
-def running_app(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`govassist app` on a free loopback port over `data_dir`, until the block ends."""
+def running_app(
+    data_dir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`govassist app` on a free loopback port over `data_dir` (with `extra_env` set too, such
+    as an admin token), until the block ends."""
     port = free_port()
-    env = {**os.environ, "GOVASSIST_DATA_DIR": str(data_dir)}
+    env = {**os.environ, **(extra_env or {}), "GOVASSIST_DATA_DIR": str(data_dir)}
     command = [sys.executable, "-m", "app.cli", "app", "--port", str(port)]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)  # fmt: skip
@@ -197,3 +204,15 @@ def running_app(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from room_app import serve_app
+from conftest import running_app
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.integration
 expect.set_options(timeout=90_000)  # the first answer waits for the model and index to load
@@ -49,19 +48,8 @@ def contrast(a: str, b: str) -> float:
 
 @pytest.fixture(scope="module")
 def app_url(real_index_dir: Path) -> Iterator[str]:
-    with serve_app(
-        {"GOVASSIST_DATA_DIR": str(real_index_dir), "GOVASSIST_ADMIN_TOKEN": TOKEN}
-    ) as url:
+    with running_app(real_index_dir, {"GOVASSIST_ADMIN_TOKEN": TOKEN}) as (url, _):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
