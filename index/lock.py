@@ -53,8 +53,15 @@ def current_holder(data_dir: Path) -> Holder | None:
         return None
 
 
+# A writer records itself just after it takes the lock: a waiter that arrives in between gives
+# it this long to do so before it falls back to not naming it.
+HOLDER_SETTLE_S = 2.0
+
+
 def _describe_holder(data_dir: Path) -> str:
-    holder = current_holder(data_dir)
+    deadline = time.monotonic() + HOLDER_SETTLE_S
+    while (holder := current_holder(data_dir)) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
     return holder.describe() if holder else "another ingest or rebuild"
 
 

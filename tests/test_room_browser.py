@@ -152,12 +152,12 @@ def test_presentation_mode_gives_large_type_and_folds_the_sidebar(page: Page, ap
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar).to_be_in_viewport()
     page.get_by_text("Presentation mode").click()
+    # Each step its own check, so a failure says which one did not happen.
+    expect(page.get_by_role("switch", name="Presentation mode")).to_be_checked()
     expect(sidebar).not_to_be_in_viewport()
-    page.wait_for_function(
-        "b => parseFloat(getComputedStyle(document.querySelector("
-        "'[data-testid=\"stCaptionContainer\"]')).fontSize) >= 1.4 * b",
-        arg=before,
-    )
+    expect(page.locator("html")).to_have_css("font-size", "24px")
+    after = float(caption.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    assert after >= 1.4 * before, (before, after)
     position = ask(page, FIRST)
     assert position["header"] <= position["top"] and position["bottom"] <= position["input"]
     assert position["bottom"] - position["top"] >= 40  # a line of large type
