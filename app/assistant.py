@@ -8,9 +8,6 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-
-from langchain_core.prompts import PromptTemplate
 
 from app.answer_type import REQUIRED, expected_type, satisfies, years
 from app.answers import Answer, AnswerSentence, Citation
@@ -25,8 +22,8 @@ from index.search import HybridIndex
 from index.sentence_vectors import SentenceVectors
 from index.types import Filters, Hit, Preference
 from ingest.types import Chunk
+from prompts import prompt_template
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 # "How many ...?" is answerable only if one of this many leading sentences gives a number.
 ANSWER_TYPE_WINDOW = 5
 
@@ -112,10 +109,6 @@ def cited_answer(
     )
 
 
-def _load_template(name: str) -> PromptTemplate:
-    return PromptTemplate.from_file(PROMPTS_DIR / name, encoding="utf-8")
-
-
 class Assistant:
     """Answers questions from one loaded index; safe to share between threads (sessions)."""
 
@@ -133,9 +126,9 @@ class Assistant:
         self.policy = policy
         # Stored at ingest (None for an index built before they were): see SentenceEmbeddings.
         self.sentence_embeddings = SentenceEmbeddings(index.embedder, sentence_vectors)
-        self._abstain_template = _load_template("abstain.txt")
-        self._abstain_far_template = _load_template("abstain_far.txt")
-        self._empty_template = _load_template("empty_question.txt")
+        self._abstain_template = prompt_template("abstain.txt")
+        self._abstain_far_template = prompt_template("abstain_far.txt")
+        self._empty_template = prompt_template("empty_question.txt")
         self._register: Register | None = None
         self._register_lock = threading.Lock()
 

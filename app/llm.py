@@ -8,19 +8,17 @@ llama.cpp's server. Timeouts and retries are bounded, so a slow or dead endpoint
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.prompts import ChatPromptTemplate
 
 from ingest.types import Chunk
-
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+from prompts import prompt_text
 
 
 def _read(name: str) -> str:
-    return (PROMPTS_DIR / name).read_text(encoding="utf-8").strip()
+    return prompt_text(name).strip()
 
 
 def answer_prompt(compare: bool = False) -> ChatPromptTemplate:

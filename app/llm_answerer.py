@@ -14,10 +14,9 @@ import time
 from collections.abc import Iterator, Sequence
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.prompts import PromptTemplate
 
 from app.answers import Answer, AnswerSentence, Citation
-from app.assistant import PROMPTS_DIR, Assistant, Retrieval, cited_answer
+from app.assistant import Assistant, Retrieval, cited_answer
 from app.citation_check import CheckedSentence, SentenceStream, check_sentence, learn_names
 from app.claim_meaning import Names
 from app.followup import resolve
@@ -25,6 +24,7 @@ from app.llm import answer_messages, rewrite_messages
 from app.question_text import plain_question
 from index.types import Filters
 from ingest.types import Chunk
+from prompts import prompt_template
 
 PASSAGES_SHOWN = 5  # passages numbered for the model
 MAX_REWRITE_CHARS = 400
@@ -39,7 +39,7 @@ class LLMAnswerer:
         self.assistant = assistant
         self.model = model
         self.index = assistant.index
-        self._notice = PromptTemplate.from_file(PROMPTS_DIR / "fallback_notice.txt")
+        self._notice = prompt_template("fallback_notice.txt")
 
     def answer(
         self, question: str, history: Sequence[str] = (), filters: Filters = Filters()

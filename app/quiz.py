@@ -6,6 +6,7 @@ import random
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Protocol
 
@@ -15,7 +16,8 @@ from evals.gold import GoldItem, load_gold
 from evals.matching import contains, group_matched
 from ingest.types import Chunk
 
-DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "evals" / "gold.yaml"
+# Shipped as package data of `evals`, so an installed wheel has its quiz too.
+DEFAULT_GOLD = Path(str(files("evals").joinpath("gold.yaml")))
 
 
 @dataclass(frozen=True)
