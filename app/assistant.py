@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from app.answer_type import REQUIRED, expected_type, satisfies, years
 from app.answers import Answer, AnswerSentence, Citation
 from app.duty_answers import choose_duties, duty_sentence, read_duty_question, register_actor
-from app.duty_register import Register, build_register
 from app.extractive import ScoredSentence, SentenceEmbeddings, compose, score_sentences, select
 from app.followup import ResolvedQuestion, resolve
 from app.question_text import plain_question
+from index.duty_registers import Register, build_register
 from index.lexical import tokenize
 from index.question import asking_sentence
 from index.search import HybridIndex
@@ -119,6 +119,7 @@ class Assistant:
         max_citations: int = 3,
         policy: AbstentionPolicy = AbstentionPolicy(),
         sentence_vectors: SentenceVectors | None = None,
+        register: Register | None = None,
     ) -> None:
         self.index = index
         self.top_k = top_k
@@ -129,7 +130,8 @@ class Assistant:
         self._abstain_template = prompt_template("abstain.txt")
         self._abstain_far_template = prompt_template("abstain_far.txt")
         self._empty_template = prompt_template("empty_question.txt")
-        self._register: Register | None = None
+        # Stored at ingest (None for an index built before it was): read on first use then.
+        self._register = register
         self._register_lock = threading.Lock()
 
     def answer(
@@ -159,7 +161,8 @@ class Assistant:
 
     @property
     def register(self) -> Register:
-        """The duties register of the loaded index, read from its chunks on first use."""
+        """The duties register of the loaded index: the stored one, or read from its chunks on
+        first use."""
         with self._register_lock:
             if self._register is None:
                 self._register = build_register(self.index.chunks.values())

@@ -1,7 +1,7 @@
 """The duties register of the live index: loaded once per index version, filtered, exported.
 
-The register is read from the chunks the index already holds (no model, no vectors), so it
-answers for every indexed document, the shipped corpus and uploads alike.
+`govassist ingest` stores the register beside each index version (index/duty_registers.py), so
+it answers for every indexed document, the shipped corpus and uploads alike.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ import csv
 import html
 import io
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from app.export import md
-from ingest.duties import STRENGTHS, Duty, actor_key, duties
-from ingest.types import Chunk
+from index import duty_registers
+from index.duty_registers import Register, build_register
+from ingest.duties import STRENGTHS, Duty, actor_key
 
 if TYPE_CHECKING:
     from app.settings import Settings
@@ -27,50 +27,6 @@ CSV_COLUMNS = (
 )  # fmt: skip
 # A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class Register:
-    """Every duty of an index version, with the words each actor goes by."""
-
-    duties: tuple[Duty, ...]
-    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # actor -> words used
-    titles: dict[str, str] = field(default_factory=dict)  # doc_id -> title
-    passages: dict[str, str] = field(default_factory=dict)  # chunk id -> text, for context
-
-    def context(self, duty: Duty) -> tuple[str, str, str]:
-        """The passage around a duty: (text before, the sentence, text after)."""
-        text = self.passages.get(duty.chunk_id, "")
-        if not text or text[duty.chunk_start : duty.chunk_end] != duty.text:
-            return "", duty.text, ""
-        return text[: duty.chunk_start], duty.text, text[duty.chunk_end :]
-
-    @property
-    def actors(self) -> list[str]:
-        """The actors, most duties first (then by name)."""
-        counts: dict[str, int] = {}
-        for duty in self.duties:
-            if duty.actor:
-                counts[duty.actor] = counts.get(duty.actor, 0) + 1
-        return sorted(counts, key=lambda a: (-counts[a], a))
-
-
-def build_register(chunks: Iterable[Chunk]) -> Register:
-    """The register of `chunks`: their duties, each actor's aliases and the documents' titles."""
-    chunk_list = list(chunks)
-    found = duties(chunk_list)
-    cited = {duty.chunk_id for duty in found}
-    aliases: dict[str, set[str]] = {}
-    for duty in found:
-        if duty.actor:
-            words = " ".join(duty.actor_text.split()).strip(" ,.;:").lower()
-            aliases.setdefault(duty.actor, set()).update({duty.actor.lower(), words} - {""})
-    return Register(
-        tuple(found),
-        {actor: tuple(sorted(words)) for actor, words in aliases.items()},
-        {chunk.doc_id: chunk.title for chunk in chunk_list},
-        {chunk.id: chunk.text for chunk in chunk_list if chunk.id in cited},
-    )
 
 
 def find_actor(register: Register, name: str) -> str | None:
@@ -196,8 +152,10 @@ def valid_strength(value: str) -> str | None:
 
 
 def load_register(settings: Settings) -> Register:
-    """The register of the live index version, read once per version (about 0.3 s for the
-    corpus and the dev documents); IndexMissingError when there is no index."""
+    """The register of the live index version, read once per version: the one ingest stored
+    beside it, or for an index built before registers were stored, read from its passages
+    (about 1 s for the corpus and the dev documents). IndexMissingError when there is no
+    index."""
     from app.resources import IndexMissingError, index_status, open_database
 
     manifest = index_status(settings)
@@ -208,13 +166,16 @@ def load_register(settings: Settings) -> Register:
     with _CACHE_LOCK:
         if key in _CACHE:
             return _CACHE[key]
-    database = open_database(settings)
-    if manifest.collection not in database.names():
-        raise IndexMissingError(
-            f"the index named in {settings.manifest_path} is missing from the store: "
-            "run `govassist ingest` to rebuild it"
-        )
-    register = build_register(database.collection(manifest.collection).all_chunks())
+    stored = duty_registers.register_path(settings.data_dir, manifest.collection)
+    register = duty_registers.load(stored, manifest.collection)
+    if register is None:
+        database = open_database(settings)
+        if manifest.collection not in database.names():
+            raise IndexMissingError(
+                f"the index named in {settings.manifest_path} is missing from the store: "
+                "run `govassist ingest` to rebuild it"
+            )
+        register = build_register(database.collection(manifest.collection).all_chunks())
     with _CACHE_LOCK:
         while len(_CACHE) >= CACHED_VERSIONS:
             _CACHE.pop(next(iter(_CACHE)))

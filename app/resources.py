@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from app.assistant import Assistant
 from app.settings import Settings
+from index import duty_registers
 from index.build import Manifest, ProgressCallback, SyncReport, sync
 from index.embedder import Embedder, load_embedder
 from index.health import index_problem, looks_damaged, not_damage_reason, set_aside
@@ -306,11 +307,14 @@ def load_assistant(settings: Settings, embedder: Embedder | None = None) -> Assi
     # The sentence vectors stored with this version at ingest; an index built before they were
     # stored has none, and its sentences are embedded on first use.
     stored = SentenceVectors.load(vectors_path(settings.data_dir, manifest.collection))
+    # So is its duties register; without one, it is read from the passages on first use.
+    register_file = duty_registers.register_path(settings.data_dir, manifest.collection)
     return Assistant(
         index,
         top_k=settings.top_k,
         max_citations=settings.max_citations,
         sentence_vectors=stored,
+        register=duty_registers.load(register_file, manifest.collection),
     )
 
 

@@ -124,7 +124,7 @@ def pdf_ingest(pdf: Path, data: Path) -> tuple[float, float]:
 
 
 def ingest_stages(corpus: Path, data: Path) -> dict[str, float]:
-    """Seconds per stage of one ingest: parse, chunk, embed, write."""
+    """Seconds per stage of one ingest: parse, chunk, embed, write, duties (the register)."""
     report = build_index(Settings(data_dir=data, corpus_dir=corpus))
     return {stage: round(seconds, 3) for stage, seconds in report.seconds.items()}
 

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from index import duty_registers
+from index.duty_registers import Register, build_register, combine, register_path
 from index.embedder import Embedder
 from index.sentence_vectors import (
     Key,
@@ -122,9 +124,10 @@ class SyncReport:
     folders_removed: int = 0  # segment folders of dropped versions deleted from the store
     files_excluded: list[str] = field(default_factory=list)  # found, but excluded in the library
     waited_s: float = 0.0  # for another writer to finish, before this one could start
-    # Where the time went: parse, chunk, embed, write (copying the live version included).
+    # Where the time went: parse, chunk, embed, write (copying the live version included),
+    # and reading the duties register.
     seconds: dict[str, float] = field(
-        default_factory=lambda: dict.fromkeys(("parse", "chunk", "embed", "write"), 0.0)
+        default_factory=lambda: dict.fromkeys(("parse", "chunk", "embed", "write", "duties"), 0.0)
     )
 
     def files_summary(self) -> str:
@@ -230,9 +233,10 @@ def sync(
     kept (their offsets refreshed) and its vanished chunks deleted; files that disappeared from a
     scanned folder are removed. A file that cannot be read is reported and its old chunks stay.
 
-    Changes are written to a new version of the index (a copy of the live collection), and the
-    manifest is switched to it only when it is complete: a crash at any moment leaves the
-    previous version answering. The previous version is kept for processes still reading it.
+    Changes are written to a new version of the index (a copy of the live collection), with
+    its sentence vectors and its duties register beside it, and the manifest is switched to it
+    only when it is complete: a crash at any moment leaves the previous version answering, with
+    its own register. The previous version is kept for processes still reading it.
 
     One writer at a time: the caller holds the index's writer lock (`index.lock.writer_lock`),
     or two syncs would both build on the same live version and the second switch would lose
@@ -336,6 +340,7 @@ def sync(
                 database.drop(name)
         report.folders_removed = database.remove_unused_files()
         report.total_chunks = database.collection(live_name).count()
+        _ensure_register(database, manifest_path.parent, live_name, report)
         return report
 
     # Build the next version beside the live one.
@@ -350,6 +355,13 @@ def sync(
     # were stored: its old passages' sentences are then embedded on first use).
     carried = SentenceVectors.load(vectors_path(data_dir, live_name)) if live_name else None
     new_sentences: list[tuple[list[Key], Any]] = []
+    # So is the duties register of the documents not read again (None for an index built
+    # before registers were stored: the new version's is then read from all its passages).
+    live_register = (
+        duty_registers.load(register_path(data_dir, live_name), live_name) if live_name else None
+    )
+    read_registers: list[Register] = []
+    read_docs: set[str] = set()
     report.seconds["write"] += time.perf_counter() - writing
     changed = itertools.chain([first_changed] if first_changed else [], pending)
     for group in _groups(changed, store):
@@ -379,11 +391,17 @@ def sync(
             report.chunks_deleted += len(plan.stale)
             manifest.files[str(plan.path.resolve())] = _entry(plan.path, plan.document)
         report.seconds["write"] += time.perf_counter() - writing
+        reading = time.perf_counter()
+        for plan in group:  # a document's duties depend on its own passages alone
+            read_docs.add(plan.document.source.doc_id)
+            read_registers.append(build_register(plan.document.chunks))
+        report.seconds["duties"] += time.perf_counter() - reading
     writing = time.perf_counter()
     for name, entry in gone.items():
         report.files_removed.append(name)
         if entry.doc_id in doc_owner:
             continue  # another file now holds its id: its plan kept or deleted the passages
+        read_docs.add(entry.doc_id)
         ids = store.ids(entry.doc_id)
         store.delete(ids)
         report.chunks_deleted += len(ids)
@@ -394,8 +412,20 @@ def sync(
     kept_keys = [k for k in (carried.rows if carried else ()) if k[0] in live_ids]
     parts = [carried.subset(kept_keys)] if carried else []
     merge([*parts, *new_sentences]).save(vectors_path(data_dir, next_name))
+    report.seconds["write"] += time.perf_counter() - writing
+
+    # And its duties register: the documents read now, the others' carried over.
+    reading = time.perf_counter()
+    if live_name and live_register is None:
+        register = build_register(store.all_chunks())
+    else:
+        carried_docs = [live_register.without(read_docs)] if live_register else []
+        register = combine([*carried_docs, *read_registers])
+    duty_registers.save(register, register_path(data_dir, next_name), next_name)
+    report.seconds["duties"] += time.perf_counter() - reading
 
     # Switch: one atomic rename of the manifest makes the new version live.
+    writing = time.perf_counter()
     store.mark_complete()
     manifest.collection = next_name
     manifest.built_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -403,9 +433,24 @@ def sync(
     report.total_chunks = store.count()
     _drop_old_versions(database, keep={next_name, live_name})
     remove_unused(data_dir, keep={next_name, live_name})
+    duty_registers.remove_unused(data_dir, keep={next_name, live_name})
     report.folders_removed = database.remove_unused_files()
     report.seconds["write"] += time.perf_counter() - writing
     return report
+
+
+def _ensure_register(
+    database: Database, data_dir: Path, live_name: str, report: SyncReport
+) -> None:
+    """Give the live version its duties register if it has none usable (an index built before
+    registers were stored, or by other extraction rules), and drop those of dropped versions."""
+    reading = time.perf_counter()
+    path = register_path(data_dir, live_name)
+    if duty_registers.load(path, live_name) is None:
+        register = build_register(database.collection(live_name).all_chunks())
+        duty_registers.save(register, path, live_name)
+    duty_registers.remove_unused(data_dir, keep=database.names())
+    report.seconds["duties"] += time.perf_counter() - reading
 
 
 def _drop_old_versions(database: Database, keep: set[str]) -> None:

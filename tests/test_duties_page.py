@@ -1,6 +1,6 @@
 """The Duties page in AppTest over an index built with the fake embedder: the board's duties by
 default, filters by document, actor, strength, section and search, each duty cited, must and
-should marked apart, and the two downloads."""
+should marked apart, the three downloads, and the register read from the file ingest stored."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import pytest
 from conftest import FakeEmbedder, index_folder
 from streamlit.runtime.caching import cache_resource
 from streamlit.testing.v1 import AppTest
+
+from app import duty_register
 
 APP = str(Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py")
 
@@ -24,6 +26,10 @@ The governing board should meet at least three times a year.
 ## Finance
 
 The board must approve the budget. Boards may appoint a finance committee.
+
+## Staff
+
+The headteacher must report to the board each term. The headteacher should attend meetings.
 """
 NURSERY = """# Nursery guide
 
@@ -33,6 +39,10 @@ Providers must keep children safe. Providers should read the *annex* [here](http
 """
 
 
+def _not_read(*args: object) -> object:
+    raise AssertionError("the page should show the register ingest stored")
+
+
 @pytest.fixture
 def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     docs = tmp_path / "docs"
@@ -40,6 +50,8 @@ def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     (docs / "handbook.md").write_text(HANDBOOK, encoding="utf-8")
     (docs / "nursery.md").write_text(NURSERY, encoding="utf-8")
     index_folder(docs, tmp_path / "data", FakeEmbedder())
+    # Read from the file ingest wrote beside the index, not from the index's passages.
+    monkeypatch.setattr(duty_register, "build_register", _not_read)
     monkeypatch.setenv("GOVASSIST_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("GOVASSIST_CORPUS_DIR", str(docs))
     cache_resource.clear()  # settings are cached per process
@@ -83,6 +95,32 @@ def test_the_board_is_shown_first_with_each_duty_cited_and_marked(at: AppTest) -
     )
 
 
+def badges(at: AppTest) -> list[str]:
+    return [m.value.split(" · ")[0] for m in at.markdown if "·" in m.value]
+
+
+def test_pick_a_document_and_an_actor_then_filter_by_strength_and_search(at: AppTest) -> None:
+    at.multiselect(key="duties-docs").set_value(["handbook"]).run()
+    at.multiselect(key="duties-actors").set_value(["School leaders"]).run()
+    assert shown(at) == [
+        "The headteacher must report to the board each term\\.",
+        "The headteacher should attend meetings\\.",
+    ]
+    # Must and should look different: red and bold against blue and plain.
+    assert badges(at) == [":red[**MUST**]", ":blue[SHOULD]"]
+    at.multiselect(key="duties-actors").set_value(["Governing boards", "School leaders"]).run()
+    at.multiselect(key="duties-strength").set_value(["must"]).run()
+    assert shown(at) == [
+        "Governing bodies and proprietors must publish their instrument of government\\.",
+        "The board must approve the budget\\.",
+        "The headteacher must report to the board each term\\.",
+    ]
+    assert set(badges(at)) == {":red[**MUST**]"}
+    at.text_input(key="duties-search").set_value("budget").run()
+    assert shown(at) == ["The board must approve the budget\\."]
+    assert "**1 duties** (1 must)" in [m.value for m in at.markdown]
+
+
 def test_filters_narrow_the_duties(at: AppTest) -> None:
     at.multiselect(key="duties-strength").set_value(["must"]).run()
     assert len(shown(at)) == 2
@@ -101,8 +139,9 @@ def test_filters_narrow_the_duties(at: AppTest) -> None:
 
 def test_downloads_are_offered_for_the_selection_and_disabled_for_none(at: AppTest) -> None:
     buttons = at.get("download_button")
-    assert [b.proto.label for b in buttons] == ["Download CSV", "Download checklist (Markdown)"]
-    assert [b.proto.url.endswith((".csv", ".md")) for b in buttons] == [True, True]
+    assert [b.proto.label for b in buttons] == [
+        "Download CSV", "Download checklist (Markdown)", "Download printable page (HTML)",
+    ]  # fmt: skip
     assert not any(b.proto.disabled for b in buttons)
     at.text_input(key="duties-search").set_value("no such words").run()
     assert all(b.proto.disabled for b in at.get("download_button"))

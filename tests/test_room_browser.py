@@ -195,10 +195,21 @@ def test_every_page_passes_axe_without_serious_violations(page: Page, app_url: s
     expect(page.get_by_text("It holds the power to inspect schools.").first).to_be_visible()
     found["Governance map"] = _serious_violations(page)
 
+    page.goto(f"{app_url}/duties_page")
+    expect(page.get_by_text(re.compile(r"^\d+ duties \(")).first).to_be_visible()
+    found["Duties"] = _serious_violations(page)
+
     page.goto(f"{app_url}/training_page")
     page.get_by_role("button", name="Start a new quiz").click()
     expect(page.get_by_text("Question 1 of 5")).to_be_visible()
     found["Training"] = _serious_violations(page)
+    page.get_by_role("tab", name="Duties round").click()
+    page.get_by_role("button", name="Start a duties round").click()
+    strength = page.get_by_role("radiogroup", name="Which word does the document use?")
+    strength.get_by_text("must", exact=True).click()
+    page.get_by_role("button", name="Check my choice").click()
+    expect(page.get_by_role("button", name="Next sentence")).to_be_visible()
+    found["Training, a duties round checked"] = _serious_violations(page)
 
     page.goto(f"{app_url}/admin_page")
     _sign_in(page)

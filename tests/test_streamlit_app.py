@@ -12,8 +12,11 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from app.cli import cli
+from app.duty_quiz import draw
+from app.duty_register import citation, load_register
 from app.feedback import FeedbackStore
-from app.ui.common import settings
+from app.settings import Settings
+from app.ui.common import escape, settings
 
 pytestmark = pytest.mark.integration
 APP = str(Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py")
@@ -135,6 +138,48 @@ def test_a_quiz_round_is_scored(app: AppTest) -> None:
     assert not app.exception, app.exception
     assert app.metric[0].value == "1 / 1"
     assert any("Quiz finished: 1 of 1 right" in s.value for s in app.success)
+
+
+def test_a_duties_round_is_played_and_scored(app: AppTest, real_index_dir: Path) -> None:
+    app.switch_page("ui/training_page.py").run()
+    assert not app.exception, app.exception
+    assert [t.label for t in app.tabs] == ["Quiz", "Duties round"]
+    register = load_register(Settings(data_dir=real_index_dir, _env_file=None))
+    expected = draw(register, "strength", 2, seed=4)  # the round the page must draw
+    app.number_input(key="duty-round-length").set_value(2)
+    app.number_input(key="duty-round-seed").set_value(4)
+    next(b for b in app.form_submit_button if b.label == "Start a duties round").click().run()
+    assert not app.exception, app.exception
+
+    def play(position: int, choice: str) -> None:
+        app.radio(key=f"duty-choice-1-{position}").set_value(choice).run()
+        next(b for b in app.button if b.label == "Check my choice").click().run()
+        assert not app.exception, app.exception
+
+    for position, question in enumerate(expected):
+        assert f"Sentence {position + 1} of 2" in [h.value for h in app.subheader]
+        assert f"### {escape(question.prompt)}" in [m.value for m in app.markdown]
+        assert app.radio(key=f"duty-choice-1-{position}").options == list(question.choices)
+        if position == 0:
+            play(position, question.answer)
+            assert f"Right: {question.answer}." in [s.value for s in app.success]
+        else:
+            play(position, next(c for c in question.choices if c != question.answer))
+            assert any(question.answer in e.value for e in app.error)
+        # The answer key: the sentence as written, its strength word in bold, and its citation.
+        written = escape(question.duty.text)
+        key = next(m.value for m in app.markdown if m.value.replace("**", "") == written)
+        assert f"**{escape(question.answer)}**" in key
+        assert escape(citation(question.duty)) in [c.value for c in app.caption]
+        next(b for b in app.button if b.label == "Next sentence").click().run()
+    assert any("Round finished: 1 of 2 right." in s.value for s in app.success)
+    assert [m.value for m in app.metric] == ["1 / 2"]
+
+    app.radio(key="duty-round-kind").set_value("actor")
+    next(b for b in app.form_submit_button if b.label == "Start a duties round").click().run()
+    actor_round = draw(register, "actor", 2, seed=4)
+    assert app.radio(key="duty-choice-2-0").options == list(actor_round[0].choices)
+    assert f"### {escape(actor_round[0].prompt)}" in [m.value for m in app.markdown]
 
 
 @pytest.fixture

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.duty_register import Register, citation, load_register, select, to_csv, to_markdown
+from app.duty_register import (
+    Register,
+    citation,
+    load_register,
+    select,
+    to_csv,
+    to_html,
+    to_markdown,
+)
 from app.resources import IndexMissingError
 from app.ui.common import escape, index_problem, settings
 from index.store import StoreUnavailableError
@@ -94,7 +102,7 @@ def page() -> None:
     counts = {s: sum(d.strength == s for d in chosen) for s in STRENGTHS}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     st.markdown(f"**{len(chosen)} duties**" + (f" ({summary})" if summary else ""))
-    csv_col, md_col = st.columns(2)
+    csv_col, md_col, html_col = st.columns(3)
     csv_col.download_button(
         "Download CSV", to_csv(chosen), file_name="duties.csv", mime="text/csv",
         disabled=not chosen,
@@ -102,6 +110,10 @@ def page() -> None:
     md_col.download_button(
         "Download checklist (Markdown)", to_markdown(chosen), file_name="duties.md",
         mime="text/markdown", disabled=not chosen,
+    )  # fmt: skip
+    html_col.download_button(
+        "Download printable page (HTML)", to_html(chosen), file_name="duties.html",
+        mime="text/html", disabled=not chosen,
     )  # fmt: skip
     if not chosen:
         st.info("No duties match these filters.")

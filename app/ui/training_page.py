@@ -1,5 +1,6 @@
 """Training: a quiz from the gold questions; learners answer, then see the reference answer and
-the cited passages, and a running score. The trainer exports the session."""
+the cited passages, and a running score. The trainer exports the session. Beside it, rounds
+from the duties register (app/ui/duty_rounds.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import streamlit as st
 from app.quiz import QuizItem, choose, mark, quiz_items
 from app.resources import IndexMissingError, index_status
 from app.ui.common import escape, index_problem, settings, shared_assistant, source_card
+from app.ui.duty_rounds import duty_round
 from ingest.governance import SPACES
 
 
@@ -125,8 +127,8 @@ def play(quiz: dict) -> None:
         st.rerun()
 
 
-def page() -> None:
-    st.title("Training")
+def quiz_section() -> None:
+    """The quiz's section of the page."""
     st.caption("A quiz from the gold questions. Answer in your own words, then check.")
     try:
         items = all_items()
@@ -147,6 +149,15 @@ def page() -> None:
             "Export the session (Markdown)", export(quiz["results"]), "training-session.md",
             mime="text/markdown",
         )  # fmt: skip
+
+
+def page() -> None:
+    st.title("Training")
+    quiz_tab, duties_tab = st.tabs(["Quiz", "Duties round"])
+    with quiz_tab:
+        quiz_section()
+    with duties_tab:
+        duty_round()
 
 
 page()
