@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest app test lint typecheck unit eval browser strace
+.PHONY: install run ingest app test lint typecheck unit eval browser strace screenshots
 
 $(STAMP):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -74,6 +74,12 @@ strace:
 	@command -v strace >/dev/null || { \
 		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq strace >/dev/null; }
+
+# The README's screenshots, taken again by the browser tests (which otherwise save theirs
+# under build/screenshots/).
+screenshots: install browser
+	GOVASSIST_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/test_browser_e2e.py \
+		tests/test_duties_browser.py
 
 # What CI runs: lint, types, the eval gate, then every test (real model, real Chroma, the real
 # app in AppTest and in headless Chromium).

@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 CST = CORPUS / "cst-2018-where-next-for-the-self-improving-school-system.md"
 SSAT = CORPUS / "ssat-2018-the-school-led-system-refocusing-governance.md"
+# Browser tests save what they saw here; the README's images (docs/screenshots/) are replaced
+# only by `make screenshots`, which points this variable at them.
+SCREENSHOTS = Path(os.environ.get("GOVASSIST_SCREENSHOTS", ROOT / "build" / "screenshots"))
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

@@ -1,5 +1,6 @@
 """End to end in a real headless Chromium: `govassist app` on loopback, a question typed into
-the chat, the answer and its source card on screen; screenshots into docs/screenshots/."""
+the chat, the answer and its source card on screen; screenshots into build/screenshots/
+(docs/screenshots/ with `make screenshots`)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import running_app
+from conftest import SCREENSHOTS, running_app
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 # The first answer waits for the model and the index to load in the server.
 expect.set_options(timeout=90_000)
 

@@ -1,8 +1,9 @@
 """The duties register in a real headless Chromium: the Duties page filtered, its CSV and
 printable HTML downloads opened and each duty's citation checked, a duties question answered in
 the chat with a cited list, and a training round played; screenshots of the page and the round
-into docs/screenshots/. Over an index of corpus/ and two PDFs of the dev documents (the model
-articles, whose directors hold many duties, and the EYFS updates), so citations carry pages."""
+into build/screenshots/ (docs/screenshots/ with `make screenshots`). Over an index of corpus/
+and two PDFs of the dev documents (the model articles, whose directors hold many duties, and
+the EYFS updates), so citations carry pages."""
 
 from __future__ import annotations
 
@@ -14,11 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, running_app
+from conftest import CORPUS, ROOT, SCREENSHOTS, running_app
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.integration
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 DEVDOCS = ROOT / "evals" / "devdocs"
 ARTICLES = "Model articles for private companies limited by guarantee"
 RSCS = "Regional Schools Commissioners (RSCs)"
