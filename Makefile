@@ -40,7 +40,7 @@ typecheck: install
 	$(BIN)/mypy app ingest index evals bench
 
 unit: install
-	$(BIN)/pytest -m "not integration"
+	$(BIN)/pytest -m "not integration and not slow"
 
 # Evaluate into build/eval (results.jsonl, metrics.json, report.md): the gold set with its
 # rewordings (checked up to date with their sources first) over corpus/, and into

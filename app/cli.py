@@ -109,14 +109,22 @@ def ingest(
         task = progress.add_task("Reading the files", total=None)
         embedding = progress.add_task("Embedding", total=None, visible=False)
 
+        # Bars need a terminal: written to a log or a pipe, each step is a plain line instead.
+        lines = not progress.console.is_terminal
+
         def on_read(done: int, total: int, label: str) -> None:
             progress.update(task, description=f"Reading {label}", completed=done, total=total)
+            if lines:
+                line = f"Reading {label}" if done < total else label.capitalize()
+                progress.console.print(line, highlight=False)
 
         def on_progress(done: int, total: int, label: str) -> None:
             progress.update(
                 embedding, description=f"Embedding {label}", completed=done, total=total,
                 visible=True,
             )  # fmt: skip
+            if lines:
+                progress.console.print(f"Embedding {label}: {done} done", highlight=False)
 
         def on_wait(holder: str) -> None:
             progress.console.print(

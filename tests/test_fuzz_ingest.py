@@ -29,6 +29,7 @@ from ingest.chunking import ChunkingConfig, whitespace_token_count
 from ingest.pipeline import ParsedDocument, parse_document, parse_document_in_time
 from ingest.sources import SUPPORTED_SUFFIXES, IngestError
 
+pytestmark = pytest.mark.slow
 # Examples per test; CI runs the default, a longer local run can raise it.
 EXAMPLES = int(os.environ.get("GOVASSIST_FUZZ_EXAMPLES", "500"))
 TIME_LIMIT_S = 10.0

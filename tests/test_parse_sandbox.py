@@ -307,6 +307,7 @@ def test_a_docx_too_large_in_all_is_refused(
 # --- what the sandbox stops at its limits --------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_bomb_the_checks_miss_is_stopped_at_the_memory_limit(tmp_path: Path) -> None:
     """A page whose content inflates to 1 GB: the child fails to allocate past 512 MB and is
     replaced; neither it nor this process grows past that."""
@@ -335,6 +336,7 @@ def spin(seconds: float) -> None:
         pass
 
 
+@pytest.mark.slow
 def test_a_runaway_parse_is_stopped_at_the_processor_limit() -> None:
     from ingest.sandbox import ParseLimits, Sandbox
 
