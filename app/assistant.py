@@ -18,7 +18,7 @@ from app.question_text import plain_question
 from index.duty_registers import Register, build_register
 from index.lexical import tokenize
 from index.question import asking_sentence
-from index.search import HybridIndex
+from index.search import DEFAULT_TOP_K, HybridIndex
 from index.sentence_vectors import SentenceVectors
 from index.types import Filters, Hit, Preference
 from ingest.types import Chunk
@@ -115,7 +115,7 @@ class Assistant:
     def __init__(
         self,
         index: HybridIndex,
-        top_k: int = 8,
+        top_k: int = DEFAULT_TOP_K,
         max_citations: int = 3,
         policy: AbstentionPolicy = AbstentionPolicy(),
         sentence_vectors: SentenceVectors | None = None,

@@ -8,8 +8,9 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.search import DEFAULT_TOP_K
 from ingest.chunking import ChunkingConfig
-from ingest.sandbox import CPU_LIMIT_S, MEMORY_LIMIT_MB, ParseLimits
+from ingest.sandbox import CPU_LIMIT_S, MEMORY_LIMIT_MB, WALL_LIMIT_S, ParseLimits
 
 
 class Settings(BaseSettings):
@@ -56,13 +57,15 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = Field(
         200, ge=32, le=256, description="Largest chunk, in the embedder's word pieces."
     )
-    top_k: int = Field(8, ge=1, le=50, description="Passages retrieved per question.")
+    top_k: int = Field(DEFAULT_TOP_K, ge=1, le=50, description="Passages retrieved per question.")
     max_citations: int = Field(3, ge=1, le=10, description="Most sentences in one answer.")
     max_file_mb: float = Field(
         50, gt=0, description="Files larger than this are skipped by ingest, with a message."
     )
     file_time_limit_s: float = Field(
-        120, gt=0, description="A file that takes longer than this to read is skipped by ingest."
+        WALL_LIMIT_S,
+        gt=0,
+        description="A file that takes longer than this to read is skipped by ingest.",
     )
     parse_memory_limit_mb: int = Field(
         MEMORY_LIMIT_MB,

@@ -32,15 +32,12 @@ from index.sentence_vectors import (
 from index.store import Database, Store
 from ingest.chunking import ChunkingConfig
 from ingest.pipeline import FileProblem, ParsedDocument, file_sha256, parse_document_in_time
-from ingest.sandbox import ParseLimits
+from ingest.sandbox import WALL_LIMIT_S, ParseLimits
 from ingest.sources import IngestError, discover
 from ingest.types import Chunk
 
 EMBED_BATCH = 256  # chunks per progress step; the embedder batches further inside
 EMBED_GROUP = 2048  # new chunks of several files encoded (and held in memory) together
-# A file that takes longer than this to read is skipped with a message (a hostile PDF can make
-# a parser loop for hours). Big real documents read in well under a minute here.
-FILE_TIME_LIMIT_S = 120.0
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, what)
 
 
@@ -222,7 +219,7 @@ def sync(
     chunking: ChunkingConfig = ChunkingConfig(),
     on_progress: ProgressCallback | None = None,
     max_bytes: int | None = None,
-    file_time_limit_s: float = FILE_TIME_LIMIT_S,
+    file_time_limit_s: float = WALL_LIMIT_S,
     excluded: Collection[str] = (),
     parse_limits: ParseLimits | None = None,
     on_read: ProgressCallback | None = None,

@@ -18,6 +18,8 @@ from ingest.types import Chunk
 
 # RRF's usual constant: rank 1 scores 1/61, rank 10 scores 1/70, so no single list dominates.
 RRF_K = 60
+# Passages retrieved per question unless the settings say otherwise (GOVASSIST_TOP_K).
+DEFAULT_TOP_K = 8
 # How many candidates each ranking contributes before fusion.
 CANDIDATES_PER_RANKING = 30
 # Question vectors kept (384 floats each: 4,096 of them take 6 MB).
@@ -136,7 +138,7 @@ class HybridIndex:
     def search(
         self,
         query: str,
-        k: int = 8,
+        k: int = DEFAULT_TOP_K,
         filters: Filters = Filters(),
         preference: Preference = Preference(),
         query_vector: np.ndarray | None = None,

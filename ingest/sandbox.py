@@ -41,6 +41,8 @@ T = TypeVar("T")
 # large real files and stops bombs well before they trouble the machine.
 MEMORY_LIMIT_MB = 2048
 CPU_LIMIT_S = 120.0
+# A file that takes longer than this to read is skipped with a message (a hostile PDF can make
+# a parser loop for hours). Big real documents read in well under a minute here.
 WALL_LIMIT_S = 120.0
 
 
