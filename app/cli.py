@@ -12,11 +12,15 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer._click.core import Context as ClickContext  # the click that typer vendors
+from typer.core import TyperGroup
+
+from ingest.errors import GovassistError
 
 # The governance frame's names (a few regular expressions, 4 ms to import): the filters of
 # `ask` are checked against them before the model loads.
@@ -25,8 +29,21 @@ from ingest.governance import ACTORS, SPACES
 if TYPE_CHECKING:  # imported for real inside the commands, to keep start-up fast
     from app.settings import Settings
 
+
+class _ReportingGroup(TyperGroup):
+    """Every product error of every command (sub-commands included) printed as its plain
+    message with its own exit status: the one place errors become exit codes."""
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GovassistError as error:
+            raise _fail(str(error), error.exit_code) from error
+
+
 cli = typer.Typer(
     name="govassist",
+    cls=_ReportingGroup,
     help="Cited answers on how the English school system is governed.",
     no_args_is_help=True,
     add_completion=False,
@@ -87,9 +104,7 @@ def ingest(
         TimeRemainingColumn,
     )
 
-    from app.resources import IndexWriteError, build_index
-    from index.lock import IndexBusyError
-    from index.store import StoreUnavailableError
+    from app.resources import build_index
 
     settings = _settings()
     targets = paths or [settings.corpus_dir]
@@ -135,12 +150,9 @@ def ingest(
             )
             progress.update(task, description="Waiting for the other writer to finish")
 
-        try:
-            report = build_index(
-                settings, targets, on_progress=on_progress, on_wait=on_wait, on_read=on_read
-            )
-        except (IndexWriteError, IndexBusyError, StoreUnavailableError) as error:
-            raise _fail(str(error)) from error
+        report = build_index(
+            settings, targets, on_progress=on_progress, on_wait=on_wait, on_read=on_read
+        )
     if report.waited_s >= 0.05:  # an uncontended lock is taken in about a millisecond
         stderr.print(f"Waited {report.waited_s:.1f} s for the other writer to finish.")
     if report.repaired:
@@ -222,13 +234,10 @@ def ask(
     spaces = _known_values("space", space or [], _space_named, SPACES)
     actors = _known_values("actor", actor or [], _actor_named, [a.name for a in ACTORS])
     from app.resources import (
-        AnswererConfigError,
-        IndexMissingError,
         index_status,
         load_assistant,
         make_answerer,
     )
-    from index.store import StoreUnavailableError
     from index.types import Filters
 
     settings = _settings()
@@ -241,16 +250,8 @@ def ask(
         raise _fail(
             f"unknown document id(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}", 2
         )
-    try:
-        answerer = make_answerer(settings, load_assistant(settings))
-    except (IndexMissingError, AnswererConfigError) as error:
-        raise _fail(str(error), 2) from error
-    except StoreUnavailableError as error:
-        raise _fail(str(error), 1) from error
-    try:
-        answer = answerer.answer(question, filters=Filters(tuple(doc or ()), spaces, actors))
-    except StoreUnavailableError as error:
-        raise _fail(str(error), 1) from error
+    answerer = make_answerer(settings, load_assistant(settings))
+    answer = answerer.answer(question, filters=Filters(tuple(doc or ()), spaces, actors))
     if answer.notice:
         stderr.print(f"[yellow]Note:[/yellow] {plain(answer.notice)}", highlight=False)
     if as_json:
@@ -286,24 +287,18 @@ def evaluate(
     """Run a gold set through the assistant and write results, metrics and a report."""
     from rich.progress import Progress
 
-    from app.resources import AnswererConfigError, IndexMissingError, load_assistant, make_answerer
-    from evals.gold import GoldError, load_gold, with_variants
+    from app.resources import load_assistant, make_answerer
+    from evals.gold import load_gold, with_variants
     from evals.peer import TutorialRag
     from evals.report import write_report
     from evals.runner import run, write_results
 
     settings = _settings()
-    try:
-        items = load_gold(gold)
-        if variants is not None:
-            items = with_variants(items, load_gold(variants), variants)
-    except GoldError as error:
-        raise _fail(str(error), 2) from error
-    try:
-        assistant = load_assistant(settings)
-        answerer = make_answerer(settings, assistant)
-    except (IndexMissingError, AnswererConfigError) as error:
-        raise _fail(str(error), 2) from error
+    items = load_gold(gold)
+    if variants is not None:
+        items = with_variants(items, load_gold(variants), variants)
+    assistant = load_assistant(settings)
+    answerer = make_answerer(settings, assistant)
     tutorial = TutorialRag([settings.corpus_dir], assistant.index.embedder) if peer else None
     name = settings.answerer + (
         f" ({settings.llm_model})" if settings.answerer != "extractive" else ""
@@ -342,15 +337,12 @@ def gate(
     ),
 ) -> None:
     """Fail (exit 1) when a gated set's metric is below its floor or dropped below the baseline."""
-    from evals.gate import GateError, check_files
+    from evals.gate import check_files
 
     for path in (*metrics, config):
         if not path.is_file():
             raise _fail(f"{path} not found", 2)
-    try:
-        failures = check_files(list(metrics), config)
-    except GateError as error:
-        raise _fail(str(error), 2) from error
+    failures = check_files(list(metrics), config)
     for failure in failures:
         stderr.print(f"[red]Gate:[/red] {plain(failure)}", highlight=False)
     if failures:
@@ -387,8 +379,6 @@ def duties(
         _evaluate_duties(evaluate, out)
         return
     from app.duty_register import EXPORTS, find_actor, load_register, select, valid_strength
-    from app.resources import IndexMissingError
-    from index.store import StoreUnavailableError
 
     if output_format not in EXPORTS:
         raise _fail(f"unknown format {output_format!r}: use csv, md or html", 2)
@@ -400,12 +390,7 @@ def duties(
             2,
         )
     settings = _settings()
-    try:
-        register = load_register(settings)
-    except IndexMissingError as error:
-        raise _fail(str(error), 2) from error
-    except StoreUnavailableError as error:
-        raise _fail(str(error)) from error
+    register = load_register(settings)
     unknown = sorted(set(doc or []) - set(register.titles))
     if unknown:
         known = ", ".join(sorted(register.titles))
@@ -433,12 +418,9 @@ def duties(
 
 def _evaluate_duties(labels: Path, out: Path | None) -> None:
     """Precision and recall of duty detection, actor and strength accuracy, dev and test."""
-    from evals.duties_eval import LabelError, evaluate_file
+    from evals.duties_eval import evaluate_file
 
-    try:
-        report = evaluate_file(labels)
-    except LabelError as error:
-        raise _fail(str(error), 2) from error
+    report = evaluate_file(labels)
     text = json.dumps(report, indent=2)
     if out is not None:
         try:
@@ -490,16 +472,13 @@ def feedback_export(
     """Write thumbs-down answers as candidate gold items, for a person to review."""
     import yaml
 
-    from app.feedback import FeedbackStore, FeedbackUnavailable, candidate_gold
+    from app.feedback import FeedbackStore, candidate_gold
 
     settings = _settings()
     path = settings.data_dir / "feedback.sqlite3"
     if not path.is_file():
         raise _fail(f"no feedback recorded yet in {settings.data_dir}", 2)
-    try:
-        items = candidate_gold(FeedbackStore(path).entries(rating=-1))
-    except FeedbackUnavailable as error:
-        raise _fail(str(error)) from error
+    items = candidate_gold(FeedbackStore(path).entries(rating=-1))
     header = (
         "# Candidate gold items from thumbs-down feedback. Review each: fill in must_include,\n"
         "# sources and reference (or set answerable: false), drop the review block, then move\n"
@@ -531,22 +510,6 @@ library_cli = typer.Typer(
 cli.add_typer(library_cli, name="library")
 
 
-def _change_errors() -> tuple[type[Exception], ...]:
-    from app.resources import IndexWriteError
-    from app.uploads import UploadRejected
-    from index.library import LibraryError
-    from index.lock import IndexBusyError
-    from index.store import StoreUnavailableError
-
-    return (LibraryError, UploadRejected, IndexWriteError, IndexBusyError, StoreUnavailableError)
-
-
-def _change_failed(error: Exception) -> typer.Exit:
-    from index.library import UnknownDocumentError
-
-    return _fail(str(error), 2 if isinstance(error, UnknownDocumentError) else 1)
-
-
 def _waiting(holder: str) -> None:
     stderr.print(
         f"[yellow]Waiting[/yellow]: the index is being written by {plain(holder)}.",
@@ -566,13 +529,10 @@ def library(
 
     # index.library alone: the listing answers in a fraction of the time app.resources takes
     # to import (0.2 s against 1.8 s here), as it reads no model and no store.
-    from index.library import Folders, LibraryError, document_as_json, read_library
+    from index.library import Folders, document_as_json, read_library
 
     settings = _settings()
-    try:
-        shelf = read_library(Folders(settings.data_dir, settings.corpus_dir, settings.uploads_dir))
-    except LibraryError as error:
-        raise _fail(str(error)) from error
+    shelf = read_library(Folders(settings.data_dir, settings.corpus_dir, settings.uploads_dir))
     if as_json:
         record = {
             "documents": [document_as_json(d) for d in shelf.documents],
@@ -621,10 +581,7 @@ def library_remove(
     from app.resources import remove_document
 
     settings = _settings()
-    try:
-        report = remove_document(settings, doc_id, on_wait=_waiting)
-    except _change_errors() as error:
-        raise _change_failed(error) from error
+    report = remove_document(settings, doc_id, on_wait=_waiting)
     stdout.print(
         f"Removed {plain(doc_id)}: {report.chunks_deleted} passages deleted; "
         f"{report.total_chunks} in the index.",
@@ -645,13 +602,10 @@ def library_replace(
         data = file.read_bytes()
     except OSError as error:
         raise _fail(f"{file}: could not be read ({error.strerror})", 2) from error
-    try:
-        report = replace_document(
-            settings, doc_id, file.name, data, int(settings.max_file_mb * 1_000_000),
-            on_wait=_waiting,
-        )  # fmt: skip
-    except _change_errors() as error:
-        raise _change_failed(error) from error
+    report = replace_document(
+        settings, doc_id, file.name, data, int(settings.max_file_mb * 1_000_000),
+        on_wait=_waiting,
+    )  # fmt: skip
     stdout.print(
         f"Replaced {plain(doc_id)} with {plain(file)}: {report.chunks_embedded} passages "
         f"embedded, {report.chunks_kept} kept; {report.total_chunks} in the index.",
@@ -667,10 +621,7 @@ def library_include(
     from app.resources import include_document
 
     settings = _settings()
-    try:
-        report = include_document(settings, doc_id, on_wait=_waiting)
-    except _change_errors() as error:
-        raise _change_failed(error) from error
+    report = include_document(settings, doc_id, on_wait=_waiting)
     stdout.print(
         f"Included {plain(doc_id)} again: {report.total_chunks} passages in the index.",
         highlight=False,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.answers import Answer
+from ingest.errors import GovassistError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -43,7 +44,7 @@ class FeedbackEntry:
     citations: list[dict[str, Any]]
 
 
-class FeedbackUnavailable(Exception):
+class FeedbackUnavailable(GovassistError):
     """The feedback file cannot be read or written now; the message says why in plain words."""
 
 

@@ -32,10 +32,13 @@ from index.search import HybridIndex
 from index.sentence_vectors import SentenceVectors, vectors_path
 from index.store import ChromaDatabase, StoreUnavailableError, is_store_error
 from ingest.chunking import ChunkingConfig
+from ingest.errors import GovassistError
 
 
-class IndexMissingError(Exception):
+class IndexMissingError(GovassistError):
     """No index has been built yet under the data directory, or it is damaged."""
+
+    exit_code = 2
 
 
 class IndexUnusableError(IndexMissingError):
@@ -52,13 +55,15 @@ def _unusable_message(settings: Settings, error: BaseException) -> str:
     )
 
 
-class IndexWriteError(Exception):
+class IndexWriteError(GovassistError):
     """The index could not be written (a read-only or full data directory, say); the version
     that was live before keeps answering."""
 
 
-class AnswererConfigError(Exception):
+class AnswererConfigError(GovassistError):
     """The configured answerer cannot be built from the settings."""
+
+    exit_code = 2
 
 
 if TYPE_CHECKING:  # the LLM answerer (and LangChain's chat models) load only when configured

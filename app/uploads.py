@@ -9,13 +9,14 @@ from pathlib import Path
 
 from anyascii import anyascii
 
+from ingest.errors import GovassistError
 from ingest.sources import SUPPORTED_SUFFIXES
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_NAME = 120
 
 
-class UploadRejected(Exception):
+class UploadRejected(GovassistError):
     """The file cannot be accepted; the message says why in plain words."""
 
 

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from ingest.duties import STRENGTHS, Duty, actor_key, duties
+from ingest.errors import GovassistError
 from ingest.types import Chunk
 
 # The formats ingest reads (ingest/loaders): the label folders also hold sources.yaml.
@@ -41,8 +42,10 @@ class LabelFile(BaseModel):
     items: list[DutyLabel]
 
 
-class LabelError(Exception):
+class LabelError(GovassistError):
     """The label file cannot be used; the message says where and why."""
+
+    exit_code = 2
 
 
 def load_labels(path: Path) -> LabelFile:

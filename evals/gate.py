@@ -15,6 +15,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from ingest.errors import GovassistError
+
 # Metrics where lower is better: the gate's numbers for them are ceilings.
 LOWER_IS_BETTER = {"false_abstention_rate", "latency_p50_ms", "latency_p95_ms"}
 
@@ -39,8 +41,10 @@ class GateConfig(BaseModel):
     )
 
 
-class GateError(Exception):
+class GateError(GovassistError):
     """A gate file or metrics file cannot be used; the message says which and why."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)

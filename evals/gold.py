@@ -8,6 +8,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
 
+from ingest.errors import GovassistError
+
 
 class GoldItem(BaseModel):
     """One question with what a correct answer must contain and rest on."""
@@ -42,8 +44,10 @@ class GoldItem(BaseModel):
         return value
 
 
-class GoldError(Exception):
+class GoldError(GovassistError):
     """The gold file cannot be used; the message says where and why."""
+
+    exit_code = 2
 
 
 _ITEMS = TypeAdapter(list[GoldItem])

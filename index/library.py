@@ -24,6 +24,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ValidationError
 
 from index.build import FileEntry, Manifest
+from ingest.errors import GovassistError
 
 EXCLUSIONS_NAME = "exclusions.json"
 SKIPPED_NAME = "skipped.json"
@@ -34,12 +35,14 @@ FORMATS = {"pdf": "PDF", "docx": "Word", "html": "HTML", "htm": "HTML", "md": "M
            "markdown": "Markdown", "txt": "Text", "text": "Text"}  # fmt: skip
 
 
-class LibraryError(Exception):
+class LibraryError(GovassistError):
     """A library change that cannot be made; nothing was changed. The message says why."""
 
 
 class UnknownDocumentError(LibraryError):
     """No indexed (or excluded) document has this id."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)

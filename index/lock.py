@@ -21,13 +21,15 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from ingest.errors import GovassistError
+
 LOCK_NAME = "index.lock"
 # Who holds the lock, for the message a waiting writer shows. A file of its own: the lock file
 # is opened (and may be truncated or replaced) by every process that asks for the lock.
 HOLDER_NAME = "index.lock.holder.json"
 
 
-class IndexBusyError(Exception):
+class IndexBusyError(GovassistError):
     """Another ingest or rebuild kept the index for longer than this one would wait."""
 
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.types import Filters
+from ingest.errors import GovassistError
 from ingest.types import Chunk, GovernanceTags, Sentence
 
 # Chroma caps one add/get call; this stays well below its limit and keeps memory flat.
@@ -138,7 +139,7 @@ def where_clause(filters: Filters) -> dict[str, Any] | None:
 RECONNECT_PAUSE_S = 1.0
 
 
-class StoreUnavailableError(Exception):
+class StoreUnavailableError(GovassistError):
     """The vector store cannot be reached (a Chroma server that is down)."""
 
 

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import yaml
 
+from ingest.errors import GovassistError
 from ingest.types import SourceInfo
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".text", ".pdf", ".docx", ".html", ".htm")
 SOURCES_FILE = "sources.yaml"
 
 
-class IngestError(Exception):
+class IngestError(GovassistError):
     """A problem with one input file, reported by name while the rest are ingested."""
 
 
