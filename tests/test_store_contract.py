@@ -1,4 +1,5 @@
-"""One contract, two stores: embedded Chroma and a real `chroma run` server on loopback."""
+"""One contract, three stores: embedded Chroma, a real `chroma run` server on loopback, and the
+in-memory store the fast tests use (the only one of the three outside the integration tier)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,13 @@ import pytest
 from conftest import ChromaServer, FakeEmbedder, live_store
 
 from index.build import sync
+from index.memory_store import MemoryDatabase
 from index.search import HybridIndex
-from index.store import ChromaDatabase
+from index.store import ChromaDatabase, Database
 from index.types import Filters
 from ingest.chunking import chunk_sections
 from ingest.structure import parse_sections
 from ingest.types import SourceInfo
-
-pytestmark = pytest.mark.integration
 
 DOC = """\
 # The inspection space
@@ -47,8 +47,16 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     server.stop()
 
 
-@pytest.fixture(params=["embedded", "server"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> ChromaDatabase:
+@pytest.fixture(
+    params=[
+        pytest.param("embedded", marks=pytest.mark.integration),
+        pytest.param("server", marks=pytest.mark.integration),
+        "memory",
+    ]
+)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+    if request.param == "memory":
+        return MemoryDatabase()
     if request.param == "embedded":
         return ChromaDatabase.embedded(tmp_path / "chroma")
     host, port = request.getfixturevalue("chroma_server")
@@ -63,7 +71,7 @@ def _chunks():
 
 
 class TestStoreContract:
-    def test_add_count_ids_and_round_trip(self, database: ChromaDatabase) -> None:
+    def test_add_count_ids_and_round_trip(self, database: Database) -> None:
         store = database.collection("govassist-test-1")
         chunks = _chunks()
         vectors = FakeEmbedder().embed([c.embedding_text for c in chunks])
@@ -75,7 +83,7 @@ class TestStoreContract:
         exported = [c for batch, _ in store.export() for c in batch]
         assert {c.id for c in exported} == {c.id for c in chunks}
 
-    def test_search_with_filters(self, database: ChromaDatabase) -> None:
+    def test_search_with_filters(self, database: Database) -> None:
         store = database.collection("govassist-test-2")
         chunks = _chunks()
         vectors = FakeEmbedder().embed([c.embedding_text for c in chunks])
@@ -87,7 +95,7 @@ class TestStoreContract:
         ]
         assert store.search(vectors[0], 2, Filters(actors=("Nobody",))) == []
 
-    def test_update_delete_and_completion(self, database: ChromaDatabase) -> None:
+    def test_update_delete_and_completion(self, database: Database) -> None:
         store = database.collection("govassist-test-3")
         chunks = _chunks()
         store.add(chunks, np.eye(2, 64, dtype=np.float32))
@@ -100,7 +108,7 @@ class TestStoreContract:
         database.drop("govassist-test-3")
         assert "govassist-test-3" not in database.names()
 
-    def test_sync_and_hybrid_search(self, database: ChromaDatabase, tmp_path: Path) -> None:
+    def test_sync_and_hybrid_search(self, database: Database, tmp_path: Path) -> None:
         folder = tmp_path / "docs"
         folder.mkdir()
         (folder / "d.md").write_text(DOC, encoding="utf-8")
