@@ -50,6 +50,12 @@ class Citation:
             year=chunk.year,
         )
 
+    @property
+    def byline(self) -> str:
+        """The document as a reader names it: "Title · Author · 2018"."""
+        return " · ".join([self.title, *([self.author] if self.author else []),
+                           *([str(self.year)] if self.year else [])])  # fmt: skip
+
     def to_json(self) -> dict[str, Any]:
         """The contract's citation object, exactly."""
         return {

@@ -47,7 +47,7 @@ def to_markdown(turns: Sequence[Turn], title: str = "School governance assistant
         for c in answer.citations:
             page = f", page {c.page}" if c.page else ""
             lines += [
-                f"**\\[{c.n}\\] {_md_line(c.title)}** — {_md_line(c.section)}{page} "
+                f"**\\[{c.n}\\] {_md_line(c.byline)}** — {_md_line(c.section)}{page} "
                 f"(document {_md_line(c.doc_id)}, characters {c.start}–{c.end})",
                 "",
                 *(f"> {line}" if line else ">" for line in md(c.quote).split("\n")),
@@ -91,7 +91,7 @@ def to_html(turns: Sequence[Turn], title: str = "School governance assistant") -
             page = f", page {c.page}" if c.page else ""
             parts.append(
                 "<div class='citation'>"
-                f"<div class='source'>[{c.n}] {esc(c.title)}</div>"
+                f"<div class='source'>[{c.n}] {esc(c.byline)}</div>"
                 f"<div class='where'>{esc(c.section)}{esc(page)} · document {esc(c.doc_id)}, "
                 f"characters {c.start}–{c.end}</div>"
                 f"<p>{passage.replace(chr(10) * 2, '<br><br>')}</p></div>"

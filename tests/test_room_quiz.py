@@ -86,3 +86,11 @@ def test_a_quiz_round_gives_partial_credit_for_close_facts(
     next(b for b in at.button if b.label.startswith("Next question")).click().run()
     assert not at.exception, at.exception
     assert at.metric[0].value == "0.33 / 1"
+    # The trainer's export names each source's document, author and year, not just a section.
+    from app.ui.training_page import export
+
+    lines = export(at.session_state["quiz"]["results"]).splitlines()
+    sources = [line for line in lines if line.startswith("- Source [")]
+    assert sources and all(
+        ("Leora Cruddas · 2018" in line or "Sue Williamson · 2018" in line) for line in sources
+    ), sources

@@ -135,19 +135,10 @@ def card_html(citation: Citation, anchor: str) -> str:
     page = f" · page {citation.page}" if citation.page else ""
     return (
         f'<div class="{CARD_CLASS}" id="{html.escape(anchor)}">'
-        f'<p class="govassist-source">[{citation.n}] {html.escape(byline(citation))}</p>'
+        f'<p class="govassist-source">[{citation.n}] {html.escape(citation.byline)}</p>'
         f'<p class="govassist-where">{html.escape(citation.section + page)}</p>'
         f"{passage_html(citation)}</div>"
     )
-
-
-def byline(citation: Citation) -> str:
-    parts = [citation.title]
-    if citation.author:
-        parts.append(citation.author)
-    if citation.year:
-        parts.append(str(citation.year))
-    return " · ".join(parts)
 
 
 def neighbours(assistant: Assistant, chunk_id: str) -> tuple[Chunk | None, Chunk | None]:

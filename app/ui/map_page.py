@@ -7,7 +7,7 @@ import streamlit as st
 from app.answers import Citation
 from app.governance_map import ActorRow, build_map, recommendations
 from app.resources import IndexMissingError
-from app.ui.common import byline, escape, index_problem, shared_assistant
+from app.ui.common import escape, index_problem, shared_assistant
 from ingest.governance import DIMENSIONS
 
 DIMENSION_QUESTIONS = {
@@ -54,7 +54,7 @@ def recommendations_tab(items: list[Citation]) -> None:
             st.markdown(f"**Recommendation {citation.n}** · {escape(citation.section)}")
             st.markdown(escape(citation.text))
             page = f" · page {citation.page}" if citation.page else ""
-            st.caption(escape(byline(citation) + page))
+            st.caption(escape(citation.byline + page))
 
 
 def compare_tab(rows: list[ActorRow]) -> None:

@@ -1,4 +1,5 @@
-"""Training: a quiz from the gold questions; learners answer, then see the reference answer and
+"""Training: a quiz of questions on the indexed documents (the gold questions whose sources are
+indexed); learners answer, then see the reference answer and
 the cited passages, and a running score. The trainer exports the session. Beside it, rounds
 from the duties register (app/ui/duty_rounds.py)."""
 
@@ -46,7 +47,12 @@ def export(results: list[dict]) -> str:
             f"- Credit: {round(result['credit'], 2):g} of 1",
             f"- Reference answer: {result['reference']}",
         ]
-        lines += [f"- Source: [{c['n']}] {c['section']}: “{c['quote']}”" for c in result["sources"]]
+        lines += [
+            f"- Source [{c['n']}]: {c['byline']}, {c['section']}"
+            + (f", page {c['page']}" if c.get("page") else "")
+            + f": “{c['quote']}”"
+            for c in result["sources"]
+        ]
         lines.append("")
     return "\n".join(lines)
 
@@ -119,7 +125,7 @@ def play(quiz: dict) -> None:
                 "close": list(marking.close),
                 "credit": credit,
                 "reference": item.reference,
-                "sources": [c.to_json() for c in cited.citations],
+                "sources": [{**c.to_json(), "byline": c.byline} for c in cited.citations],
             }
         )
         quiz["position"] += 1
@@ -129,7 +135,10 @@ def play(quiz: dict) -> None:
 
 def quiz_section() -> None:
     """The quiz's section of the page."""
-    st.caption("A quiz from the gold questions. Answer in your own words, then check.")
+    st.caption(
+        "Questions on the documents in the library. Answer in your own words, then check: "
+        "the reference answer and its sources follow."
+    )
     try:
         items = all_items()
     except IndexMissingError as error:
