@@ -223,3 +223,20 @@ def test_admin_needs_the_right_token(real_index_dir: Path, monkeypatch: pytest.M
     at.text_input[0].set_value("correct horse battery staple").run()
     assert _uploaders(at)
     assert any(b.label == "Rebuild the index" for b in at.button)
+
+
+@pytest.mark.usefixtures("fresh_settings")
+def test_the_admin_token_is_remembered_across_pages_until_signing_out(
+    real_index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _admin(real_index_dir, monkeypatch, "correct horse battery staple")
+    at.text_input[0].set_value("correct horse battery staple").run()
+    assert _uploaders(at)
+    at.switch_page("ui/library_page.py").run()
+    assert not at.exception, at.exception
+    assert not [t for t in at.text_input if t.label == "Admin token"]  # not asked again
+    at.switch_page("ui/admin_page.py").run()
+    assert _uploaders(at) and not [t for t in at.text_input if t.label == "Admin token"]
+    next(b for b in at.button if b.label == "Sign out").click().run()
+    assert not _uploaders(at)
+    assert [t for t in at.text_input if t.label == "Admin token"]

@@ -32,8 +32,26 @@ def _attempt_keys() -> list[str]:
     return keys
 
 
+# The session's sign-in, kept apart from the token box: Streamlit forgets a widget's value when
+# its page is left, and an admin going from Admin to Library should not type the token again.
+# What is kept is a digest of the token the server had then, so a changed token signs out.
+SIGNED_IN_KEY = "admin_signed_in"
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
 def signed_in(config: Settings) -> bool:
-    """The admin token asked for and checked, with wrong tokens limited and logged."""
+    """The admin token asked for and checked, with wrong tokens limited and logged; once
+    right, remembered for the rest of this browser session (until "Sign out")."""
+    if config.admin_token and st.session_state.get(SIGNED_IN_KEY) == _token_digest(
+        config.admin_token
+    ):
+        if st.button("Sign out", help="Forget the admin token in this browser session."):
+            del st.session_state[SIGNED_IN_KEY]
+            st.rerun()
+        return True
     entered = st.text_input("Admin token", type="password")
     if not entered:
         return False
@@ -44,6 +62,7 @@ def signed_in(config: Settings) -> bool:
         return False
     if token_matches(entered, config.admin_token):
         attempts.succeeded(keys)
+        st.session_state[SIGNED_IN_KEY] = _token_digest(config.admin_token)
         return True
     # Count each wrong token once, not again on every rerun while it stays in the box; only
     # its hash is kept.
