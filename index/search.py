@@ -1,5 +1,5 @@
-"""Hybrid search: dense (Chroma) and keyword (BM25) rankings, plus the document structure a
-question points at, fused by reciprocal rank fusion."""
+"""Hybrid search: dense (the chunks' vectors, stored in Chroma) and keyword (BM25) rankings, plus
+the document structure a question points at, fused by reciprocal rank fusion."""
 
 from __future__ import annotations
 
@@ -84,6 +84,13 @@ class HybridIndex:
     embedder: Embedder
     chunks: dict[str, Chunk]
     lexical: LexicalIndex
+    # One L2-normalised row per chunk, in the order of `chunks`. The dense ranking is exact over
+    # these, not Chroma's HNSW query: that graph is approximate, and an embedded Chroma rebuilds
+    # it on opening from its log, inserting in parallel in no fixed order (a collection smaller
+    # than its sync threshold is never saved as a graph), so the same question could miss a
+    # near-tail passage in one process and not in the next; fused with the other rankings, that
+    # changed answers and abstentions from one run to the next.
+    vectors: np.ndarray
     _query_cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     # The cells of the governance map (actor, dimension) and the recommendations, each chunk
     # with its place in document order: structural_ranking can pick nothing else, so it reads
@@ -94,8 +101,11 @@ class HybridIndex:
     _recommendations: list[tuple[int, Chunk]] = field(default_factory=list, repr=False)
     # The documents' words and abbreviations, for questions worded unlike them.
     vocabulary: Vocabulary = field(init=False, repr=False)
+    # The chunk ids in the order of the rows of `vectors`.
+    _ids: list[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._ids = list(self.chunks)
         self.vocabulary = Vocabulary.learn(c.embedding_text for c in self.chunks.values())
         for order, chunk in enumerate(self.chunks.values()):
             if chunk.tags.actor and chunk.tags.dimension:
@@ -116,10 +126,29 @@ class HybridIndex:
 
     @classmethod
     def load(cls, store: Store, embedder: Embedder) -> HybridIndex:
-        chunks = store.all_chunks()
+        chunks: list[Chunk] = []
+        pages: list[np.ndarray] = []
+        for page_chunks, page_vectors in store.export():
+            chunks += page_chunks
+            pages.append(np.asarray(page_vectors, dtype=np.float32))
         # Document order makes every later tie-break deterministic.
-        chunks.sort(key=lambda c: (c.doc_id, c.start))
-        return cls(store, embedder, {c.id: c for c in chunks}, LexicalIndex(chunks))
+        order = sorted(range(len(chunks)), key=lambda i: (chunks[i].doc_id, chunks[i].start))
+        chunks = [chunks[i] for i in order]
+        vectors = np.concatenate(pages)[order] if pages else np.zeros((0, 0), dtype=np.float32)
+        vectors /= np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+        return cls(store, embedder, {c.id: c for c in chunks}, LexicalIndex(chunks), vectors)
+
+    def dense_search(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[str, float]]:
+        """The k chunks nearest `vector` within `filters` as (id, cosine similarity), best first;
+        exact, equal similarities in document order."""
+        norm = float(np.linalg.norm(vector))
+        similarity = self.vectors @ (np.asarray(vector, dtype=np.float32) / max(norm, 1e-12))
+        rows = np.arange(len(similarity))
+        if not filters.empty:
+            chunks = self.chunks.values()
+            rows = rows[np.fromiter((filters.allows(c) for c in chunks), bool, len(rows))]
+        best = rows[np.argsort(-similarity[rows], kind="stable")[:k]]
+        return [(self._ids[row], float(similarity[row])) for row in best]
 
     def embed_query(self, query: str) -> np.ndarray:
         """The question's vector; a question asked before (a starter question, the same quiz
@@ -147,7 +176,7 @@ class HybridIndex:
         if not self.chunks:
             return []
         vector = self.embed_query(query) if query_vector is None else query_vector
-        dense = self.store.search(vector, CANDIDATES_PER_RANKING, filters)
+        dense = self.dense_search(vector, CANDIDATES_PER_RANKING, filters)
         lexical = self.lexical.search(query, CANDIDATES_PER_RANKING, filters)
         dense_ids = [i for i, _ in dense if i in self.chunks]
         lexical_ids = [i for i, _ in lexical if i in self.chunks]

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import index_folder
 
@@ -93,3 +94,45 @@ def test_hybrid_search_over_embedded_chroma(tmp_path: Path, fake_embedder) -> No
     assert {h.chunk.tags.space for h in only_inspection} == {"inspection"}
     only_doc = index.search("accountable", k=3, filters=Filters(doc_ids=("other",)))
     assert only_doc == []
+
+
+def test_dense_ranking_is_exact_and_the_same_in_every_process(
+    tmp_path: Path, fake_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dense candidates are every chunk's cosine to the question, best first: not Chroma's
+    HNSW query, whose graph an embedded Chroma rebuilds on opening in no fixed order, so that a
+    passage near the end of the candidates was found in one process and missed in the next (a
+    question answered in 9 runs of 10 and refused in the tenth)."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "d.md").write_text(DOC, encoding="utf-8")
+    store = index_folder(tmp_path / "docs", tmp_path, fake_embedder)
+    vectors = {c.id: v for page, rows in store.export() for c, v in zip(page, rows, strict=True)}
+
+    def approximate(*_: object) -> list[tuple[str, float]]:
+        raise AssertionError("the dense ranking asked Chroma's approximate index")
+
+    monkeypatch.setattr(store, "search", approximate)
+    index = HybridIndex.load(store, fake_embedder)
+    question = "Who is Ofsted accountable to?"
+    vector = fake_embedder.embed([question])[0]
+    for filters in (Filters(), Filters(spaces=("inspection",))):
+        allowed = [c for c in index.chunks.values() if filters.allows(c)]
+        cosine = {c.id: float(vectors[c.id] @ vector) for c in allowed}
+        exact = sorted(cosine, key=lambda i: -cosine[i])
+        for k in (1, 2, 3):
+            got = index.dense_search(vector, k, filters)
+            assert [i for i, _ in got] == exact[:k]
+            assert [s for _, s in got] == pytest.approx([cosine[i] for i in exact[:k]], abs=1e-6)
+        hits = index.search(question, k=3, filters=filters)
+        assert {h.chunk.id: h.dense_similarity for h in hits} == pytest.approx(
+            {h.chunk.id: cosine[h.chunk.id] for h in hits}, abs=1e-6
+        )
+
+
+def test_dense_ties_go_to_document_order(fake_embedder) -> None:
+    chunks = _chunks()
+    same = np.full((len(chunks), 4), 0.5, dtype=np.float32)  # unit rows, every one as near
+    index = HybridIndex(None, fake_embedder, {c.id: c for c in chunks}, LexicalIndex(chunks), same)
+    got = index.dense_search(np.ones(4, dtype=np.float32), 2, Filters())
+    assert [i for i, _ in got] == [c.id for c in chunks[:2]]
+    assert [s for _, s in got] == pytest.approx([1.0, 1.0])
