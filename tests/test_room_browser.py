@@ -231,3 +231,30 @@ def test_every_page_passes_axe_without_serious_violations(page: Page, app_url: s
     expect(page.get_by_test_id("stSidebar")).not_to_be_in_viewport()
     found["Library, presenting"] = _serious_violations(page)
     assert found == {name: [] for name in found}
+
+
+def test_a_conversation_survives_a_reload_and_is_listed_in_the_sidebar(
+    page: Page, app_url: str
+) -> None:
+    page.goto(app_url)
+    ask(page, FIRST)
+    page.wait_for_url(re.compile(r"[?&]c="))  # the address names the open conversation
+    messages = page.locator('[data-testid="stChatMessage"]')
+    page.reload()
+    expect(messages).to_have_count(2)
+    expect(messages.first).to_contain_text(FIRST)
+    page.get_by_role("button", name="New conversation").click()
+    expect(messages).to_have_count(0)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("button", name=re.compile(r"^Who holds the power")).click()
+    expect(messages).to_have_count(2)
+    expect(messages.first).to_contain_text(FIRST)
+    # Another browser (no cookie) given the same address finds nothing of it.
+    other = page.context.browser.new_context(viewport=PROJECTOR)  # type: ignore[union-attr]
+    try:
+        stranger = other.new_page()
+        stranger.goto(page.url)
+        expect(stranger.get_by_text("New here? Try one of these:")).to_be_visible()
+        expect(stranger.locator('[data-testid="stChatMessage"]')).to_have_count(0)
+    finally:
+        other.close()

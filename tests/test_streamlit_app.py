@@ -89,7 +89,8 @@ def test_feedback_is_stored_and_exported_as_gold_candidates(
     _ask(app, "How can parents appeal against an Ofsted judgement?")
     app.feedback[0].set_value(0).run()  # thumbs down
     assert not app.exception, app.exception
-    app.text_input(key="reason-0").set_value("It should say the documents do not cover appeals")
+    reason = next(t for t in app.text_input if t.label == "What was wrong? (optional)")
+    reason.set_value("It should say the documents do not cover appeals")
     next(b for b in app.form_submit_button if b.label == "Send").click().run()
     entries = store.entries()
     assert len(entries) == before + 1
@@ -240,3 +241,21 @@ def test_the_admin_token_is_remembered_across_pages_until_signing_out(
     next(b for b in at.button if b.label == "Sign out").click().run()
     assert not _uploaders(at)
     assert [t for t in at.text_input if t.label == "Admin token"]
+
+
+def test_a_conversation_is_kept_and_reopened_from_the_sidebar(app: AppTest) -> None:
+    _ask(app, "Who holds the power to inspect schools?")
+    first = app.session_state["conversation_id"]
+    assert app.query_params["c"] in (first, [first])  # a reload of this address reopens it
+    next(b for b in app.sidebar.button if b.label == "New conversation").click().run()
+    assert not app.chat_message and "c" not in app.query_params
+    _ask(app, "Who are regional schools commissioners accountable to?")
+    earlier = [b for b in app.sidebar.button if b.label.startswith("Who holds the power")]
+    assert len(earlier) == 1
+    earlier[0].click().run()
+    assert not app.exception, app.exception
+    assert app.session_state["conversation_id"] == first
+    (answer,) = _assistant_texts(app)
+    assert "Ofsted" in answer
+    others = [b for b in app.sidebar.button if b.label.startswith("Who are regional")]
+    assert len(others) == 1  # the other conversation, now in the list

@@ -22,6 +22,12 @@ from app.ui.common import (
     shared_assistant,
     source_card,
 )
+from app.ui.conversation_list import (
+    conversation_key,
+    current_turns,
+    save,
+    sidebar_conversations,
+)
 from index.store import StoreUnavailableError
 from index.types import Filters
 from ingest.governance import SPACES
@@ -50,14 +56,13 @@ def sidebar_filters() -> Filters:
 
 
 def sidebar_conversation(turns: list[tuple[str, Answer]]) -> None:
-    """Clear and export, drawn after the chat so a new answer is already in the export."""
+    """The browser's conversations, and exports of the open one, drawn after the chat so a new
+    answer is already in the export."""
     manifest = index_status(settings())
     assistant = shared_assistant()
+    sidebar_conversations(turns)
     with st.sidebar:
         st.header("This conversation")
-        if st.button("Clear the conversation", disabled=not turns):
-            turns.clear()
-            st.rerun()
         st.download_button(
             "Download as Markdown", to_markdown(turns), "govassist-session.md",
             mime="text/markdown", disabled=not turns,
@@ -138,7 +143,7 @@ _SHOW_NEWEST = """<script>
 def feedback_controls(index: int, question: str, answer: Answer, history: list[str]) -> None:
     """Thumbs up or down, and an optional reason, stored with the question and citations."""
     recorded: dict[int, int] = st.session_state.setdefault("feedback_ids", {})
-    rating = st.feedback("thumbs", key=f"feedback-{index}")
+    rating = st.feedback("thumbs", key=f"feedback-{conversation_key()}-{index}")
     if rating is None:
         return
     if index not in recorded:
@@ -155,8 +160,9 @@ def feedback_controls(index: int, question: str, answer: Answer, history: list[s
             return
         st.toast("Thanks: your feedback is saved.")
     if rating == 0:
-        with st.form(key=f"reason-form-{index}", border=False):
-            reason = st.text_input("What was wrong? (optional)", key=f"reason-{index}")
+        key = f"{conversation_key()}-{index}"
+        with st.form(key=f"reason-form-{key}", border=False):
+            reason = st.text_input("What was wrong? (optional)", key=f"reason-{key}")
             if st.form_submit_button("Send") and reason.strip():
                 try:
                     feedback_store().set_reason(recorded[index], reason)
@@ -218,7 +224,7 @@ def page() -> None:
     except StoreUnavailableError as error:
         st.error(escape(f"The index cannot be reached just now: {error}."))
         return
-    turns: list[tuple[str, Answer]] = st.session_state.setdefault("turns", [])
+    turns = current_turns()
     filters = sidebar_filters()
     for index, (asked, answered) in enumerate(turns):
         with st.chat_message("user"):
@@ -245,6 +251,7 @@ def page() -> None:
                 return
             turns.append((question, answer))
             show_answer(len(turns) - 1, question, answer, history, fresh=True)
+            save(turns)
     sidebar_conversation(turns)
     if question:
         st.html(_SHOW_NEWEST % len(turns), unsafe_allow_javascript=True)
