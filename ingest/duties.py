@@ -3,11 +3,15 @@
 Rule-based and pure: a sentence is a duty when its main clause carries a deontic cue ("must",
 "shall", "should", "may", "is required to", "has a duty to", "is responsible for", "is expected
 to"); its actor is the cue's subject, normalised, with pronouns resolved from the sentence
-before (or the heading), a passive's "by X" taken as its agent, and a requirement on a thing
-("Records must be kept") given to the party the document most often addresses. Items of a list
-under a lead-in such as "Providers must:" inherit the lead-in's actor and strength. Works on
-any document: nothing here names the default corpus's actors, except the aliases that fold
-"governing bodies and proprietors", "the governing board" and "boards" into one actor.
+before (or the heading), "we" from where the writers say who they are ("we (X)"), a bare
+"This"/"That" from the party of the sentence before, a passive's "by X" taken as its agent (a
+middle verb, "may count within the ratio", read as a passive), and a requirement on a thing
+("Records must be kept") given to the party the document most often addresses, unless a party
+named just before dealt with that same thing ("... they must write the report. The report must
+be published"). Items of a list under a lead-in such as "Providers must:" inherit the lead-in's
+actor and strength. Works on any document: nothing here names the default corpus's actors,
+except the aliases that fold "governing bodies and proprietors", "the governing board" and
+"boards" into one actor.
 """
 
 from __future__ import annotations
@@ -125,6 +129,9 @@ _EPISTEMIC_AFTER_MAY = re.compile(
     r"often)\b",
     re.I,
 )
+# A verb whose subject undergoes it, like a passive with no agent: "a student may count
+# within the ratio" (is counted), "the vote counts as a decision".
+_MIDDLE_VOICE = re.compile(rf"^{_ADV}\s+count\s+(?:as|towards?|within|in|for)\b", re.I)
 # A lead-in whose list gives conditions: "... may be amended by ordinary resolution if—".
 _CONDITION_LEAD = re.compile(
     r"\b(?:if|unless|when|where|whether|provided\s+that)\W*[:—–-]\s*$", re.I
@@ -142,7 +149,15 @@ _LEADING = re.compile(
     re.I,
 )
 _PRONOUNS = {"they", "it", "he", "she"}
+# A subject that stands for the sentence before ("This must be done within 14 days"): the duty
+# is that sentence's actor's.
+_DEMONSTRATIVES = {"this", "that"}
 _PERSONAL = {"we": "We", "you": "You", "i": "I"}
+# "Our leadership must be active": the way the possessor acts, so the possessor is the actor.
+_POSSESSED_ACTIVITY = re.compile(r"^(our|my|your|their|his|her)\s+[a-z-]+(?:ship|ance)$", re.I)
+_POSSESSOR = {"our": "we", "my": "I", "your": "you", "their": "they", "his": "he", "her": "she"}
+# Who "we" are, where the writers say so: "we (school leaders) should not".
+_WE_ARE = re.compile(r"\bwe\s*\(([^()]{2,60})\)", re.I)
 _PARTITIVE = re.compile(
     r"^(?:at\s+least\s+)?(?:one|half|some|all|each|none|any|either|neither|both|most|many|"
     r"the\s+majority|a\s+majority|a\s+member|members?|\d+%?|one\s+or\s+more)(?:\s+or\s+more)?"
@@ -216,6 +231,10 @@ class _Reading:
     subject: str  # the words before the cue, as written ("" for none)
     agent: bool  # whether the subject names a person or body (or a pronoun standing for one)
     lead_in: bool  # ends with ":", so the list items after it complete it
+    refers_back: bool = False  # the subject is a bare "this" or "that": what was just said
+    topic: str = ""  # the head noun of a subject naming a thing ("notice" in "Notice of ...")
+    definite: bool = False  # that subject points back ("The assessment", "Such notice")
+    rest: str = ""  # what the sentence says after the cue (what is to be done)
 
 
 def read_sentence(text: str) -> _Reading | None:
@@ -231,7 +250,7 @@ def read_sentence(text: str) -> _Reading | None:
     for pattern, strength in _INVERTED:
         if match := pattern.search(body):
             subject = match.group("actor").strip()
-            return _Reading(strength, subject, _is_agent(subject), lead_in)
+            return _Reading(strength, subject, _is_agent(subject), lead_in, rest=body)
     for pattern_strength, start, end in _cue_matches(body):
         clause = _AUTHOR_VIEW.sub("", _clause(body[:start]))
         if _embedded(clause) or _CONDITIONAL.match(clause):
@@ -243,6 +262,8 @@ def read_sentence(text: str) -> _Reading | None:
         if past and _participle(past.group(1)):
             continue  # "should have tested", "must have been": the past, not a duty
         passive_agent = _passive_agent(after)
+        if passive_agent is None and _MIDDLE_VOICE.match(after):
+            passive_agent = ""  # "may count towards the ratio": is counted, by no one named
         if pattern_strength in ("may", "must not") and "may" in body[start:end].lower():
             # "may be useful", "may not be helpful": a possibility, unless a passive
             # ("may be withdrawn", "may not be taken") or a plain verb follows.
@@ -253,7 +274,11 @@ def read_sentence(text: str) -> _Reading | None:
             if passive_agent is None and re.match(r"^\s*(?:not\s+)?be\b", after, re.I):
                 continue
         subject = _subject(clause)
+        if possessed := _POSSESSED_ACTIVITY.match(subject):
+            subject = _POSSESSOR[possessed.group(1).lower()]
         agent = _is_agent(subject)
+        refers_back = subject.lower() in _DEMONSTRATIVES
+        written = subject
         if passive_agent is not None:
             subject, agent = passive_agent, bool(passive_agent) and _is_agent(passive_agent)
         elif pattern_strength == "may" and not agent:
@@ -263,8 +288,22 @@ def read_sentence(text: str) -> _Reading | None:
             strength = {"must": "must not", "may": "must not", "should": "should not"}.get(
                 strength, strength
             )
-        return _Reading(strength, subject, agent, lead_in)
+        topic = "" if agent or refers_back else _topic(written)
+        definite = bool(re.match(r"^\W*(?:the|this|that|these|those|such)\b", written, re.I))
+        return _Reading(
+            strength, subject, agent, lead_in, refers_back and not agent, topic, definite, after
+        )
     return None
+
+
+def _topic(subject: str) -> str:
+    """The noun a thing subject is about, lower case: "notice" in "Notice of a directors’
+    meeting", "assessment" in "The assessment"; "" when there is none to follow."""
+    words = re.findall(r"[A-Za-z][a-z-]+", _head(subject))
+    if not words or words[-1].lower() in _PRONOUNS | _DEMONSTRATIVES | {"there"}:
+        return ""
+    word = words[-1].lower()
+    return word if len(word) > 3 else ""
 
 
 def _embedded(clause: str) -> bool:
@@ -541,13 +580,20 @@ def _document_duties(chunks: list[Chunk]) -> list[Duty]:
     previous_section: tuple[str, ...] = ()
     conditions = False  # in the list after "... if—" or "unless—": conditions, not duties
     just_named = ""  # the agent the sentence just before named, for "it"
-    for chunk, sentence, reading in readings:
+    acting = ""  # who acts in the sentence just before (its duty's actor or its agent subject)
+    # (where, what it says is done, who does it) for the sentences of this section naming a party
+    recent: list[tuple[int, str, str]] = []
+    we_are = ""  # who "we" are, where this section says so
+    for at, (chunk, sentence, reading) in enumerate(readings):
         if chunk.section != previous_section:
             last_agent, lead_in, previous_section = "", None, chunk.section
-            conditions = False
+            conditions, acting, recent, we_are = False, "", [], ""
         if not sentence.list_item:
             lead_in, conditions = None, False  # the list ended
         named_before, just_named = just_named, ""
+        acted_before, acting = acting, ""
+        if (we := _WE_ARE.search(sentence.text)) and _is_agent(we.group(1)):
+            we_are = we.group(1)
         if conditions:
             continue
         if _CONDITION_LEAD.search(sentence.text):
@@ -556,6 +602,8 @@ def _document_duties(chunks: list[Chunk]) -> list[Duty]:
             if lead_in and sentence.list_item:
                 actor, words, strength = lead_in
                 found.append(_duty(chunk, sentence, actor, words, strength))
+                acting = words
+                recent.append((at, sentence.text, words))  # an item is all predicate
                 continue
             opening = _subject(sentence.text.split(",")[0])
             if (
@@ -563,22 +611,58 @@ def _document_duties(chunks: list[Chunk]) -> list[Duty]:
                 and _is_agent(opening)
                 and opening.lower() not in _PRONOUNS
             ):
-                last_agent = opening
+                last_agent = acting = opening
+                recent.append((at, _predicate(sentence.text, opening), opening))
             continue
         words = reading.subject
-        if words.lower() == "it":  # more often a thing than a body: only the one just named
+        if words.lower() == "we" and we_are:
+            words = we_are
+        elif words.lower() == "it":  # more often a thing than a body: only the one just named
             words = named_before or default
         elif words.lower() in _PRONOUNS:
             words = last_agent or _heading_actor(chunk.section) or default
+        elif reading.refers_back:
+            words = acted_before or default
         elif not reading.agent:
-            words = default
+            # A definite thing ("The assessment must be ...") is the one a party was just
+            # said to deal with; with no main party, so is any thing.
+            followed = _acted_on(reading.topic, [r for r in recent if r[0] >= at - TOPIC_WINDOW])
+            words = (followed or default) if reading.definite else (default or followed)
         actor = name(words)
         if reading.agent and reading.subject.lower() not in _PRONOUNS:
             last_agent = just_named = reading.subject
         found.append(_duty(chunk, sentence, actor, words, reading.strength))
+        acting = words
+        if reading.agent:
+            recent.append((at, reading.rest, words))
         if reading.lead_in:
             lead_in = (actor, words, reading.strength)
     return found
+
+
+# How many sentences back a thing is followed to the party that last dealt with it.
+TOPIC_WINDOW = 5
+
+
+def _acted_on(topic: str, recent: list[tuple[int, str, str]]) -> str:
+    """Who a requirement on a thing falls to when a sentence just before had a named party deal
+    with the same thing: "Schools have a window in which they must administer the assessment.
+    ... The assessment must be administered within this window." gives "Schools"."""
+    if not topic:
+        return ""
+    stem = topic[:-1] if topic.endswith("s") and not topic.endswith("ss") else topic
+    mention = re.compile(rf"\b{re.escape(stem)}(?:e?s)?\b", re.I)
+    for _, text, words in reversed(recent):
+        if mention.search(text):
+            return words
+    return ""
+
+
+def _predicate(text: str, subject: str) -> str:
+    """What `text` says after its subject `subject` (all of it when the subject is not found):
+    a thing named inside the subject ("A person who has a certificate must") is not acted on."""
+    at = text.find(subject) if subject else -1
+    return text[at + len(subject) :] if at >= 0 else text
 
 
 def _duty(chunk: Chunk, sentence: Sentence, actor: str, words: str, strength: str) -> Duty:

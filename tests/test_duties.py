@@ -172,6 +172,48 @@ def test_a_report_with_no_main_party_leaves_a_requirement_on_a_thing_unnamed() -
     }
 
 
+def test_a_thing_just_dealt_with_by_a_party_is_that_partys_to_handle() -> None:
+    # The document mostly addresses providers, but "the report" was just given to the
+    # inspectors, and "This" stands for what the sentence before asked of the trustees.
+    extra = "".join(f"Providers must check item {n}.\n" for n in range(10))
+    text = (
+        "# Guide\n\n## Inspection\n\nInspectors have ten days in which they must write the "
+        "report. The report must be published within this period. Records must be kept.\n\n"
+        "## Notice\n\nTrustees must tell the clerk about a vacancy. This should be done "
+        "within a week.\n\n## More\n\n" + extra
+    )
+    got = by_text(duties(chunks_of(text)))
+    assert got["The report must be published within this period."] == ("Inspectors", "must")
+    assert got["Records must be kept."] == ("Providers", "must")  # no one dealt with them
+    assert got["This should be done within a week."] == ("Governing boards", "should")
+
+
+def test_with_no_main_party_any_thing_follows_the_party_that_dealt_with_it() -> None:
+    text = (
+        "# Articles\n\n## Meetings\n\nAny director may call a meeting by giving notice to "
+        "the members. Notice of a meeting must be given in writing. A vote must be recorded.\n"
+    )
+    got = by_text(duties(chunks_of(text)))
+    assert got["Notice of a meeting must be given in writing."] == ("Directors", "must")
+    assert got["A vote must be recorded."] == ("", "must")
+
+
+def test_what_a_subject_undergoes_or_does_through_its_possessor() -> None:
+    extra = "".join(f"Providers must check item {n}.\n" for n in range(10))
+    text = (
+        "# Guide\n\n## Ratios\n\nA student on placement may count within the ratio.\n\n"
+        "## Our view\n\nBut we (school leaders) should not wait. Rather our leadership must "
+        "be bold. We must act.\n\n## More\n\n" + extra
+    )
+    got = by_text(duties(chunks_of(text)))
+    # "may count within the ratio": the student is counted, by the party addressed.
+    assert got["A student on placement may count within the ratio."] == ("Providers", "may")
+    # The writers say who "we" are; "our leadership" is how they lead.
+    assert got["But we (school leaders) should not wait."] == ("School leaders", "should not")
+    assert got["Rather our leadership must be bold."] == ("School leaders", "must")
+    assert got["We must act."] == ("School leaders", "must")
+
+
 def register_of(text: str = GUIDE):
     return build_register(chunks_of(text))
 
