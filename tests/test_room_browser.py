@@ -258,3 +258,40 @@ def test_a_conversation_survives_a_reload_and_is_listed_in_the_sidebar(
         expect(stranger.locator('[data-testid="stChatMessage"]')).to_have_count(0)
     finally:
         other.close()
+
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 3,
+    "user_agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+}
+ZOOM_150 = {"viewport": {"width": 853, "height": 480}}  # a 1280×720 screen at 150% zoom
+
+
+@pytest.mark.parametrize("device", [PHONE, ZOOM_150], ids=["phone", "zoom-150"])
+def test_small_screens_show_the_answer_and_its_card_without_sideways_scrolling(
+    browser: Browser, app_url: str, device: dict[str, object]
+) -> None:
+    context = browser.new_context(**device)  # type: ignore[arg-type]
+    try:
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        page.goto(app_url)
+        if device is PHONE:  # on a phone the sidebar starts folded away, over nothing
+            expect(page.get_by_test_id("stSidebar")).not_to_be_in_viewport()
+        position = ask(page, FIRST)
+        assert position["header"] <= position["top"] < position["input"]  # the answer's start
+        card = page.locator(".govassist-card").first
+        card.scroll_into_view_if_needed()
+        expect(card.locator("mark.govassist-quote")).to_be_visible()
+        overflow = page.evaluate(
+            "() => [...document.querySelectorAll('.govassist-card, [data-testid=stChatMessage]')]"
+            ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length"
+        )
+        assert overflow == 0, "an answer or a card runs off the right edge"
+        expect(page.locator('[data-testid="stChatInput"] textarea')).to_be_visible()
+    finally:
+        context.close()
