@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.answers import Citation
-from ingest.governance import DIMENSIONS, SPACES
+from ingest.governance import ACTORS, DIMENSIONS, SPACES, states_dimension, subject_actor
 from ingest.types import Chunk, Sentence
 
 # A cell shows the section's opening sentences up to about this many words.
@@ -23,6 +23,9 @@ class ActorRow:
     actor: str
     space: str
     cells: dict[str, Citation | None] = field(default_factory=dict)  # dimension -> citation
+    # True when the cells are single sentences about the actor found in the text, because the
+    # documents give it no section of its own on the dimensions.
+    from_sentences: bool = False
 
 
 def _opening(chunk: Chunk) -> list[Sentence]:
@@ -59,6 +62,30 @@ def build_map(chunks: Iterable[Chunk]) -> list[ActorRow]:
         rows.append(ActorRow(actor, spaces[actor], cells))
     space_rank = {space: i for i, space in enumerate(SPACES)}
     return sorted(rows, key=lambda r: space_rank.get(r.space, len(SPACES)))
+
+
+def rows_from_sentences(chunks: Iterable[Chunk], known: Iterable[str]) -> list[ActorRow]:
+    """Rows for the actors the documents name but give no section of their own (multi-academy
+    trusts, governing boards ...): each cell is the first sentence, in document order, that has
+    the actor as its subject and itself says who holds power, decides, draws authority from
+    where, or answers to whom. An actor with no such sentence gets no row."""
+    skip = set(known)
+    found: dict[str, dict[str, Citation]] = {}
+    for chunk in sorted(chunks, key=lambda c: (c.doc_id, c.start)):
+        for sentence in chunk.sentences:
+            actor = subject_actor(sentence.text)
+            if actor is None or actor in skip:
+                continue
+            cells = found.setdefault(actor, {})
+            for dimension in DIMENSIONS:
+                if dimension not in cells and states_dimension(sentence.text, [dimension]):
+                    cells[dimension] = Citation.of(chunk, [sentence], 1)
+    order = {actor.name: i for i, actor in enumerate(ACTORS)}
+    return [
+        ActorRow(actor, "", {d: cells.get(d) for d in DIMENSIONS}, from_sentences=True)
+        for actor, cells in sorted(found.items(), key=lambda item: order.get(item[0], len(order)))
+        if cells
+    ]
 
 
 def recommendations(chunks: Iterable[Chunk]) -> list[Citation]:

@@ -137,3 +137,20 @@ def test_quiz_marking_and_choice() -> None:
     assert choose([item, other], ["power"], [], seed=1) == [item]
     assert choose([item, other], [], ["improvement"], seed=1) == [other]
     assert sorted(i.id for i in choose([item, other], [], [], seed=3)) == ["q", "r"]
+
+
+def test_actors_without_a_section_get_a_row_from_sentences_about_them() -> None:
+    from app.governance_map import rows_from_sentences
+
+    text = (
+        "# The improvement space\n\n## Ofsted\n\n### Authority\n\nOfsted holds the power to "
+        "inspect schools.\n\n## Other bodies\n\nMulti-academy trusts are accountable to the "
+        "Secretary of State for the performance of their schools. Schools are many.\n"
+    )
+    chunks = chunk_sections(SourceInfo("t", "t.md", "T"), parse_sections(text), text)
+    rows = rows_from_sentences(chunks, ["Ofsted"])
+    assert [row.actor for row in rows] == ["Multi-academy trusts (MATs)"]
+    (row,) = rows
+    assert row.from_sentences and row.cells["authority"] is None
+    cited = row.cells["accountability"]
+    assert cited is not None and cited.quote.startswith("Multi-academy trusts are accountable")

@@ -259,3 +259,20 @@ def test_a_conversation_is_kept_and_reopened_from_the_sidebar(app: AppTest) -> N
     assert "Ofsted" in answer
     others = [b for b in app.sidebar.button if b.label.startswith("Who are regional")]
     assert len(others) == 1  # the other conversation, now in the list
+
+
+def test_the_map_has_rows_for_actors_named_only_in_the_text(app: AppTest) -> None:
+    app.switch_page("ui/map_page.py").run()
+    assert not app.exception, app.exception
+    subheaders = [s.value for s in app.subheader]
+    assert "Multi-academy trusts (MATs)" in subheaders and "Governing boards" in subheaders
+    markdown = [m.value for m in app.markdown]
+    # Governing boards' accountability, quoted from a sentence whose subject they are.
+    assert any(
+        m.startswith("Governing boards") and "trust boards for academies" in m for m in markdown
+    )
+    # The comparison names the actor above each column.
+    compare = app.selectbox(key="compare-right")
+    compare.set_value("Governing boards").run()
+    assert not app.exception, app.exception
+    assert "**Governing boards**" in [m.value for m in app.markdown]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.answers import Citation
-from app.governance_map import ActorRow, build_map, recommendations
+from app.governance_map import ActorRow, build_map, recommendations, rows_from_sentences
 from app.resources import IndexMissingError
 from app.ui.common import escape, index_problem, shared_assistant
 from ingest.governance import DIMENSIONS
@@ -37,13 +37,22 @@ def actor_row(row: ActorRow) -> None:
             cell(row.cells.get(dimension))
 
 
-def map_tab(rows: list[ActorRow]) -> None:
+def map_tab(rows: list[ActorRow], other_rows: list[ActorRow]) -> None:
     st.caption(" · ".join(f"**{d.capitalize()}**: {q}" for d, q in DIMENSION_QUESTIONS.items()))
     for space in dict.fromkeys(row.space for row in rows):
         st.header(f"The {space} space" if space else "Other actors")
         for row in rows:
             if row.space == space:
                 actor_row(row)
+    if other_rows:
+        st.header("Named in the text")
+        st.caption(
+            "Actors the documents give no section of their own: each cell is the first sentence "
+            "that has the actor as its subject and says who holds power, decides, draws "
+            "authority from where, or answers to whom."
+        )
+        for row in other_rows:
+            actor_row(row)
 
 
 def recommendations_tab(items: list[Citation]) -> None:
@@ -71,8 +80,10 @@ def compare_tab(rows: list[ActorRow]) -> None:
         st.markdown(f"#### {dimension.capitalize()}: {DIMENSION_QUESTIONS[dimension]}")
         a, b = st.columns(2)
         with a:
+            st.markdown(f"**{escape(left.actor)}**")
             cell(left.cells.get(dimension))
         with b:
+            st.markdown(f"**{escape(right.actor)}**")
             cell(right.cells.get(dimension))
 
 
@@ -85,6 +96,7 @@ def page() -> None:
         return
     chunks = list(assistant.index.chunks.values())
     rows = build_map(chunks)
+    other_rows = rows_from_sentences(chunks, [row.actor for row in rows])
     st.caption(
         "Drawn from the documents' own structure: each cell quotes the section on that actor "
         "and dimension."
@@ -93,11 +105,11 @@ def page() -> None:
         ["Roles and powers", "Recommendations", "Compare two actors"]
     )
     with map_view:
-        map_tab(rows)
+        map_tab(rows, other_rows)
     with recommendation_view:
         recommendations_tab(recommendations(chunks))
     with compare_view:
-        compare_tab(rows)
+        compare_tab(rows + other_rows)
 
 
 page()
