@@ -144,7 +144,7 @@ def test_a_quiz_round_is_scored(app: AppTest) -> None:
 def test_a_duties_round_is_played_and_scored(app: AppTest, real_index_dir: Path) -> None:
     app.switch_page("ui/training_page.py").run()
     assert not app.exception, app.exception
-    assert [t.label for t in app.tabs] == ["Quiz", "Duties round"]
+    assert [t.label for t in app.tabs] == ["Quiz", "Duties round", "Room scores"]
     register = load_register(Settings(data_dir=real_index_dir, _env_file=None))
     expected = draw(register, "strength", 2, seed=4)  # the round the page must draw
     app.number_input(key="duty-round-length").set_value(2)

@@ -1,7 +1,7 @@
 """Training: a quiz of questions on the indexed documents (the gold questions whose sources are
-indexed); learners answer, then see the reference answer and
-the cited passages, and a running score. The trainer exports the session. Beside it, rounds
-from the duties register (app/ui/duty_rounds.py)."""
+indexed); learners answer, then see the reference answer and the cited passages, and a running
+score. Learners who join a session code count in the trainer's "Room scores" tab; the trainer
+exports a session. Beside it, rounds from the duties register (app/ui/duty_rounds.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import streamlit as st
 
 from app.quiz import QuizItem, choose, mark, quiz_items
 from app.resources import IndexMissingError, index_status
+from app.room_scores import RoomScores, ScoresUnavailable, learner_name, session_code
 from app.ui.common import escape, index_problem, settings, shared_assistant, source_card
 from app.ui.duty_rounds import duty_round
 from ingest.governance import SPACES
@@ -55,6 +56,66 @@ def export(results: list[dict]) -> str:
         ]
         lines.append("")
     return "\n".join(lines)
+
+
+def room_scores() -> RoomScores:
+    return RoomScores(settings().data_dir / "training.sqlite3")
+
+
+def join_room() -> None:
+    """A session code and a name, so the trainer's "Room scores" tab counts this learner."""
+    with st.expander("In a training session? Join your trainer's room", expanded=False):
+        code_col, name_col = st.columns(2)
+        code_col.text_input("Session code (from your trainer)", key="room-code")
+        name_col.text_input("Your name, as the trainer will see it", key="room-name")
+        typed = st.session_state.get("room-code", "")
+        if typed and session_code(typed) is None:
+            st.warning("A session code is 3 to 32 letters, digits or hyphens.")
+
+
+def record_for_room(question: str, credit: float) -> None:
+    """Count a marked answer in the room this learner joined, if any."""
+    code = session_code(st.session_state.get("room-code", ""))
+    if code is None:
+        return
+    name = learner_name(st.session_state.get("room-name", "")) or "A learner with no name"
+    try:
+        room_scores().record(code, name, question, credit)
+    except ScoresUnavailable as error:
+        st.warning(escape(f"Your answer is not counted in the room: {error}."))
+
+
+def room_tab() -> None:
+    """The trainer's view: every learner of a session code, and the questions they found hard."""
+    st.caption(
+        "Give learners a session code (any 3 to 32 letters, digits or hyphens). Each answer "
+        "they mark on the Quiz tab with that code counts here."
+    )
+    code = session_code(st.text_input("Session code", key="trainer-code"))
+    if code is None:
+        return
+    st.button("Refresh the scores")
+    try:
+        learners, questions = room_scores().learners(code), room_scores().questions(code)
+    except ScoresUnavailable as error:
+        st.error(escape(f"The scores cannot be shown: {error}."))
+        return
+    if not learners:
+        st.info("No answers in this room yet.")
+        return
+    st.subheader(f"{len(learners)} learners")
+    st.dataframe(
+        [{"Learner": s.learner, "Answered": s.answered, "Points": s.points} for s in learners],
+        hide_index=True,
+    )
+    st.subheader("Questions, hardest first")
+    st.dataframe(
+        [
+            {"Question": q.question, "Answers": q.answered, "Mean credit": q.mean_credit}
+            for q in questions
+        ],
+        hide_index=True,
+    )
 
 
 def setup(items: list[QuizItem]) -> None:
@@ -117,6 +178,7 @@ def play(quiz: dict) -> None:
     if st.button("Next question (use the key-fact score)"):
         credit = marking.score
     if credit is not None:
+        record_for_room(item.question, credit)
         results.append(
             {
                 "question": item.question,
@@ -144,6 +206,7 @@ def quiz_section() -> None:
     except IndexMissingError as error:
         st.error(index_problem(error))
         return
+    join_room()
     setup(items)
     quiz = st.session_state.get("quiz")
     if not quiz:
@@ -162,11 +225,13 @@ def quiz_section() -> None:
 
 def page() -> None:
     st.title("Training")
-    quiz_tab, duties_tab = st.tabs(["Quiz", "Duties round"])
+    quiz_tab, duties_tab, room = st.tabs(["Quiz", "Duties round", "Room scores"])
     with quiz_tab:
         quiz_section()
     with duties_tab:
         duty_round()
+    with room:
+        room_tab()
 
 
 page()
