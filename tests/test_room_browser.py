@@ -295,3 +295,22 @@ def test_small_screens_show_the_answer_and_its_card_without_sideways_scrolling(
         expect(page.locator('[data-testid="stChatInput"] textarea')).to_be_visible()
     finally:
         context.close()
+
+
+def test_the_whole_document_opens_at_the_cited_sentence(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    ask(page, FIRST)
+    card = page.locator(".govassist-card", has_text="It holds the power to inspect").first
+    card_box = page.locator('[data-testid="stVerticalBlock"]').filter(has=card).last
+    card_box.get_by_role("button", name="Open the whole document").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("The whole document")).to_be_visible()
+    cited = dialog.locator("#govassist-cited-here mark.govassist-quote")
+    expect(cited).to_contain_text("It holds the power to inspect")
+    expect(cited).to_be_in_viewport()  # scrolled to, in a document many screens long
+    # The whole document, every section of it, not only the passages next to the cited one.
+    headings = dialog.locator(".govassist-where")
+    assert headings.count() > 20
+    expect(
+        dialog.locator(".govassist-where", has_text="The inspection space > Ofsted > Authority")
+    ).to_have_count(1)

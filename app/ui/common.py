@@ -177,6 +177,50 @@ def context_html(assistant: Assistant, citation: Citation) -> str:
     return f'<div class="{CARD_CLASS}">{"".join(parts)}</div>'
 
 
+QUOTE_IN_DOCUMENT = "govassist-cited-here"
+
+
+def document_html(assistant: Assistant, citation: Citation) -> str:
+    """The whole cited document, passage by passage in order, each heading path and page once
+    above what falls under it, the cited sentences marked (and given an id to scroll to)."""
+    passages = sorted(
+        (c for c in assistant.index.chunks.values() if c.doc_id == citation.doc_id),
+        key=lambda c: c.start,
+    )
+    parts: list[str] = []
+    section, page = "", None
+    for passage in passages:
+        if passage.section_path != section:
+            section = passage.section_path
+            parts.append(f'<p class="govassist-where">{html.escape(section)}</p>')
+        if passage.page is not None and passage.page != page:
+            page = passage.page
+            parts.append(f'<p class="govassist-where">Page {page}</p>')
+        if passage.id == citation.chunk_id:
+            start, end = citation.highlight
+            parts.append(
+                f'<div id="{QUOTE_IN_DOCUMENT}">{_paragraphs_html(passage.text, start, end)}</div>'
+            )
+        else:
+            parts.append(_paragraphs_html(passage.text))
+    return f'<div class="{CARD_CLASS}">{"".join(parts)}</div>'
+
+
+@st.dialog("The whole document", width="large")
+def _whole_document(assistant: Assistant, citation: Citation) -> None:
+    st.markdown(f"**{escape(citation.byline)}**")
+    where = citation.section + (f" · page {citation.page}" if citation.page else "")
+    st.caption(escape(f"Cited: {where}. The cited sentences are marked below."))
+    st.html(document_html(assistant, citation))
+    # Bring the cited place into view once the dialog has drawn it.
+    st.html(
+        "<script>setTimeout(() => { const at = document.getElementById("
+        f"'{QUOTE_IN_DOCUMENT}'); if (at) at.scrollIntoView({{block: 'center'}}); }}, 300);"
+        "</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def source_card(
     citation: Citation, assistant: Assistant | None = None, turn: int | str = 0
 ) -> None:
@@ -185,8 +229,12 @@ def source_card(
     with st.container(border=True):
         st.html(card_html(citation, source_anchor(turn, citation.n)))
         if assistant is not None:
-            with st.popover("Show in document"):
+            nearby, whole = st.columns([1, 1])
+            with nearby.popover("Show in document"):
                 st.html(context_html(assistant, citation))
+            key = f"whole-{turn}-{citation.n}"
+            if whole.button("Open the whole document", key=key):
+                _whole_document(assistant, citation)
 
 
 # The highlight must survive a washed-out projector: dark text on a strong yellow is 12.2:1
