@@ -44,6 +44,12 @@ def test_chat_answers_with_a_source_card(page: Page, app_url: str) -> None:
     expect(page.get_by_text("It holds the power to inspect schools.").first).to_be_visible()
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "chat.png"), full_page=True)
+    page.get_by_role("button", name="Open the whole document").first.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator("#govassist-cited-here mark.govassist-quote")).to_be_in_viewport()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "whole-document.png"), full_page=False)
+    page.keyboard.press("Escape")
 
 
 def test_map_page(page: Page, app_url: str) -> None:
@@ -59,6 +65,27 @@ def test_training_page(page: Page, app_url: str) -> None:
     page.get_by_role("button", name="Start a new quiz").click()
     expect(page.get_by_text("Question 1 of 5")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "training.png"), full_page=False)
+
+
+def test_a_trainer_sees_the_rooms_scores(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/training_page")
+    page.get_by_text("In a training session? Join your trainer's room").click()
+    page.get_by_label("Session code (from your trainer)").fill("room-7")
+    page.get_by_label("Session code (from your trainer)").press("Enter")
+    page.get_by_label("Your name, as the trainer will see it").fill("Ada")
+    page.get_by_label("Your name, as the trainer will see it").press("Enter")
+    page.get_by_role("button", name="Start a new quiz").click()
+    expect(page.get_by_text("Question 1 of 5")).to_be_visible()
+    page.get_by_label("Your answer").fill("Ofsted, on behalf of the Secretary of State")
+    page.get_by_role("button", name="Check my answer").click()
+    page.get_by_role("button", name="Count it as right").click()
+    expect(page.get_by_text("Question 2 of 5")).to_be_visible()
+    page.get_by_role("tab", name="Room scores").click()
+    page.get_by_label("Session code", exact=True).fill("room-7")
+    page.get_by_label("Session code", exact=True).press("Enter")
+    expect(page.get_by_role("heading", name="1 learner")).to_be_visible()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "room-scores.png"), full_page=False)
 
 
 def test_hostile_text_is_shown_as_text_not_run(page: Page, app_url: str) -> None:

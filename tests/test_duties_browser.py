@@ -51,6 +51,8 @@ def page(browser: Browser) -> Iterator[Page]:
 def _pick(page: Page, box: str, option: str) -> None:
     """Choose `option` in the multiselect labelled `box`."""
     page.get_by_role("combobox", name=box).click()
+    # Typed first: a long list draws only the options in view.
+    page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
 
@@ -98,17 +100,20 @@ def test_the_duties_page_filters_and_its_exports_cite_every_duty(
     _pick(page, "Actors", "Directors")
     _pick(page, "Strength", "must")
     _pick(page, "Strength", "must not")
-    expect(page.get_by_text(re.compile(r"^6 duties \(3 must, 3 must not\)$"))).to_be_visible()
+    # (The counts follow the extractor: "Notice of a directors' meeting must be given" is the
+    # directors' own duty since the actor of a requirement on a thing follows who dealt with it.)
+    expect(page.get_by_text(re.compile(r"^11 duties \(8 must, 3 must not\)$"))).to_be_visible()
     page.get_by_label("Search the duties").fill("meeting")
     page.get_by_label("Search the duties").press("Enter")
-    expect(page.get_by_text(re.compile(r"^2 duties "))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^5 duties "))).to_be_visible()
 
     table = _download(page, "Download CSV", tmp_path)
     assert table.name == "duties.csv"
     rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))
-    assert len(rows) == 2
+    assert len(rows) == 5
     for row in rows:  # each duty shown, with its document, section and page
-        expect(page.get_by_text(row["duty"], exact=True).first).to_be_visible()
+        # (a duty can also sit, hidden, in another card's "In context")
+        expect(page.locator("p:visible", has_text=row["duty"]).first).to_be_visible()
         assert row["document"] == ARTICLES and row["doc_id"] == "so-make-it-constitution"
         assert row["section"].startswith("PART 2 DIRECTORS > ") and int(row["page"]) >= 1
         assert row["strength"] in ("must", "must not") and row["actor"] == "Directors"
@@ -118,9 +123,9 @@ def test_the_duties_page_filters_and_its_exports_cite_every_duty(
     assert printable.name == "duties.html"
     opened = browser.new_page()
     opened.goto(printable.as_uri())
-    expect(opened.get_by_role("heading", name="Directors (2)")).to_be_visible()
+    expect(opened.get_by_role("heading", name="Directors (5)")).to_be_visible()
     cells = opened.locator("td:has(span.cite)")
-    expect(cells).to_have_count(2)
+    expect(cells).to_have_count(5)
     for cell, row in zip(cells.all(), rows, strict=True):
         cite = cell.locator("span.cite").inner_text()
         assert row["duty"] in cell.inner_text()

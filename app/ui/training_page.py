@@ -103,7 +103,7 @@ def room_tab() -> None:
     if not learners:
         st.info("No answers in this room yet.")
         return
-    st.subheader(f"{len(learners)} learners")
+    st.subheader(f"{len(learners)} learner{'' if len(learners) == 1 else 's'}")
     st.dataframe(
         [{"Learner": s.learner, "Answered": s.answered, "Points": s.points} for s in learners],
         hide_index=True,
