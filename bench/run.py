@@ -141,7 +141,7 @@ def query_stages(assistant: Assistant, questions: list[str]) -> dict[str, float]
         t0 = clock()
         vector = index.embed_query(resolved.text)
         t1 = clock()
-        dense = [i for i, _ in index.store.search(vector, 30, Filters())]
+        dense = [i for i, _ in index.dense_search(vector, 30, Filters())]
         t2 = clock()
         lexical = [i for i, _ in index.lexical.search(resolved.text, 30, Filters())]
         t3 = clock()

@@ -46,7 +46,7 @@ def test_bench_writes_every_key(tmp_path: Path) -> None:
     for key in TARGET_KEYS:
         assert isinstance(results[key], float) and results[key] > 0, key
     assert set(results["query_stages_ms"]) == {"embed", "dense", "lexical", "fusion", "compose"}
-    assert set(results["ingest_stages_s"]) == {"parse", "chunk", "embed", "write"}
+    assert set(results["ingest_stages_s"]) == {"parse", "chunk", "embed", "duties", "write"}
     assert results["ingest_seconds_2x"] > 0 and results["ingest_seconds_10x"] > 0
     assert results["chunks_at_scale"] > 0
     # Every sentence vector was stored at ingest: none is computed on a question's first sight.
