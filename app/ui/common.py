@@ -9,6 +9,7 @@ import streamlit as st
 
 from app.answers import Citation
 from app.assistant import Assistant
+from app.duty_register import load_register
 from app.feedback import FeedbackStore
 from app.resources import (
     Answerer,
@@ -19,6 +20,8 @@ from app.resources import (
     make_answerer,
 )
 from app.settings import Settings
+from index.duty_registers import Register
+from index.store import StoreUnavailableError
 from ingest.types import Chunk
 
 CARD_CLASS = "govassist-card"
@@ -42,6 +45,18 @@ def index_problem(error: IndexMissingError) -> str:
 @st.cache_resource
 def settings() -> Settings:
     return Settings()
+
+
+def live_register() -> Register | None:
+    """The live index's duties register, or None once the page has said why there is none
+    (nothing indexed yet, or a store that cannot be reached just now)."""
+    try:
+        return load_register(settings())
+    except IndexMissingError as error:
+        st.error(index_problem(error))
+    except StoreUnavailableError as error:
+        st.error(escape(str(error)))
+    return None
 
 
 def shared_assistant() -> Assistant:

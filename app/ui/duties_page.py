@@ -7,15 +7,12 @@ import streamlit as st
 from app.duty_register import (
     Register,
     citation,
-    load_register,
     select,
     to_csv,
     to_html,
     to_markdown,
 )
-from app.resources import IndexMissingError
-from app.ui.common import escape, index_problem, settings
-from index.store import StoreUnavailableError
+from app.ui.common import escape, live_register
 from ingest.duties import STRENGTHS, Duty
 
 # Rendering is the cost of this page (each duty is a few elements): the EYFS framework alone
@@ -53,13 +50,8 @@ def duty_card(register: Register, duty: Duty) -> None:
 
 def page() -> None:
     st.title("Duties register")
-    try:
-        register = load_register(settings())
-    except IndexMissingError as error:
-        st.error(index_problem(error))
-        return
-    except StoreUnavailableError as error:
-        st.error(escape(str(error)))
+    register = live_register()
+    if register is None:
         return
     st.caption(
         "Every sentence of the documents that says who must, should or may do something, "

@@ -7,11 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app.duty_quiz import ROUNDS, DutyQuestion, draw, is_right
-from app.duty_register import citation, load_register
-from app.resources import IndexMissingError
-from app.ui.common import escape, index_problem, settings
+from app.duty_register import citation
+from app.ui.common import escape, live_register
 from index.duty_registers import Register
-from index.store import StoreUnavailableError
 
 ASKED = {"strength": "Which word does the document use?", "actor": "Whose duty is it?"}
 
@@ -91,13 +89,8 @@ def duty_round() -> None:
         "Sentences of the indexed documents that say who must, should or may do something, "
         "with a gap: pick the strength word, or whose duty it is."
     )
-    try:
-        register = load_register(settings())
-    except IndexMissingError as error:
-        st.error(index_problem(error))
-        return
-    except StoreUnavailableError as error:
-        st.error(escape(str(error)))
+    register = live_register()
+    if register is None:
         return
     setup(register)
     state = st.session_state.get("duty_round")
