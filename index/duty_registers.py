@@ -29,6 +29,7 @@ from pathlib import Path
 
 import ingest.duties
 import ingest.governance
+from index.version_files import remove_other_versions
 from ingest.duties import Duty, duties
 from ingest.types import Chunk
 
@@ -154,10 +155,4 @@ def load(path: Path, collection: str) -> Register | None:
 
 def remove_unused(data_dir: Path, keep: Iterable[str]) -> None:
     """Delete the registers (and leftovers of a crash) of versions other than `keep`."""
-    folder = data_dir / FOLDER
-    if not folder.is_dir():
-        return
-    wanted = {f"{name}.json" for name in keep}
-    for path in folder.iterdir():
-        if path.name not in wanted:
-            path.unlink(missing_ok=True)
+    remove_other_versions(data_dir / FOLDER, ".json", keep)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.version_files import remove_other_versions
 from ingest.types import Chunk
 
 FOLDER = "sentence-vectors"
@@ -123,10 +124,4 @@ def _offsets(parts: Sequence[tuple[Sequence[Key], np.ndarray]]) -> list[int]:
 
 def remove_unused(data_dir: Path, keep: Iterable[str]) -> None:
     """Delete the vector files (and leftovers of a crash) of versions other than `keep`."""
-    folder = data_dir / FOLDER
-    if not folder.is_dir():
-        return
-    wanted = {f"{name}.npz" for name in keep}
-    for path in folder.iterdir():
-        if path.name not in wanted:
-            path.unlink(missing_ok=True)
+    remove_other_versions(data_dir / FOLDER, ".npz", keep)
