@@ -96,7 +96,8 @@ def room_tab() -> None:
         return
     st.button("Refresh the scores")
     try:
-        learners, questions = room_scores().learners(code), room_scores().questions(code)
+        scores = room_scores()
+        learners, questions = scores.learners(code), scores.questions(code)
     except ScoresUnavailable as error:
         st.error(escape(f"The scores cannot be shown: {error}."))
         return
