@@ -144,11 +144,28 @@ def test_a_citation_number_jumps_to_its_card_and_the_document_shows_headings(
     assert above
 
 
+def font_size(page: Page, test_id: str) -> float:
+    """The computed font size of the first element with this test id, once it has one.
+
+    Read in the page and retried: while Streamlit is still rendering, the element a
+    locator found can be replaced, and a detached element has no computed size.
+    """
+    handle = page.wait_for_function(
+        """id => {
+            const e = document.querySelector(`[data-testid="${id}"]`);
+            const size = e && e.isConnected ? parseFloat(getComputedStyle(e).fontSize) : NaN;
+            return Number.isFinite(size) ? size : null;
+        }""",
+        arg=test_id,
+    )
+    return float(handle.json_value())
+
+
 def test_presentation_mode_gives_large_type_and_folds_the_sidebar(page: Page, app_url: str) -> None:
     page.goto(app_url)
     caption = page.get_by_test_id("stCaptionContainer").first
     expect(caption).to_be_visible()
-    before = float(caption.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    before = font_size(page, "stCaptionContainer")
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar).to_be_in_viewport()
     page.get_by_text("Presentation mode").click()
@@ -156,7 +173,7 @@ def test_presentation_mode_gives_large_type_and_folds_the_sidebar(page: Page, ap
     expect(page.get_by_role("switch", name="Presentation mode")).to_be_checked()
     expect(sidebar).not_to_be_in_viewport()
     expect(page.locator("html")).to_have_css("font-size", "24px")
-    after = float(caption.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    after = font_size(page, "stCaptionContainer")
     assert after >= 1.4 * before, (before, after)
     position = ask(page, FIRST)
     assert position["header"] <= position["top"] and position["bottom"] <= position["input"]
