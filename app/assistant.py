@@ -9,10 +9,19 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from app.answer_type import REQUIRED, expected_type, satisfies, years
 from app.answers import Answer, AnswerSentence, Citation
 from app.duty_answers import choose_duties, duty_sentence, read_duty_question, register_actor
-from app.extractive import ScoredSentence, SentenceEmbeddings, compose, score_sentences, select
+from app.extractive import (
+    PASSAGES_READ,
+    ScoredSentence,
+    SentenceEmbeddings,
+    compose,
+    score_sentences,
+    select,
+)
 from app.followup import ResolvedQuestion, resolve
 from app.question_text import plain_question
 from index.duty_registers import Register, build_register
@@ -24,6 +33,9 @@ from index.types import Filters, Hit, Preference
 from ingest.types import Chunk
 from prompts import prompt_template
 
+# The sentences closest to the question whose passages are read even when no ranking of
+# whole passages put them first.
+SENTENCE_HITS = 3
 # "How many ...?" is answerable only if one of this many leading sentences gives a number.
 ANSWER_TYPE_WINDOW = 5
 
@@ -206,12 +218,48 @@ class Assistant:
         search_text = vocabulary.expand(asked.text)
         vector = self.index.embed_query(search_text)
         hits = self.index.search(search_text, self.top_k, filters, preference, vector)
+        hits, read = self.with_sentence_hits(hits, vector, filters)
         scored = score_sentences(
-            asked, vector, hits, self.sentence_embeddings, self.index.lexical, vocabulary
+            asked, vector, hits, self.sentence_embeddings, self.index.lexical, vocabulary, read
         )
-        evidence = self.evidence(asked.text, scored)
+        # A passage found through one of its sentences is quoted only when that sentence is the
+        # best of all: otherwise the ranked passages answer, as before, with no extra citation.
+        ranked = [s for s in scored if s.hit_rank <= PASSAGES_READ]
+        if scored and scored[0].hit_rank <= PASSAGES_READ:
+            scored = ranked
+        # The evidence is weighed on the ranked passages' sentences only: the thresholds were
+        # set on those, and a sentence found on its own is only ever as close as the closest
+        # one anywhere, which says little about whether the documents answer the question.
+        evidence = self.evidence(asked.text, ranked)
         abstain = not scored or self.should_abstain(evidence)
         return Retrieval(resolved, hits, scored, evidence, abstain)
+
+    def with_sentence_hits(
+        self, hits: list[Hit], vector: np.ndarray, filters: Filters
+    ) -> tuple[list[Hit], int]:
+        """The hits with the passages of the sentences closest to the question read too, and
+        how many passages to read.
+
+        A passage is ranked as a whole, so one sentence that answers the question can sit in
+        a long passage about something else ("Schools are not required to have separate
+        policies ..." inside a section on safeguarding) that no ranking puts among the first
+        few. The sentences' own vectors, stored at ingest, find it; its passage is read after
+        the first PASSAGES_READ."""
+        chunks = self.index.chunks
+        read = hits[:PASSAGES_READ]
+        seen = {hit.chunk.id for hit in read}
+        added: list[Hit] = []
+        for (chunk_id, _), similarity in self.sentence_embeddings.nearest(
+            vector, SENTENCE_HITS, lambda c: c in chunks and filters.allows(chunks[c])
+        ):
+            if chunk_id not in seen:
+                seen.add(chunk_id)
+                added.append(Hit(chunks[chunk_id], similarity, 0, similarity, None, ("sentence",)))
+        if not added:
+            return hits, len(read)
+        merged = [*read, *added, *(hit for hit in hits[PASSAGES_READ:] if hit.chunk.id not in seen)]
+        ranked = [dataclasses.replace(hit, rank=i) for i, hit in enumerate(merged, start=1)]
+        return ranked, len(read) + len(added)
 
     def compose_extractive(self, question: str, found: Retrieval, started: float) -> Answer:
         """The answer made of the best sentences themselves, each cited."""

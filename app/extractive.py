@@ -11,7 +11,7 @@ from __future__ import annotations
 import atexit
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,6 +128,13 @@ class SentenceEmbeddings:
                 ]
             )
 
+    def nearest(
+        self, vector: np.ndarray, k: int, allowed: Callable[[str], bool]
+    ) -> list[tuple[tuple[str, int], float]]:
+        """The `k` sentences stored at ingest closest to `vector`, as ((chunk id, start),
+        cosine), among chunks `allowed` accepts; none for an index stored without them."""
+        return self._stored.nearest(vector, k, allowed)
+
     def warm_in_background(self, chunks: Sequence[Chunk]) -> threading.Thread | None:
         """Embed every sentence of `chunks` not stored at ingest on a background thread, a
         small batch at a time (a question waits for one batch at most), so a served app meets
@@ -182,15 +189,16 @@ def score_sentences(
     embeddings: SentenceEmbeddings,
     lexical: LexicalIndex,
     vocabulary: Vocabulary | None = None,
+    passages: int = PASSAGES_READ,
 ) -> list[ScoredSentence]:
-    """Every sentence of the top passages, scored; best first.
+    """Every sentence of the first `passages` hits, scored; best first.
 
     score = 0.55 * cosine(question, sentence in its section) + 0.35 * IDF-weighted share of the
     question's words in the sentence (its headings count half) + structure bonuses + rank prior.
     """
     items = [
         (hit, sentence)
-        for hit in hits[:PASSAGES_READ]
+        for hit in hits[:passages]
         for sentence in hit.chunk.sentences
         if can_answer(sentence)
     ]

@@ -177,3 +177,43 @@ def test_a_failure_writing_the_vectors_leaves_the_previous_version_answering(
     assert "Ofsted holds the power to inspect schools." in answer.text
     assert embedder.embedded == ["Who holds the power to inspect schools?"]
     assert all("Trusts build" not in c.text for c in assistant.index.chunks.values())
+
+
+def test_the_nearest_stored_sentences_respect_the_filter_and_come_best_first() -> None:
+    from index.sentence_vectors import SentenceVectors
+
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.8, 0.6], [0.6, 0.8]], dtype=np.float32)
+    keys = [("a", 0), ("b", 0), ("a", 10), ("c", 0)]
+    stored = SentenceVectors({key: row for row, key in enumerate(keys)}, vectors)
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    found = stored.nearest(query, 2, lambda chunk_id: True)
+    assert [key for key, _ in found] == [("a", 0), ("a", 10)]
+    assert found[0][1] == pytest.approx(1.0)
+    assert [key for key, _ in stored.nearest(query, 2, lambda c: c != "a")] == [("c", 0), ("b", 0)]
+    assert SentenceVectors.empty().nearest(query, 3, lambda c: True) == []
+
+
+def test_a_passage_found_through_its_sentence_is_read_after_the_ranked_ones(
+    tmp_path: Path,
+) -> None:
+    from app.extractive import PASSAGES_READ
+    from index.types import Filters
+
+    embedder = FakeEmbedder()
+    settings = _ingest(tmp_path, embedder, {"a.md": DOC, "b.md": OTHER})
+    assistant = load_assistant(settings, embedder)
+    chunks = assistant.index.chunks
+    trusts = next(c for c in chunks.values() if "shared services" in c.text)
+    others = [c for c in chunks.values() if c.id != trusts.id]
+    hits = assistant.index.search("Who holds the power to inspect schools?", 8)
+    hits = [h for h in hits if h.chunk.id != trusts.id]  # as if no ranking found it
+    vector = embedder.embed([chunks[trusts.id].sentence_embedding_text(trusts.sentences[0])])[0]
+    merged, read = assistant.with_sentence_hits(hits, vector, Filters())
+    assert read == min(len(hits), PASSAGES_READ) + 1
+    assert merged[read - 1].chunk.id == trusts.id and merged[read - 1].sources == ("sentence",)
+    assert [h.rank for h in merged] == list(range(1, len(merged) + 1))
+    assert len(others) >= 1
+    # A filter that leaves the passage out keeps it out.
+    only_a = Filters(doc_ids=(others[0].doc_id,))
+    merged, _ = assistant.with_sentence_hits(hits, vector, only_a)
+    assert trusts.id not in {h.chunk.id for h in merged}
