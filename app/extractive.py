@@ -31,7 +31,7 @@ from ingest.governance import (
     subject_actor,
     without_opening_comparison,
 )
-from ingest.types import Chunk, Sentence
+from ingest.types import Chunk, Sentence, introduces_list
 
 # Weights of a sentence's score; see `score_sentences`.
 DENSE_WEIGHT = 0.55
@@ -213,7 +213,10 @@ def score_sentences(
     for (hit, sentence), similarity in zip(items, dense, strict=True):
         chunk = hit.chunk
         own = set(tokenize(sentence.text))
-        headings = set(tokenize(" ".join(chunk.section[-2:]))) - own
+        # What the sentence is read under: its headings and, for a list item, its lead-in.
+        lead = chunk.lead_in(sentence)
+        context = [*chunk.section[-2:], lead.text if lead is not None else ""]
+        headings = set(tokenize(" ".join(context))) - own
         if vocabulary is not None:
             # "RSCs" in the sentence answers a question that says "regional schools commissioners".
             own = vocabulary.with_aliases(own)
@@ -349,12 +352,6 @@ def _open_quotes(text: str) -> int:
     return text.count("“") - text.count("”") + text.count("‘") - len(re.findall(r"’(?!\w)", text))
 
 
-def _introduces_list(text: str) -> bool:
-    """Whether a sentence ends by announcing the items that follow ("... is three-fold:",
-    "... may be appointed to be a director—")."""
-    return text.rstrip().endswith((":", "—", "–"))
-
-
 def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
     """The sentence plus what it cannot be read without.
 
@@ -370,6 +367,12 @@ def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
     run = [sentence]
     if index > 0 and _PRONOUN_START.match(sentence.text):
         run.insert(0, sentences[index - 1])
+    elif (lead := chunk.lead_in(sentence)) is not None:
+        # A list item comes with its lead-in ("For children aged two:"), and the items
+        # between them so that the quote stays one passage of the file, unless that is long.
+        between = sentences[sentences.index(lead) : index]
+        if sum(len(s.text.split()) for s in between) <= LIST_WORDS:
+            run[:0] = between
     position = index + 1
 
     def next_in_paragraph() -> Sentence | None:
@@ -381,7 +384,7 @@ def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
     if following is not None and (
         _ELABORATION.match(following.text)
         or len(sentence.text.split()) <= SHORT_SENTENCE_WORDS
-        or _introduces_list(following.text)
+        or introduces_list(following.text)
         or _open_quotes(sentence.text) > 0
     ):
         run.append(following)
@@ -391,7 +394,7 @@ def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
         run.append(sentences[position])
         quote_depth += _open_quotes(sentences[position].text)
         position += 1
-    if _introduces_list(run[-1].text):
+    if introduces_list(run[-1].text):
         # The list's items follow; prose after a colon is one sentence that completes it.
         introduction = run[-1]
         words = 0

@@ -84,6 +84,29 @@ class Chunk:
         return f"{context}\n{self.text}"
 
     def sentence_embedding_text(self, sentence: Sentence) -> str:
-        """A sentence as embedded: its two nearest headings (or the title), then the sentence."""
+        """A sentence as embedded: its two nearest headings (or the title), then the sentence,
+        a list item after the sentence that introduces its list."""
         context = " > ".join(self.section[-2:]) or self.title
+        lead = self.lead_in(sentence)
+        if lead is not None:
+            return f"{context}: {lead.text} {sentence.text}"
         return f"{context}: {sentence.text}"
+
+    def lead_in(self, sentence: Sentence) -> Sentence | None:
+        """The sentence introducing the list a list item belongs to ("For children aged two:"
+        before "There must be at least one member of staff for every five children."), None
+        for prose or a list without one. An item means little without it: the lead-in says
+        whom or what the item is about."""
+        if not sentence.list_item:
+            return None
+        position = self.sentences.index(sentence)
+        for earlier in reversed(self.sentences[:position]):
+            if not earlier.list_item:
+                return earlier if introduces_list(earlier.text) else None
+        return None
+
+
+def introduces_list(text: str) -> bool:
+    """Whether a sentence ends by announcing the items that follow ("... is three-fold:",
+    "... may be appointed to be a director—")."""
+    return text.rstrip().endswith((":", "—", "–"))

@@ -169,6 +169,42 @@ def test_compose_brings_the_items_a_dash_announces() -> None:
     )
 
 
+RATIO_DOC = """# Framework
+
+## Staff: child ratios
+
+For children aged two:
+
+- There must be at least one member of staff for every five children.
+- At least half of all other staff must hold an approved level 2 qualification.
+
+For children aged three and over:
+
+- There must be at least one member of staff for every eight children.
+"""
+
+
+def test_a_list_item_is_read_and_quoted_with_its_lead_in() -> None:
+    chunk = next(c for c in _chunk(RATIO_DOC) if "every eight" in c.text)
+    by_text = {s.text: s for s in chunk.sentences}
+    eight = by_text["There must be at least one member of staff for every eight children."]
+    lead = chunk.lead_in(eight)
+    assert lead is not None and lead.text == "For children aged three and over:"
+    assert chunk.lead_in(by_text["For children aged two:"]) is None  # prose has none
+    assert chunk.sentence_embedding_text(eight).endswith(
+        "For children aged three and over: There must be at least one member of staff for "
+        "every eight children."
+    )
+    # Quoted with its lead-in, and the items between them so the quote stays one stretch.
+    assert _compose_one(
+        RATIO_DOC, "At least half of all other staff must hold an approved level 2 qualification."
+    ) == (
+        "For children aged two: There must be at least one member of staff for every five "
+        "children. At least half of all other staff must hold an approved level 2 "
+        "qualification. [1]"
+    )
+
+
 def test_compose_brings_an_elaboration_a_reason_and_the_rest_of_a_quotation() -> None:
     assert _compose_one(
         LIST_DOC, "They hold a power to intervene in very specific circumstances."
