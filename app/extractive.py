@@ -213,10 +213,7 @@ def score_sentences(
     for (hit, sentence), similarity in zip(items, dense, strict=True):
         chunk = hit.chunk
         own = set(tokenize(sentence.text))
-        # What the sentence is read under: its headings and, for a list item, its lead-in.
-        lead = chunk.lead_in(sentence)
-        context = [*chunk.section[-2:], lead.text if lead is not None else ""]
-        headings = set(tokenize(" ".join(context))) - own
+        headings = set(tokenize(" ".join(chunk.section[-2:]))) - own
         if vocabulary is not None:
             # "RSCs" in the sentence answers a question that says "regional schools commissioners".
             own = vocabulary.with_aliases(own)

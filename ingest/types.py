@@ -84,12 +84,8 @@ class Chunk:
         return f"{context}\n{self.text}"
 
     def sentence_embedding_text(self, sentence: Sentence) -> str:
-        """A sentence as embedded: its two nearest headings (or the title), then the sentence,
-        a list item after the sentence that introduces its list."""
+        """A sentence as embedded: its two nearest headings (or the title), then the sentence."""
         context = " > ".join(self.section[-2:]) or self.title
-        lead = self.lead_in(sentence)
-        if lead is not None:
-            return f"{context}: {lead.text} {sentence.text}"
         return f"{context}: {sentence.text}"
 
     def lead_in(self, sentence: Sentence) -> Sentence | None:

@@ -191,10 +191,6 @@ def test_a_list_item_is_read_and_quoted_with_its_lead_in() -> None:
     lead = chunk.lead_in(eight)
     assert lead is not None and lead.text == "For children aged three and over:"
     assert chunk.lead_in(by_text["For children aged two:"]) is None  # prose has none
-    assert chunk.sentence_embedding_text(eight).endswith(
-        "For children aged three and over: There must be at least one member of staff for "
-        "every eight children."
-    )
     # Quoted with its lead-in, and the items between them so the quote stays one stretch.
     assert _compose_one(
         RATIO_DOC, "At least half of all other staff must hold an approved level 2 qualification."
