@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.question import asking_clause, asking_sentence
 from ingest.governance import actor_mentions, asks_for_recommendation, find_dimensions
 
 _REFERS_BACK = re.compile(
@@ -58,10 +59,15 @@ def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
     recommendation = asks_for_recommendation(question)
     if not history:
         return ResolvedQuestion(question, tuple(actors), tuple(dimensions), recommendation)
+    if (asked := actor_mentions(asking_sentence(question))) and asked != mentions:
+        # In a conversation, the actors a follow-up asks about are those of its asking
+        # sentence; "Useful for our academy governors." before it says who is asking.
+        mentions, actors = asked, [name for name, _ in asked]
 
-    elliptic = (
-        bool(_ELLIPTIC_START.search(question)) or len(question.split()) <= _SHORT_QUESTION_WORDS
-    )
+    # "Thanks. I also govern a maintained school — what about local authorities?" is read
+    # from its asking clause: what comes before it is the asker's situation.
+    clause = asking_clause(question)
+    elliptic = bool(_ELLIPTIC_START.search(clause)) or len(clause.split()) <= _SHORT_QUESTION_WORDS
     refers_back = bool(_REFERS_BACK.search(question))
     # The most recent earlier turns that named an actor and a dimension.
     subject: list[tuple[str, str]] = []
@@ -80,7 +86,7 @@ def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
         actors = [name for name, _ in subject]
         words = " and ".join(dict.fromkeys(w for _, w in subject))
         text = _substitute_pronoun(question, words) or f"{question} ({words})"
-    elif actors and not dimensions and frame_turn is not None and _SWITCH_SUBJECT.search(question):
+    elif actors and not dimensions and frame_turn is not None and _SWITCH_SUBJECT.search(clause):
         # "What about the ESFA?": ask the earlier question again about the new actor.
         dimensions = find_dimensions(frame_turn)
         earlier = actor_mentions(frame_turn)

@@ -9,13 +9,38 @@ from __future__ import annotations
 import re
 
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=\S)")
+# A dash between spaces sets the asking clause apart from what leads up to it: "I also govern
+# a maintained school — what about local authorities?".
+_CLAUSE_BREAK = re.compile(r"\s[—–-]\s+(?=\S)")
+
+
+# A follow-up resolved against the conversation carries the earlier turn in brackets at its
+# end ("What if we're down to fewer than that? (How many directors ...?)"): context, not what
+# is asked.
+_CARRIED_CONTEXT = re.compile(r"\s+\((?:[^()]|\([^()]*\))*\)\s*$")
+
+
+def without_carried_context(question: str) -> str:
+    """The question without the earlier turn a follow-up carries at its end."""
+    return _CARRIED_CONTEXT.sub("", question) if question.rstrip().endswith(")") else question
 
 
 def asking_start(question: str) -> int:
-    """Where the sentence that asks (the last one) begins."""
-    return max((m.end() for m in _SENTENCE_END.finditer(question)), default=0)
+    """Where the sentence that asks (the last one before any carried context) begins."""
+    body = without_carried_context(question)
+    return max((m.end() for m in _SENTENCE_END.finditer(body)), default=0)
 
 
 def asking_sentence(question: str) -> str:
-    """The sentence of a question that asks: what comes before it is context."""
-    return question[asking_start(question) :].strip()
+    """The sentence of a question that asks: what comes before it is context, and so is the
+    earlier turn a follow-up carries."""
+    return without_carried_context(question[asking_start(question) :]).strip()
+
+
+def asking_clause(question: str) -> str:
+    """The clause that asks: the asking sentence, after any lead-in set off by a dash."""
+    sentence = asking_sentence(question)
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
+    if starts and len(sentence[starts[-1] :].split()) >= 2:
+        return sentence[starts[-1] :].strip()
+    return sentence

@@ -271,3 +271,28 @@ def test_answer_json_matches_the_contract(assistant: Assistant) -> None:
         "n", "doc_id", "title", "section", "page", "text", "quote", "start", "end",
     ]  # fmt: skip
     assert assistant.answer("x").to_json("q1")["id"] == "q1"
+
+
+def test_a_followup_is_read_from_its_asking_clause_not_the_askers_situation() -> None:
+    earlier = ["Where does Ofsted draw its authority from?", "And RSCs?"]
+    resolved = resolve(
+        "Thanks. I also govern a maintained school — what about local authorities?", earlier
+    )
+    assert resolved.actors == ("Local authorities",)
+    assert resolved.text == "Where does local authorities draw its authority from?"
+    resolved = resolve(
+        "Useful for our academy governors. And local authorities, for our maintained schools?",
+        ["Who are RSCs accountable to?"],
+    )
+    assert resolved.actors == ("Local authorities",)  # the governors are who is asking
+    assert resolved.text == "Who are local authorities accountable to?"
+
+
+def test_the_earlier_turn_a_followup_carries_is_not_what_it_asks() -> None:
+    from index.question import asking_clause, asking_sentence
+
+    carried = "What if there are fewer than that? (How many directors make a quorum?)"
+    assert asking_sentence(carried) == "What if there are fewer than that?"
+    assert asking_sentence("We met. Who chairs (the board)?") == "Who chairs (the board)?"
+    assert asking_clause("I govern a school — what about councils?") == "what about councils?"
+    assert asking_clause("Is a co-opted governor - elected?") == "Is a co-opted governor - elected?"
