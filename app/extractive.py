@@ -182,6 +182,19 @@ def lexical_coverage(weights: dict[str, float], text_tokens: set[str]) -> float:
     return sum(w for t, w in weights.items() if t in text_tokens) / total
 
 
+def sentence_coverage(
+    weights: dict[str, float], chunk: Chunk, sentence: Sentence, vocabulary: Vocabulary | None
+) -> float:
+    """The share of the question's word weight a sentence holds, its headings counting half."""
+    own = set(tokenize(sentence.text))
+    headings = set(tokenize(" ".join(chunk.section[-2:]))) - own
+    if vocabulary is not None:
+        # "RSCs" in the sentence answers a question that says "regional schools commissioners".
+        own = vocabulary.with_aliases(own)
+        headings = vocabulary.with_aliases(headings) - own
+    return lexical_coverage(weights, own) + 0.5 * lexical_coverage(weights, headings)
+
+
 def score_sentences(
     question: ResolvedQuestion,
     query_vector: np.ndarray,
@@ -212,13 +225,7 @@ def score_sentences(
     scored: list[ScoredSentence] = []
     for (hit, sentence), similarity in zip(items, dense, strict=True):
         chunk = hit.chunk
-        own = set(tokenize(sentence.text))
-        headings = set(tokenize(" ".join(chunk.section[-2:]))) - own
-        if vocabulary is not None:
-            # "RSCs" in the sentence answers a question that says "regional schools commissioners".
-            own = vocabulary.with_aliases(own)
-            headings = vocabulary.with_aliases(headings) - own
-        coverage = lexical_coverage(weights, own) + 0.5 * lexical_coverage(weights, headings)
+        coverage = sentence_coverage(weights, chunk, sentence, vocabulary)
         tags = chunk.tags
         bonus = (
             (ACTOR_BONUS if about_actor(chunk, sentence, question.actors) else 0.0)
