@@ -10,7 +10,6 @@ import re
 from enum import Enum
 
 from index.question import asking_sentence
-from ingest.duties import names_agent
 
 
 class AnswerType(Enum):
@@ -20,7 +19,6 @@ class AnswerType(Enum):
     FREQUENCY = "frequency"
     REASON = "reason"
     YES_NO = "yes-no"
-    AGENT = "agent"
 
 
 # Only a missing number or date makes a question unanswerable: a reason is often given without
@@ -73,13 +71,6 @@ _EXPECTS = (
             re.I,
         ),
     ),
-)
-# "Who decides ...?", "Which body approves ...?": answered by a person or a body. Preferred,
-# never required: "Who funds academies?" may well be answered by "Academies are funded by ...".
-_AGENT = re.compile(
-    r"^\W*(?:and\s+|so\s+|but\s+)?(?:who|whom|which\s+(?:body|bodies|person|people|"
-    r"organisation|organisations|organization|organizations|role))\b",
-    re.I,
 )
 # "Can a member transfer ...?", "Will Ofsted judge us ...?": answered yes or no. Last, so that
 # "Is there a limit on how many ..." still asks for a number.
@@ -144,8 +135,6 @@ def expected_type(question: str) -> AnswerType | None:
         for answer_type, pattern in _EXPECTS:
             if pattern.search(clause):
                 return answer_type
-        if _AGENT.search(clause):
-            return AnswerType.AGENT
         if _YES_NO_OPENING.search(clause):
             return AnswerType.YES_NO
     return None
@@ -165,8 +154,6 @@ def satisfies(text: str, answer_type: AnswerType | None) -> bool:
         return bool(_REASON.search(text))
     if answer_type is AnswerType.YES_NO:
         return bool(_SETTLES.search(text))
-    if answer_type is AnswerType.AGENT:
-        return names_agent(text)
     return True
 
 

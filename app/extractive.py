@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.answer_type import AnswerType, expected_type, satisfies
+from app.answer_type import expected_type, satisfies
 from app.answers import AnswerSentence, Citation
 from app.followup import ResolvedQuestion
 from index.embedder import Embedder
@@ -42,9 +42,6 @@ RECOMMENDATION_BONUS = 0.08
 RANK_WEIGHT = 0.05
 # "How many ...?" prefers sentences that give a number; "When ...?" those that give a date.
 ANSWER_TYPE_BONUS = 0.1
-# Half that for "who ...?": many sentences name some person or body without saying who acts
-# (at 0.1 the dev parts lost citation precision on all three sets; at 0.05 none, same recall).
-AGENT_BONUS = 0.05
 # A sentence that itself states the asked dimension ("... are accountable to ...").
 STATEMENT_BONUS = 0.06
 # A further sentence joins the answer only if it scores this close to the best one.
@@ -237,7 +234,7 @@ def score_sentences(
             + (RECOMMENDATION_BONUS if question.recommendation and tags.recommendation else 0.0)
         )
         if wanted is not None and satisfies(sentence.text, wanted):
-            bonus += AGENT_BONUS if wanted is AnswerType.AGENT else ANSWER_TYPE_BONUS
+            bonus += ANSWER_TYPE_BONUS
         if sentence is chunk.sentences[0] and _POINTS_BACK.match(sentence.text):
             # "This is a crucial distinction" opening a passage points at a sentence the
             # passage does not hold, so quoted alone it says nothing.

@@ -433,21 +433,6 @@ def _is_agent(subject: str) -> bool:
     return 0 < len(words) <= MAX_ACTOR_WORDS and _role_word(words[-1])
 
 
-# How far into a sentence its subject is looked for: "In exceptional circumstances,
-# headteachers may decide ..." names its agent within the first eight words.
-SUBJECT_WORDS = 8
-
-
-def names_agent(text: str) -> bool:
-    """Whether a sentence says who acts: a duty with a person or body as its subject, or a
-    person or body among its opening words ("Headteachers make the final decision ...")."""
-    reading = read_sentence(text)
-    if reading is not None and reading.agent:
-        return True
-    opening = re.findall(r"[a-z][a-z-]*", text.lower())[:SUBJECT_WORDS]
-    return any(word in _AGENT_WORDS for word in opening)
-
-
 def _participle(word: str) -> bool:
     """Whether a word reads as a past participle ("kept", "decided", "withdrawn")."""
     word = word.lower()

@@ -9,8 +9,7 @@ def test_expected_type_from_the_question_opening() -> None:
     assert expected_type("How long does a trust have to respond?") is AnswerType.TIME
     # "When does X intervene?" asks for conditions, not a date.
     assert expected_type("When does the ESFA intervene?") is None
-    assert expected_type("Who inspects schools?") is AnswerType.AGENT
-    assert expected_type("What does Ofsted inspect?") is None
+    assert expected_type("Who inspects schools?") is None
 
 
 def test_quantities_are_numbers_but_not_years() -> None:
@@ -64,24 +63,3 @@ def test_how_often_needs_a_frequency_and_a_salary_needs_a_sum() -> None:
 def test_by_when_asks_for_a_date() -> None:
     assert expected_type("By when does the EYFS Profile have to be finished?") is AnswerType.TIME
     assert expected_type("What is the deadline for the return?") is AnswerType.TIME
-
-
-def test_who_questions_prefer_a_sentence_that_names_who_acts() -> None:
-    assert expected_type("As a new trustee, which body approves the budget?") is AnswerType.AGENT
-    assert satisfies(
-        "Headteachers must make the final decision about whether a pupil takes part.",
-        AnswerType.AGENT,
-    )
-    assert satisfies(
-        "In exceptional circumstances, the board may decide otherwise.", AnswerType.AGENT
-    )
-    assert not satisfies("The assessment is short and taken in six weeks.", AnswerType.AGENT)
-    # Preferred, never required: "Academies are funded by ..." may still answer "Who funds ...?"
-    from app.answer_type import REQUIRED
-
-    assert AnswerType.AGENT not in REQUIRED
-
-
-def test_a_follow_up_is_typed_by_its_own_words_not_the_turn_it_carries() -> None:
-    resolved = "Does that deputy need a qualification? (Who takes charge when the manager is off?)"
-    assert expected_type(resolved) is AnswerType.YES_NO
