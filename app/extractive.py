@@ -44,6 +44,9 @@ RANK_WEIGHT = 0.05
 ANSWER_TYPE_BONUS = 0.1
 # A sentence that itself states the asked dimension ("... are accountable to ...").
 STATEMENT_BONUS = 0.06
+# A comparison's sentence that sets one side against the other ("Unlike Ofsted, they ...")
+# states the difference itself.
+CONTRAST_BONUS = 0.06
 # A further sentence joins the answer only if it scores this close to the best one.
 RELATIVE_CUTOFF = 0.8
 # Sentences sharing this share of their words say the same thing: keep one. (Embeddings are
@@ -231,6 +234,7 @@ def score_sentences(
             (ACTOR_BONUS if about_actor(chunk, sentence, question.actors) else 0.0)
             + (DIMENSION_BONUS if tags.dimension and tags.dimension in question.dimensions else 0.0)
             + (STATEMENT_BONUS if states_dimension(sentence.text, question.dimensions) else 0.0)
+            + (CONTRAST_BONUS if sets_against(sentence.text, question.actors) else 0.0)
             + (RECOMMENDATION_BONUS if question.recommendation and tags.recommendation else 0.0)
         )
         if wanted is not None and satisfies(sentence.text, wanted):
@@ -253,6 +257,15 @@ def score_sentences(
 # A "sentence" with fewer words than this (in lower case: an all-capitals line is a heading) is
 # a heading, a caption, a page or paragraph number, or a name on a cover; a list item needs one.
 MIN_ANSWER_WORDS = 3
+
+
+def sets_against(text: str, actors: Sequence[str]) -> bool:
+    """Whether a sentence opens by setting its subject against another of the compared
+    `actors` ("Unlike Ofsted, they exercise 'executive' power")."""
+    if len(actors) < 2:
+        return False
+    opening = text[: len(text) - len(without_opening_comparison(text))]
+    return any(actor in actors for actor in find_actors(opening))
 
 
 def can_answer(sentence: Sentence) -> bool:

@@ -296,3 +296,13 @@ def test_the_earlier_turn_a_followup_carries_is_not_what_it_asks() -> None:
     assert asking_sentence("We met. Who chairs (the board)?") == "Who chairs (the board)?"
     assert asking_clause("I govern a school — what about councils?") == "what about councils?"
     assert asking_clause("Is a co-opted governor - elected?") == "Is a co-opted governor - elected?"
+
+
+def test_a_comparison_prefers_the_sentence_that_sets_one_side_against_the_other() -> None:
+    from app.extractive import sets_against
+
+    both = ("Ofsted", RSC)
+    assert sets_against("Unlike Ofsted, they exercise 'executive' power.", both)
+    assert not sets_against("Unlike Ofsted, they exercise 'executive' power.", (RSC,))
+    assert not sets_against("Ofsted holds the power to inspect schools.", both)
+    assert not sets_against("Unlike most bodies, they are elected.", both)
