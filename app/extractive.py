@@ -375,8 +375,9 @@ def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
     - one opening with "It"/"They" brings its predecessor, which names the subject;
     - one that introduces a list ("the remit is three-fold:"), or is followed by such an
       introduction, brings the list's items;
-    - one followed by its own elaboration ("This includes ...") or, being very short ("The
-      intervention space is clearly crowded."), by its explanation, brings that sentence;
+    - one followed by its own elaboration ("This includes ...", "This must be done within 14
+      days") or, being very short ("The intervention space is clearly crowded."), by its
+      explanation, brings that sentence;
     - one that opens a quotation brings the rest of the quotation.
     """
     sentences = chunk.sentences
@@ -400,6 +401,7 @@ def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
     following = next_in_paragraph()
     if following is not None and (
         _ELABORATION.match(following.text)
+        or _POINTS_BACK.match(following.text)
         or len(sentence.text.split()) <= SHORT_SENTENCE_WORDS
         or introduces_list(following.text)
         or _open_quotes(sentence.text) > 0

@@ -306,3 +306,22 @@ def test_a_comparison_prefers_the_sentence_that_sets_one_side_against_the_other(
     assert not sets_against("Unlike Ofsted, they exercise 'executive' power.", (RSC,))
     assert not sets_against("Ofsted holds the power to inspect schools.", both)
     assert not sets_against("Unlike most bodies, they are elected.", both)
+
+
+NOTIFY_DOC = (
+    "# Framework\n\n## Food poisoning\n\n"
+    "Registered providers must notify Ofsted of any food poisoning affecting two or more "
+    "children. This must be done within 14 days of the incident. Records are kept for a year.\n"
+)
+
+
+def test_compose_brings_the_next_sentence_when_it_points_back_at_the_chosen_one() -> None:
+    text = _compose_one(
+        NOTIFY_DOC,
+        "Registered providers must notify Ofsted of any food poisoning affecting two or more "
+        "children.",
+    )
+    assert text == (
+        "Registered providers must notify Ofsted of any food poisoning affecting two or more "
+        "children. This must be done within 14 days of the incident. [1]"
+    )
