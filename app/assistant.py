@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.answer_type import REQUIRED, expected_type, satisfies, years
+from app.answer_type import REQUIRED, satisfies
 from app.answers import Answer, AnswerSentence, Citation
 from app.duty_answers import choose_duties, duty_sentence, read_duty_question, register_actor
 from app.extractive import (
@@ -22,14 +22,13 @@ from app.extractive import (
     score_sentences,
     select,
 )
-from app.followup import ResolvedQuestion, resolve
+from app.query import Query, read_query
 from app.question_text import plain_question
 from index.duty_registers import Register, build_register
 from index.lexical import tokenize
-from index.question import asking_sentence
 from index.search import DEFAULT_TOP_K, HybridIndex
 from index.sentence_vectors import SentenceVectors
-from index.types import Filters, Hit, Preference
+from index.types import Filters, Hit, Terms
 from ingest.types import Chunk
 from prompts import prompt_template
 
@@ -64,7 +63,7 @@ class AbstentionPolicy:
 class Retrieval:
     """What a question found: the passages, every sentence scored, and whether to abstain."""
 
-    resolved: ResolvedQuestion
+    query: Query
     hits: list[Hit]
     scored: list[ScoredSentence]
     evidence: Evidence
@@ -161,12 +160,9 @@ class Assistant:
                 question, self._empty_template.format().strip(), True,
                 latency_ms=(time.perf_counter() - started) * 1000,
             )  # fmt: skip
-        # Read the documents' way: "comissioners" corrected, "councils" joined by "local
-        # authorities", before a follow-up is resolved ("And councils?" names an actor).
-        read = self.index.vocabulary.read
         if not history and (duties := self.answer_from_duties(question, filters, started)):
             return duties
-        found = self.retrieve(resolve(read(question), [read(t) for t in history]), filters)
+        found = self.retrieve(self.read(question, history, filters))
         if found.abstain:
             return self.abstention(question, found, started)
         return self.compose_extractive(question, found, started)
@@ -200,27 +196,30 @@ class Assistant:
             return None
         vector = self.index.embed_query(asked.topic or question)
         vectors = self.sentence_embeddings.get([(chunk, sentence) for _, chunk, sentence in found])
-        chosen = choose_duties(asked, found, vectors @ vector, self.index.lexical)
+        terms = self.index.terms(tokenize(asked.topic))
+        chosen = choose_duties(asked, found, vectors @ vector, terms)
         if not chosen:
             return None
         passages = tuple(dict.fromkeys(item.chunk for item in chosen))
         return cited_answer(question, question, passages, started, *compose(chosen), "duties")
 
-    def retrieve(self, resolved: ResolvedQuestion, filters: Filters = Filters()) -> Retrieval:
+    def read(
+        self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
+    ) -> Query:
+        """The question read once, in the documents' words (see app/query.py)."""
+        return read_query(question, history, self.index.vocabulary, filters)
+
+    def retrieve(self, query: Query) -> Retrieval:
         """Search, score every sentence of the best passages, and weigh the evidence."""
-        preference = Preference(resolved.actors, resolved.dimensions, resolved.recommendation)
-        vocabulary = self.index.vocabulary
-        # An abbreviation the documents never use is read as the phrase it stands for in them
-        # ("LAs" -> "local authorities"); scoring reads the question's words in that form.
-        asked = dataclasses.replace(resolved, text=vocabulary.spell_out_unknown(resolved.text))
-        # Searched with the long form of what the documents abbreviate ("RSCs" -> "regional
-        # schools commissioners"); sentences count either name as the question's words.
-        search_text = vocabulary.expand(asked.text)
-        vector = self.index.embed_query(search_text)
-        hits = self.index.search(search_text, self.top_k, filters, preference, vector)
-        hits, read = self.with_sentence_hits(hits, vector, filters)
+        vector = self.index.embed_query(query.search_text)
+        hits = self.index.search(
+            query.search_text, self.top_k, query.filters, query.preference, vector,
+            query.search_tokens,
+        )  # fmt: skip
+        hits, read = self.with_sentence_hits(hits, vector, query.filters)
+        terms = self.index.terms(query.tokens)
         scored = score_sentences(
-            asked, vector, hits, self.sentence_embeddings, self.index.lexical, vocabulary, read
+            query, vector, hits, self.sentence_embeddings, terms, self.index.vocabulary, read
         )
         # A passage found through one of its sentences is quoted only when that sentence is the
         # best of all: otherwise the ranked passages answer, as before, with no extra citation.
@@ -230,9 +229,9 @@ class Assistant:
         # The evidence is weighed on the ranked passages' sentences only: the thresholds were
         # set on those, and a sentence found on its own is only ever as close as the closest
         # one anywhere, which says little about whether the documents answer the question.
-        evidence = self.evidence(asked.text, ranked)
+        evidence = self.evidence(query, terms, ranked)
         abstain = not scored or self.should_abstain(evidence)
-        return Retrieval(resolved, hits, scored, evidence, abstain)
+        return Retrieval(query, hits, scored, evidence, abstain)
 
     def with_sentence_hits(
         self, hits: list[Hit], vector: np.ndarray, filters: Filters
@@ -263,30 +262,26 @@ class Assistant:
 
     def compose_extractive(self, question: str, found: Retrieval, started: float) -> Answer:
         """The answer made of the best sentences themselves, each cited."""
-        chosen = select(found.scored, found.resolved, self.max_citations, self.sentence_embeddings)
+        chosen = select(found.scored, found.query, self.max_citations, self.sentence_embeddings)
         return cited_answer(
-            question, found.resolved.text, found.retrieved, started, *compose(chosen)
+            question, found.query.resolved.text, found.retrieved, started, *compose(chosen)
         )
 
-    def evidence(self, query: str, scored: Sequence[ScoredSentence]) -> Evidence:
+    def evidence(self, query: Query, terms: Terms, scored: Sequence[ScoredSentence]) -> Evidence:
         """Measure how well the best sentences support any answer to `query`."""
-        tokens = list(dict.fromkeys(tokenize(query)))
-        lexical = self.index.lexical
-        total = sum(lexical.idf(t) for t in tokens)
-        unknown = sum(lexical.idf(t) for t in tokens if t not in lexical)
         # Only the asking sentence's years: "A practitioner qualified in 2022 has joined us. How
         # soon must they ...?" gives the year as context, not as what is asked about.
-        asked_years = years(asking_sentence(query))
-        unknown_years = tuple(sorted(y for y in asked_years if y not in lexical))
+        unknown_years = tuple(sorted(query.years & terms.unknown))
         if not scored:
-            return Evidence(0.0, 0.0, unknown / total if total else 1.0, False, unknown_years)
-        wanted = expected_type(query)
-        wanted = wanted if wanted in REQUIRED else None
+            # Nothing to read: a question without words is as good as all unknown.
+            unknown = terms.unknown_share if sum(terms.weights.values()) else 1.0
+            return Evidence(0.0, 0.0, unknown, False, unknown_years)
+        wanted = query.answer_type if query.answer_type in REQUIRED else None
         leading = scored[:ANSWER_TYPE_WINDOW]
         return Evidence(
             best_dense=max(s.dense for s in scored),
             best_coverage=max(s.lexical for s in scored),
-            unknown_weight=unknown / total if total else 0.0,
+            unknown_weight=terms.unknown_share,
             answer_type_missing=not any(satisfies(s.sentence.text, wanted) for s in leading),
             unknown_years=unknown_years,
         )
@@ -320,7 +315,7 @@ class Assistant:
             text=text,
             abstained=True,
             latency_ms=(time.perf_counter() - started) * 1000,
-            resolved_question=found.resolved.text,
+            resolved_question=found.query.resolved.text,
             nearby=nearby,
             retrieved=found.retrieved,
         )

@@ -19,9 +19,9 @@ from app.extractive import (
     LEXICAL_WEIGHT,
     RELATIVE_CUTOFF,
     ScoredSentence,
-    lexical_coverage,
 )
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import tokenize
+from index.types import Terms
 from ingest.duties import STRENGTHS, Duty
 from ingest.types import Chunk, Sentence
 
@@ -89,7 +89,7 @@ def choose_duties(
     asked: DutyQuestion,
     duties: Sequence[tuple[Duty, Chunk, Sentence]],
     similarities: np.ndarray,
-    lexical: LexicalIndex,
+    terms: Terms,
 ) -> list[ScoredSentence]:
     """The duties that answer: on a topic, the closest to it (none when even the closest is
     far); with no topic, the strongest (must before should before may), in document order."""
@@ -97,13 +97,13 @@ def choose_duties(
     def rank(order: int) -> tuple[int, int]:  # must first, then the documents' order
         return STRENGTH_ORDER.get(duties[order][0].strength, len(STRENGTH_ORDER)), order
 
-    weights = {token: lexical.idf(token) for token in tokenize(asked.topic)}
+    weights = terms.weights  # the topic's words
     scored: list[tuple[float, int, ScoredSentence]] = []
     for order, ((_, chunk, sentence), similarity) in enumerate(
         zip(duties, similarities, strict=True)
     ):
         words = set(tokenize(" ".join((sentence.text, *chunk.section))))
-        coverage = lexical_coverage(weights, words)
+        coverage = terms.coverage(words)
         if weights and similarity < MIN_TOPIC_SIMILARITY and coverage == 0:
             continue
         score = DENSE_WEIGHT * float(similarity) + LEXICAL_WEIGHT * coverage if weights else 0.0

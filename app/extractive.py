@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.answer_type import expected_type, satisfies
+from app.answer_type import satisfies
 from app.answers import AnswerSentence, Citation
-from app.followup import ResolvedQuestion
+from app.query import Query
 from index.embedder import Embedder
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import tokenize
 from index.sentence_vectors import SentenceVectors
-from index.types import Hit
+from index.types import Hit, Terms
 from index.vocabulary import Vocabulary
 from ingest.governance import (
     addresses_a_model,
@@ -177,16 +177,8 @@ class SentenceEmbeddings:
         return thread
 
 
-def lexical_coverage(weights: dict[str, float], text_tokens: set[str]) -> float:
-    """Share of the question's IDF weight (`weights`: token -> IDF) that `text_tokens` holds."""
-    total = sum(weights.values())
-    if total == 0:
-        return 0.0
-    return sum(w for t, w in weights.items() if t in text_tokens) / total
-
-
 def sentence_coverage(
-    weights: dict[str, float], chunk: Chunk, sentence: Sentence, vocabulary: Vocabulary | None
+    terms: Terms, chunk: Chunk, sentence: Sentence, vocabulary: Vocabulary | None
 ) -> float:
     """The share of the question's word weight a sentence holds, its headings counting half."""
     own = set(tokenize(sentence.text))
@@ -195,22 +187,23 @@ def sentence_coverage(
         # "RSCs" in the sentence answers a question that says "regional schools commissioners".
         own = vocabulary.with_aliases(own)
         headings = vocabulary.with_aliases(headings) - own
-    return lexical_coverage(weights, own) + 0.5 * lexical_coverage(weights, headings)
+    return terms.coverage(own) + 0.5 * terms.coverage(headings)
 
 
 def score_sentences(
-    question: ResolvedQuestion,
+    query: Query,
     query_vector: np.ndarray,
     hits: Sequence[Hit],
     embeddings: SentenceEmbeddings,
-    lexical: LexicalIndex,
+    terms: Terms,
     vocabulary: Vocabulary | None = None,
     passages: int = PASSAGES_READ,
 ) -> list[ScoredSentence]:
     """Every sentence of the first `passages` hits, scored; best first.
 
     score = 0.55 * cosine(question, sentence in its section) + 0.35 * IDF-weighted share of the
-    question's words in the sentence (its headings count half) + structure bonuses + rank prior.
+    question's words (`terms`) in the sentence (its headings count half) + structure bonuses +
+    rank prior.
     """
     items = [
         (hit, sentence)
@@ -222,31 +215,14 @@ def score_sentences(
         return []
     vectors = embeddings.get([(hit.chunk, sentence) for hit, sentence in items])
     dense = vectors @ query_vector
-    # Each question word's IDF, once per question rather than once per sentence read.
-    weights = {token: lexical.idf(token) for token in tokenize(question.text)}
-    wanted = expected_type(question.text)
     scored: list[ScoredSentence] = []
     for (hit, sentence), similarity in zip(items, dense, strict=True):
         chunk = hit.chunk
-        coverage = sentence_coverage(weights, chunk, sentence, vocabulary)
-        tags = chunk.tags
-        bonus = (
-            (ACTOR_BONUS if about_actor(chunk, sentence, question.actors) else 0.0)
-            + (DIMENSION_BONUS if tags.dimension and tags.dimension in question.dimensions else 0.0)
-            + (STATEMENT_BONUS if states_dimension(sentence.text, question.dimensions) else 0.0)
-            + (CONTRAST_BONUS if sets_against(sentence.text, question.actors) else 0.0)
-            + (RECOMMENDATION_BONUS if question.recommendation and tags.recommendation else 0.0)
-        )
-        if wanted is not None and satisfies(sentence.text, wanted):
-            bonus += ANSWER_TYPE_BONUS
-        if sentence is chunk.sentences[0] and _POINTS_BACK.match(sentence.text):
-            # "This is a crucial distinction" opening a passage points at a sentence the
-            # passage does not hold, so quoted alone it says nothing.
-            bonus -= DANGLING_PENALTY
+        coverage = sentence_coverage(terms, chunk, sentence, vocabulary)
         score = (
             DENSE_WEIGHT * float(similarity)
             + LEXICAL_WEIGHT * min(coverage, 1.0)
-            + bonus
+            + _bonus(query, chunk, sentence)
             + RANK_WEIGHT / hit.rank
         )
         scored.append(ScoredSentence(sentence, chunk, hit.rank, float(similarity), coverage, score))
@@ -257,6 +233,25 @@ def score_sentences(
 # A "sentence" with fewer words than this (in lower case: an all-capitals line is a heading) is
 # a heading, a caption, a page or paragraph number, or a name on a cover; a list item needs one.
 MIN_ANSWER_WORDS = 3
+
+
+def _bonus(query: Query, chunk: Chunk, sentence: Sentence) -> float:
+    """What the question's structure and answer type add to a sentence's score."""
+    asked, tags = query.resolved, chunk.tags
+    bonus = (
+        (ACTOR_BONUS if about_actor(chunk, sentence, asked.actors) else 0.0)
+        + (DIMENSION_BONUS if tags.dimension and tags.dimension in asked.dimensions else 0.0)
+        + (STATEMENT_BONUS if states_dimension(sentence.text, asked.dimensions) else 0.0)
+        + (CONTRAST_BONUS if sets_against(sentence.text, asked.actors) else 0.0)
+        + (RECOMMENDATION_BONUS if asked.recommendation and tags.recommendation else 0.0)
+    )
+    if query.answer_type is not None and satisfies(sentence.text, query.answer_type):
+        bonus += ANSWER_TYPE_BONUS
+    if sentence is chunk.sentences[0] and _POINTS_BACK.match(sentence.text):
+        # "This is a crucial distinction" opening a passage points at a sentence the passage
+        # does not hold, so quoted alone it says nothing.
+        bonus -= DANGLING_PENALTY
+    return bonus
 
 
 def sets_against(text: str, actors: Sequence[str]) -> bool:
@@ -307,7 +302,7 @@ def is_subject(chunk: Chunk, sentence: Sentence, actor: str) -> bool:
 
 def select(
     scored: Sequence[ScoredSentence],
-    question: ResolvedQuestion,
+    query: Query,
     limit: int,
     embeddings: SentenceEmbeddings,
 ) -> list[ScoredSentence]:
@@ -316,9 +311,10 @@ def select(
     if not scored:
         return []
     chosen: list[ScoredSentence] = [scored[0]]
-    if len(question.actors) >= 2:
+    actors = query.resolved.actors
+    if len(actors) >= 2:
         # A comparison needs each side: the best sentence about each named actor.
-        for actor in question.actors[:limit]:
+        for actor in actors[:limit]:
             if any(is_subject(s.chunk, s.sentence, actor) for s in chosen):
                 continue
             # Best a sentence whose subject it is ("Local authorities draw ..."), not one that

@@ -67,7 +67,7 @@ class LLMAnswerer:
             yield self.assistant.answer(question)
             return
         standalone, failure = self._standalone(question, history)
-        found = self.assistant.retrieve(resolve(standalone), filters)
+        found = self.assistant.retrieve(self.assistant.read(standalone, (), filters))
         if failure:
             yield self._fallback(question, found, started, failure)
             return
@@ -75,7 +75,9 @@ class LLMAnswerer:
             yield self.assistant.abstention(question, found, started)
             return
         passages = [hit.chunk for hit in found.hits[:PASSAGES_SHOWN]]
-        messages = answer_messages(standalone, passages, compare=len(found.resolved.actors) >= 2)
+        messages = answer_messages(
+            standalone, passages, compare=len(found.query.resolved.actors) >= 2
+        )
         written: list[str] = []
         cutter = SentenceStream()
         composer = _Composer()
@@ -141,7 +143,7 @@ class LLMAnswerer:
             return self._fallback(question, found, started, reason)
         dropped = tuple(c.text for c in checked if c.support is None)
         return cited_answer(
-            question, found.resolved.text, found.retrieved, started, composer.text,
+            question, found.query.resolved.text, found.retrieved, started, composer.text,
             tuple(composer.sentences),
             tuple(composer.citations), answerer=self.name, dropped=dropped,
         )  # fmt: skip

@@ -20,7 +20,6 @@ from typing import Any
 
 from app.assistant import Assistant
 from app.extractive import compose, score_sentences, select
-from app.followup import resolve
 from app.resources import build_index, load_assistant
 from app.settings import Settings
 from evals.gold import load_gold
@@ -30,7 +29,7 @@ from index.embedder import PACKAGED_MODEL, load_embedder
 from index.lexical import tokenize
 from index.search import RANKING_WEIGHTS, reciprocal_rank_fusion, structural_ranking
 from index.sentence_vectors import sentence_items
-from index.types import Filters, Preference
+from index.types import Filters
 from ingest.governance import _actor_mentions, addresses_a_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,14 +135,14 @@ def query_stages(assistant: Assistant, questions: list[str]) -> dict[str, float]
     stages: dict[str, list[float]] = {name: [] for name in names}
     clock = time.perf_counter
     for question in questions:
-        resolved = resolve(question)
-        preference = Preference(resolved.actors, resolved.dimensions, resolved.recommendation)
+        query = assistant.read(question)
+        preference = query.preference
         t0 = clock()
-        vector = index.embed_query(resolved.text)
+        vector = index.embed_query(query.search_text)
         t1 = clock()
         dense = [i for i, _ in index.dense_search(vector, 30, Filters())]
         t2 = clock()
-        lexical = [i for i, _ in index.lexical.search(resolved.text, 30, Filters())]
+        lexical = [i for i, _ in index.lexical.search_tokens(query.search_tokens, 30, Filters())]
         t3 = clock()
         rankings = {"dense": dense, "lexical": lexical}
         chunks = index.structural_candidates(preference)
@@ -151,14 +150,15 @@ def query_stages(assistant: Assistant, questions: list[str]) -> dict[str, float]
             rankings["structure"] = structure
         reciprocal_rank_fusion(rankings, RANKING_WEIGHTS)
         t4 = clock()
-        hits = index.search(resolved.text, assistant.top_k, Filters(), preference, vector)
+        hits = index.search(
+            query.search_text, assistant.top_k, Filters(), preference, vector, query.search_tokens
+        )
         t5 = clock()
         embeddings = assistant.sentence_embeddings
-        scored = score_sentences(
-            resolved, vector, hits, embeddings, index.lexical, index.vocabulary
-        )
+        terms = index.terms(query.tokens)
+        scored = score_sentences(query, vector, hits, embeddings, terms, index.vocabulary)
         if scored:
-            compose(select(scored, resolved, assistant.max_citations, embeddings))
+            compose(select(scored, query, assistant.max_citations, embeddings))
         t6 = clock()
         for name, seconds in zip(names, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t6 - t5), strict=True):
             stages[name].append(seconds)

@@ -12,7 +12,7 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
-from index.types import Filters
+from index.types import Filters, Terms
 from ingest.types import Chunk
 
 _STEMMER = Stemmer.Stemmer("english")
@@ -186,9 +186,19 @@ class LexicalIndex:
 
     def search(self, query: str, k: int, filters: Filters) -> list[tuple[str, float]]:
         """The k best chunks for `query` as (id, BM25 score), best first; zero scores dropped."""
+        return self.search_tokens(tokenize(query), k, filters)
+
+    def terms(self, tokens: Sequence[str]) -> Terms:
+        """A question's words (`tokenize`d) with their IDF, and the share no passage holds."""
+        weights = {token: self.idf(token) for token in tokens}
+        return Terms(weights, frozenset(token for token in weights if token not in self))
+
+    def search_tokens(
+        self, tokens: Sequence[str], k: int, filters: Filters
+    ) -> list[tuple[str, float]]:
+        """The k best chunks for a question's `tokenize`d words, as `search`."""
         if self._retriever is None:
             return []
-        tokens = tokenize(query)
         if not tokens:
             return []
         scores = np.asarray(self._retriever.get_scores(list(tokens)), dtype=np.float64)

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.embedder import Embedder
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, tokenize
 from index.store import Store
-from index.types import Filters, Hit, Preference
+from index.types import Filters, Hit, Preference, Terms
 from index.vocabulary import Vocabulary
 from ingest.types import Chunk
 
@@ -150,6 +150,10 @@ class HybridIndex:
         best = rows[np.argsort(-similarity[rows], kind="stable")[:k]]
         return [(self._ids[row], float(similarity[row])) for row in best]
 
+    def terms(self, tokens: Sequence[str]) -> Terms:
+        """A question's words weighed by the indexed passages (see `LexicalIndex.terms`)."""
+        return self.lexical.terms(tokens)
+
     def embed_query(self, query: str) -> np.ndarray:
         """The question's vector; a question asked before (a starter question, the same quiz
         item in a room of thirty) is not embedded again."""
@@ -171,13 +175,16 @@ class HybridIndex:
         filters: Filters = Filters(),
         preference: Preference = Preference(),
         query_vector: np.ndarray | None = None,
+        query_tokens: Sequence[str] | None = None,
     ) -> list[Hit]:
-        """The k best chunks for `query` within `filters`."""
+        """The k best chunks for `query` within `filters` (its vector and its `tokenize`d
+        words may be given, read once by the caller)."""
         if not self.chunks:
             return []
         vector = self.embed_query(query) if query_vector is None else query_vector
+        tokens = tokenize(query) if query_tokens is None else query_tokens
         dense = self.dense_search(vector, CANDIDATES_PER_RANKING, filters)
-        lexical = self.lexical.search(query, CANDIDATES_PER_RANKING, filters)
+        lexical = self.lexical.search_tokens(tokens, CANDIDATES_PER_RANKING, filters)
         dense_ids = [i for i, _ in dense if i in self.chunks]
         lexical_ids = [i for i, _ in lexical if i in self.chunks]
         interleaved = list(

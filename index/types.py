@@ -1,4 +1,4 @@
-"""The types the index stage produces: search filters and hits."""
+"""The types the index stage produces: search filters, hits and a question's weighed words."""
 
 from __future__ import annotations
 
@@ -50,3 +50,27 @@ class Hit:
     dense_similarity: float | None = None
     lexical_score: float | None = None
     sources: tuple[str, ...] = field(default=())  # which rankings found it: dense, lexical, ...
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A question's words as the indexed documents weigh them: what scoring sentences and
+    weighing the evidence need, so neither reads the lexical index itself."""
+
+    # Each distinct word of the question with its IDF over the passages, in question order.
+    weights: dict[str, float]
+    # The words no passage holds at all (a city, an unknown Act, a year never mentioned).
+    unknown: frozenset[str]
+
+    @property
+    def unknown_share(self) -> float:
+        """The share of the question's word weight that no passage holds (0 without words)."""
+        total = sum(self.weights.values())
+        return sum(self.weights[t] for t in self.unknown) / total if total else 0.0
+
+    def coverage(self, words: set[str]) -> float:
+        """The share of the question's word weight that `words` hold."""
+        total = sum(self.weights.values())
+        if total == 0:
+            return 0.0
+        return sum(w for t, w in self.weights.items() if t in words) / total

@@ -66,7 +66,7 @@ def test_ways_of_asking_for_a_recommendation(question: str, asks: bool) -> None:
 
 
 def test_only_the_asking_sentence_of_a_question_is_what_is_asked() -> None:
-    from app.assistant import asking_sentence
+    from index.question import asking_sentence
 
     assert asking_sentence(
         "A practitioner qualified in 2022 has joined us. How soon must they get first aid?"

@@ -1,0 +1,75 @@
+"""A question read once: the `Query` every later stage works from.
+
+Reading a question means: plain text (question_text.py), slips corrected and plain words
+joined by the documents' names (vocabulary), a follow-up filled in from the conversation
+(followup.py), abbreviations the documents never use spelt out and the ones they define
+expanded, its words tokenised, and its answer type and years read. Retrieval, sentence scoring,
+the evidence and composition all take the `Query`; none of them reads the question again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.answer_type import AnswerType, expected_type, years
+from app.followup import ResolvedQuestion, resolve
+from index.lexical import tokenize
+from index.question import asking_sentence
+from index.types import Filters, Preference
+from index.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a question asks, in the documents' words, and how to look for it."""
+
+    # The question as asked (plain text) and read in the light of the conversation: the
+    # follow-up's subject filled in, the actors, dimensions and whether it asks for
+    # recommendations.
+    asked: str
+    resolved: ResolvedQuestion
+    # `resolved.text` with the abbreviations the documents never use spelt out ("LAs" ->
+    # "local authorities"): what sentences are scored against, and its words.
+    text: str
+    tokens: tuple[str, ...]
+    # `text` with the abbreviations the documents define given their long form ("RSCs (regional
+    # schools commissioners)"): what is embedded and searched, and its words.
+    search_text: str
+    search_tokens: tuple[str, ...]
+    # A number, a date, a reason, a yes or no ... (None when the question does not say).
+    answer_type: AnswerType | None
+    # Years the asking sentence names ("in 2022"); years given as context before it are not.
+    years: frozenset[str]
+    filters: Filters = Filters()
+
+    @property
+    def preference(self) -> Preference:
+        """The structure the question points at, for the structural ranking."""
+        resolved = self.resolved
+        return Preference(resolved.actors, resolved.dimensions, resolved.recommendation)
+
+
+def read_query(
+    question: str,
+    history: Sequence[str],
+    vocabulary: Vocabulary,
+    filters: Filters = Filters(),
+) -> Query:
+    """Read `question` (plain text; `history` the earlier user turns, oldest first) once."""
+    read = vocabulary.read
+    # Read the documents' way before a follow-up is resolved ("And councils?" names an actor).
+    resolved = resolve(read(question), [read(turn) for turn in history])
+    text = vocabulary.spell_out_unknown(resolved.text)
+    search_text = vocabulary.expand(text)
+    return Query(
+        asked=question,
+        resolved=resolved,
+        text=text,
+        tokens=tokenize(text),
+        search_text=search_text,
+        search_tokens=tokenize(search_text),
+        answer_type=expected_type(text),
+        years=frozenset(years(asking_sentence(text))),
+        filters=filters,
+    )
