@@ -10,7 +10,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,7 +28,10 @@ from ingest.errors import GovassistError
 from ingest.governance import ACTORS, SPACES
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep start-up fast
+    from rich.progress import Progress
+
     from app.settings import Settings
+    from index.build import SyncReport
 
 
 class _ReportingGroup(TyperGroup):
@@ -96,6 +100,62 @@ def ingest(
     ] = None,
 ) -> None:
     """Add documents to the index; unchanged files are skipped, changed ones re-embedded."""
+    from app.resources import build_index
+
+    settings = _settings()
+    targets = paths or [settings.corpus_dir]
+    missing = [p for p in targets if not p.exists()]
+    if missing and len(missing) == len(targets):
+        raise _fail(f"nothing to ingest: {', '.join(map(str, missing))} not found", 2)
+    with _ingest_progress(settings.index_wait_s) as shown:
+        report = build_index(
+            settings, targets, on_progress=shown.on_progress, on_wait=shown.on_wait,
+            on_read=shown.on_read,
+        )  # fmt: skip
+    _print_ingest_report(report)
+
+
+class _IngestProgress:
+    """An ingest's progress on stderr: one bar for the files being read, then one for every
+    new passage (with its sentences) being embedded, each with the time left."""
+
+    def __init__(self, progress: Progress, wait_s: float) -> None:
+        self.progress = progress
+        self.wait_s = wait_s
+        self.reading = progress.add_task("Reading the files", total=None)
+        self.embedding = progress.add_task("Embedding", total=None, visible=False)
+        # Bars need a terminal: written to a log or a pipe, each step is a plain line instead.
+        self.lines = not progress.console.is_terminal
+
+    def on_read(self, done: int, total: int, label: str) -> None:
+        self.progress.update(
+            self.reading, description=f"Reading {label}", completed=done, total=total
+        )
+        if self.lines:
+            line = f"Reading {label}" if done < total else label.capitalize()
+            self.progress.console.print(line, highlight=False)
+
+    def on_progress(self, done: int, total: int, label: str) -> None:
+        self.progress.update(
+            self.embedding, description=f"Embedding {label}", completed=done, total=total,
+            visible=True,
+        )  # fmt: skip
+        if self.lines:
+            self.progress.console.print(f"Embedding {label}: {done} done", highlight=False)
+
+    def on_wait(self, holder: str) -> None:
+        self.progress.console.print(
+            f"[yellow]Waiting[/yellow]: the index is being written by {plain(holder)}; "
+            "this ingest starts when that one finishes "
+            f"(waiting up to {self.wait_s:g} s).",
+            highlight=False,
+        )
+        self.progress.update(self.reading, description="Waiting for the other writer to finish")
+
+
+@contextmanager
+def _ingest_progress(wait_s: float) -> Iterator[_IngestProgress]:
+    """Progress bars on stderr for the length of the block, gone when it ends."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -104,13 +164,6 @@ def ingest(
         TimeRemainingColumn,
     )
 
-    from app.resources import build_index
-
-    settings = _settings()
-    targets = paths or [settings.corpus_dir]
-    missing = [p for p in targets if not p.exists()]
-    if missing and len(missing) == len(targets):
-        raise _fail(f"nothing to ingest: {', '.join(map(str, missing))} not found", 2)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -119,40 +172,11 @@ def ingest(
         console=stderr,
         transient=True,
     ) as progress:
-        # One bar for the files being read, then one for every new passage (with its
-        # sentences) being embedded, each with the time left.
-        task = progress.add_task("Reading the files", total=None)
-        embedding = progress.add_task("Embedding", total=None, visible=False)
+        yield _IngestProgress(progress, wait_s)
 
-        # Bars need a terminal: written to a log or a pipe, each step is a plain line instead.
-        lines = not progress.console.is_terminal
 
-        def on_read(done: int, total: int, label: str) -> None:
-            progress.update(task, description=f"Reading {label}", completed=done, total=total)
-            if lines:
-                line = f"Reading {label}" if done < total else label.capitalize()
-                progress.console.print(line, highlight=False)
-
-        def on_progress(done: int, total: int, label: str) -> None:
-            progress.update(
-                embedding, description=f"Embedding {label}", completed=done, total=total,
-                visible=True,
-            )  # fmt: skip
-            if lines:
-                progress.console.print(f"Embedding {label}: {done} done", highlight=False)
-
-        def on_wait(holder: str) -> None:
-            progress.console.print(
-                f"[yellow]Waiting[/yellow]: the index is being written by {plain(holder)}; "
-                "this ingest starts when that one finishes "
-                f"(waiting up to {settings.index_wait_s:g} s).",
-                highlight=False,
-            )
-            progress.update(task, description="Waiting for the other writer to finish")
-
-        report = build_index(
-            settings, targets, on_progress=on_progress, on_wait=on_wait, on_read=on_read
-        )
+def _print_ingest_report(report: SyncReport) -> None:
+    """What the ingest did; exit status 3 when some files were skipped (2 when all were)."""
     if report.waited_s >= 0.05:  # an uncontended lock is taken in about a millisecond
         stderr.print(f"Waited {report.waited_s:.1f} s for the other writer to finish.")
     if report.repaired:
@@ -287,8 +311,9 @@ def evaluate(
     """Run a gold set through the assistant and write results, metrics and a report."""
     from rich.progress import Progress
 
+    from app.gold import load_gold
     from app.resources import load_assistant, make_answerer
-    from evals.gold import load_gold, with_variants
+    from evals.gold import with_variants
     from evals.peer import TutorialRag
     from evals.report import write_report
     from evals.runner import run, write_results

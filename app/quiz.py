@@ -12,8 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from evals.gold import GoldItem, load_gold
-from evals.matching import contains, group_matched
+from app.gold import GoldItem, contains, group_matched, load_gold
 from ingest.types import Chunk
 
 # Shipped as package data of `evals`, so an installed wheel has its quiz too.

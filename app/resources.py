@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -11,9 +10,9 @@ from typing import TYPE_CHECKING, TypeAlias
 from app.assistant import Assistant
 from app.settings import Settings
 from index import duty_registers
-from index.build import Manifest, ProgressCallback, SyncReport, sync
+from index.build import ProgressCallback, SyncReport
 from index.embedder import Embedder, load_embedder
-from index.health import index_problem, looks_damaged, not_damage_reason, set_aside
+from index.health import index_problem, looks_damaged, not_damage_reason, not_writable
 from index.library import (
     Folders,
     Inclusion,
@@ -22,16 +21,15 @@ from index.library import (
     LibraryError,
     Removal,
     Replacement,
-    excluded_paths,
     read_library,
-    record_skipped,
     unknown,
 )
-from index.lock import writer_lock
+from index.manifest import Manifest
+from index.repair import IndexHome, IngestOptions, update_index
+from index.repair import IndexWriteError as IndexWriteError  # raised by build_index, for callers
 from index.search import HybridIndex
 from index.sentence_vectors import SentenceVectors, vectors_path
-from index.store import ChromaDatabase, StoreUnavailableError, is_store_error
-from ingest.chunking import ChunkingConfig
+from index.store import ChromaDatabase, StoreUnavailableError
 from ingest.errors import GovassistError
 
 
@@ -53,11 +51,6 @@ def _unusable_message(settings: Settings, error: BaseException) -> str:
         "read. Nothing was lost and an app already running keeps answering; free some space "
         "(or fix the folder) and try again. Do not rebuild it."
     )
-
-
-class IndexWriteError(GovassistError):
-    """The index could not be written (a read-only or full data directory, say); the version
-    that was live before keeps answering."""
 
 
 class AnswererConfigError(GovassistError):
@@ -86,6 +79,28 @@ def open_database(settings: Settings) -> ChromaDatabase:
     return ChromaDatabase.embedded(settings.chroma_path)
 
 
+def index_home(settings: Settings) -> IndexHome:
+    """Where the settings put the index, and how to open its store."""
+    return IndexHome(
+        data_dir=settings.data_dir,
+        manifest_path=settings.manifest_path,
+        uploads_dir=settings.uploads_dir,
+        open_database=lambda: open_database(settings),
+        chroma_path=None if settings.chroma_host else settings.chroma_path,
+    )
+
+
+def ingest_options(settings: Settings) -> IngestOptions:
+    """How the settings say files are read into the index."""
+    return IngestOptions(
+        chunking=settings.chunking,
+        max_bytes=int(settings.max_file_mb * 1_000_000),
+        file_time_limit_s=settings.file_time_limit_s,
+        parse_limits=settings.parse_limits,
+        wait_s=settings.index_wait_s,
+    )
+
+
 def build_index(
     settings: Settings,
     paths: Sequence[Path] | None = None,
@@ -108,145 +123,17 @@ def build_index(
     wrote; IndexBusyError if it is still writing by then. `writer` names this one to others.
 
     A damaged index is found first and rebuilt from every document it held (the corpus, the
-    uploads and any other file its manifest lists that still exists); the report says so."""
+    uploads and any other file its manifest lists that still exists); the report says so.
+    IndexWriteError when it cannot be written. See index/repair.py."""
     if embedder is None:
         built = index_status(settings)
         # A change keeps the index's own model; an ingest uses the configured one.
         embedder = load_embedder(built.model if change and built else settings.embedding_model)
-    targets = list(paths) if paths else [settings.corpus_dir]
-    if problem := _not_writable(settings.data_dir):
-        raise IndexWriteError(
-            f"could not write the index in {settings.data_dir}: {problem}. Nothing in it was "
-            "changed."
-        )
-    try:
-        with writer_lock(settings.data_dir, writer, settings.index_wait_s, on_wait) as waited:
-            # Under the lock, so no other writer's half-done work can look like damage.
-            damage = _damage(settings)
-            if damage:
-                targets = _rebuild_targets(settings, targets)
-                _discard(settings)
-            if change is None or damage:
-                report = sync(
-                    targets, open_database(settings), embedder, settings.manifest_path,
-                    settings.chunking, on_progress, max_bytes=int(settings.max_file_mb * 1_000_000),
-                    file_time_limit_s=settings.file_time_limit_s,
-                    parse_limits=settings.parse_limits,
-                    excluded=excluded_paths(settings.data_dir), on_read=on_read,
-                )  # fmt: skip
-                _record_skipped(settings, report, writer)
-            if change is not None:
-                report = _apply_change(settings, change, embedder, on_progress)
-    except Exception as error:
-        if not (isinstance(error, OSError) or is_store_error(error)):
-            raise
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        if not looks_damaged(error):
-            reason = f"{not_damage_reason(error)} ({reason})"
-        raise IndexWriteError(
-            f"could not write the index in {settings.data_dir}: {reason}. "
-            "The index as it was before is intact and keeps answering."
-        ) from error
-    report.repaired = damage or ""
-    report.waited_s = waited
-    return report
-
-
-def _apply_change(
-    settings: Settings,
-    change: LibraryChange,
-    embedder: Embedder,
-    on_progress: ProgressCallback | None,
-) -> SyncReport:
-    """Make a library change and sync the index to it; undo it all if either fails."""
-    manifest = Manifest.load(settings.manifest_path)
-    # The index as it was built (its model and chunking), whatever the settings say now: a
-    # removal must never start a fresh index of nothing.
-    chunking = ChunkingConfig(**manifest.chunking) if manifest else settings.chunking
-
-    def run(targets: Sequence[Path], excluded: set[str]) -> SyncReport:
-        return sync(
-            list(targets), open_database(settings), embedder, settings.manifest_path, chunking,
-            on_progress, max_bytes=int(settings.max_file_mb * 1_000_000),
-            file_time_limit_s=settings.file_time_limit_s,
-            parse_limits=settings.parse_limits,
-            excluded=excluded | excluded_paths(settings.data_dir),
-        )  # fmt: skip
-
-    try:
-        plan = change.apply(manifest)
-        report = run(plan.targets, plan.excluded)
-    except BaseException:
-        change.undo()  # the index did not switch: files and exclusions go back, that is all
-        raise
-    try:
-        change.commit(Manifest.load(settings.manifest_path))
-    except LibraryError as error:
-        run(change.undo(), set())  # the index switched without the document: put it back
-        reasons = "; ".join(f"{p.path.name}: {p.reason}" for p in report.problems)
-        raise LibraryError(
-            f"{error}{f' ({reasons})' if reasons else ''}. Nothing was changed."
-        ) from error
-    return report
-
-
-def _record_skipped(settings: Settings, report: SyncReport, writer: str) -> None:
-    """Keep the ingest's skipped files for the library to show."""
-    # A full disk, say: the index is written; the library shows an older list until the next.
-    with contextlib.suppress(OSError):
-        record_skipped(settings.data_dir, [(p.path, p.reason) for p in report.problems], writer)
-
-
-def _discard(settings: Settings) -> None:
-    """Put a damaged index out of the way before it is rebuilt."""
-    if settings.chroma_host:  # a server's files are not ours to move: drop our versions
-        database = open_database(settings)
-        for name in database.names():
-            if name.startswith("govassist-"):
-                database.drop(name)
-        settings.manifest_path.unlink(missing_ok=True)
-    else:
-        set_aside(settings.chroma_path, settings.manifest_path)
-
-
-def _not_writable(folder: Path) -> str | None:
-    """Why nothing can be written in `folder` (read-only, no permission), or None."""
-    import tempfile
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        return error.strerror or str(error)
-    return None
-
-
-def _damage(settings: Settings) -> str | None:
-    """Why the live index is damaged, or None (also when there is none yet)."""
-    manifest = index_status(settings)
-    if manifest is None or not manifest.collection:
-        return None
-    try:
-        database = open_database(settings)
-    except StoreUnavailableError:
-        raise
-    except Exception as error:  # the store's files cannot even be opened
-        if not looks_damaged(error):
-            raise
-        return f"the store cannot be opened: {type(error).__name__}: {str(error)[:160]}"
-    return index_problem(database, manifest)
-
-
-def _rebuild_targets(settings: Settings, targets: list[Path]) -> list[Path]:
-    """What a rebuild reads: the targets, the uploads, and any other file the old manifest
-    lists that still exists (each file once)."""
-    manifest = index_status(settings)
-    folders = [*targets, *([settings.uploads_dir] if settings.uploads_dir.is_dir() else [])]
-    covered = [f.resolve() for f in folders]
-    listed = [Path(name) for name in manifest.files] if manifest else []
-    others = [p for p in listed if p.exists() and not any(p.is_relative_to(f) for f in covered)]
-    return [*folders, *others]
+    return update_index(
+        index_home(settings), ingest_options(settings),
+        list(paths) if paths else [settings.corpus_dir], embedder, writer, on_wait, change,
+        on_progress, on_read,
+    )  # fmt: skip
 
 
 def index_status(settings: Settings) -> Manifest | None:
@@ -274,7 +161,7 @@ def load_assistant(settings: Settings, embedder: Embedder | None = None) -> Assi
     except StoreUnavailableError:
         raise
     except Exception as error:  # the store's files cannot even be opened
-        if problem := _not_writable(settings.data_dir):
+        if problem := not_writable(settings.data_dir):
             raise IndexMissingError(
                 f"the index in {settings.data_dir} cannot be opened: {problem} (Chroma writes "
                 "to its folder even to read). Make the folder writable, or copy it to one."

@@ -15,17 +15,18 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app.assistant import Assistant
 from app.extractive import compose, score_sentences, select
+from app.gold import load_gold
 from app.resources import build_index, load_assistant
 from app.settings import Settings
-from evals.gold import load_gold
 from evals.metrics import percentile
 from evals.peer import TutorialRag
-from index.embedder import PACKAGED_MODEL, load_embedder
+from index.embedder import PACKAGED_MODEL, Embedder, load_embedder
 from index.lexical import tokenize
 from index.search import RANKING_WEIGHTS, reciprocal_rank_fusion, structural_ranking
 from index.sentence_vectors import sentence_items
@@ -204,6 +205,25 @@ def startup(data: Path) -> float:
     return seconds
 
 
+@dataclass
+class _Bench:
+    """What the steps of one bench run share, and the numbers they write (in report order)."""
+
+    work: Path  # a scratch folder, removed at the end
+    corpus: Path
+    questions: list[str]  # the gold questions
+    embedder: Embedder  # loaded and warmed once, outside every timing
+    repeats: int
+    results: dict[str, Any]
+    ingest_1x: list[float] = field(default_factory=list)  # seconds of each ingest of corpus/
+    assistant: Assistant | None = None  # over corpus/, warm
+
+    @property
+    def warm(self) -> Assistant:
+        assert self.assistant is not None, "the queries at 1x are measured first"
+        return self.assistant
+
+
 def run(
     scale: int = 100, say: Callable[[str], None] = print, repeats: int = REPEATS
 ) -> dict[str, Any]:
@@ -218,120 +238,147 @@ def run(
     embedder.embed(["warm up"])  # load the model once, outside every timing
     work = Path(tempfile.mkdtemp(prefix="govassist-bench-"))
     results: dict[str, Any] = {"cores": os.cpu_count(), "scale": scale}
+    bench = _Bench(work, corpus, questions, embedder, repeats, results)
     try:
         log("ingest at 1x and the encoding floor (repeats, taken in turn)")
-        ingest_1x = [timed_ingest(corpus, work / "data-1x-0")]
-        chunks = list(load_assistant(Settings(data_dir=work / "data-1x-0")).index.chunks.values())
-        # What an ingest encodes: each passage, and each distinct sentence in its section.
-        chunk_texts = [c.embedding_text for c in chunks]
-        texts = chunk_texts + list(dict.fromkeys(text for _, text in sentence_items(chunks)))
-        # One ingest, then each floor, then the next ingest: a slow minute of the machine
-        # falls on both sides of the ratio instead of on one.
-        floor, own_floor, chunk_floor = [], [], []
-        for r in range(repeats):
-            if r:
-                ingest_1x.append(timed_ingest(corpus, work / f"data-1x-{r}"))
-            floor.append(encode_floor(texts))
-            own_floor.append(encode_floor(texts, embedder.name))
-            chunk_floor.append(encode_floor(chunk_texts, embedder.name))
-        results["ingest_seconds_1x"] = _median(ingest_1x)
-        # What storing sentence vectors costs: the ingest over encoding the passages alone.
-        results["ingest_over_passage_encode"] = round(_median(ingest_1x) / _median(chunk_floor), 3)
-        results["encode_floor_seconds_1x"] = _median(floor)
-        results["ingest_embed_overhead"] = round(_median(ingest_1x) / _median(floor), 3)
-        # The same ratio against the encoder the index really uses (the int8 ONNX export by
-        # default), so a faster encoder cannot hide slow parsing or writing.
-        results["own_encode_floor_seconds_1x"] = _median(own_floor)
-        results["ingest_own_encoder_overhead"] = round(_median(ingest_1x) / _median(own_floor), 3)
-        results["ingest_stages_s"] = ingest_stages(corpus, work / "data-stages")
-
+        _ingest_at_1x(bench)
         log("queries at 1x, on first sight and warm")
-        # What a process loads once, like the model (the spelling dictionary, Chroma's
-        # machinery), is loaded before any timing; first sight is about the question.
-        load_assistant(Settings(data_dir=work / "data-1x-0")).answer("warm up")
-        cold_runs = [cold_latencies(work / "data-1x-0", questions) for _ in range(repeats)]
-        results["cold_query_p95_ms"] = _median([percentile(c, 95) for c, _ in cold_runs])
-        results["query_cold_p50_ms"] = _median([percentile(c, 50) for c, _ in cold_runs])
-        results["cold_sentence_vectors_computed_per_question"] = max(n for _, n in cold_runs)
-        assistant = load_assistant(Settings(data_dir=work / "data-1x-0"))
-        answer_latencies(assistant, questions)  # every question seen once: warm from here
-        warm = [answer_latencies(assistant, questions) for _ in range(repeats)]
-        results["query_p50_ms"] = _median([percentile(w, 50) for w in warm])
-        results["query_p95_ms"] = _median([percentile(w, 95) for w in warm])
-        results["query_stages_ms"] = query_stages(assistant, questions)
-        results["concurrent_30_p95_ms"] = _median(
-            [room(assistant, questions) for _ in range(repeats)]
-        )
-
+        _queries_at_1x(bench)
         log("the dev-docs library on first sight")
-        timed_ingest(DEVDOCS, work / "data-devdocs")
-        devdocs_questions = [i.question for i in load_gold(ROOT / "evals" / "gold_devdocs.yaml")]
-        devdocs_runs = [
-            cold_latencies(work / "data-devdocs", devdocs_questions) for _ in range(repeats)
-        ]
-        results["cold_query_p95_ms_devdocs"] = _median([percentile(c, 95) for c, _ in devdocs_runs])
-        results["chunks_devdocs"] = len(
-            load_assistant(Settings(data_dir=work / "data-devdocs")).index.chunks
-        )
-
+        _devdocs(bench)
         log(f"a {PDF_PAGES}-page PDF in a new ingest process")
-        from bench.make_big_pdf import write as write_pdf  # fpdf2: a development dependency
-
-        pdf = work / f"report-{PDF_PAGES}-pages.pdf"
-        write_pdf(pdf, PDF_PAGES)
-        pdf_runs = [pdf_ingest(pdf, work / f"data-pdf-{r}") for r in range(min(repeats, 3))]
-        results["pdf_200_pages_ingest_s"] = _median([s for s, _ in pdf_runs])
-        results["ingest_peak_rss_mb"] = round(max(mb for _, mb in pdf_runs), 1)
-        results["chunks_pdf_200_pages"] = len(
-            load_assistant(Settings(data_dir=work / "data-pdf-0")).index.chunks
-        )
-        for r in range(len(pdf_runs)):
-            shutil.rmtree(work / f"data-pdf-{r}", ignore_errors=True)
-
+        _big_pdf(bench)
         log("start-up of a new process")
         results["startup_first_answer_s"] = _median(
             [startup(work / "data-1x-0") for _ in range(repeats)]
         )
-
         log("the LangChain tutorial RAG")
-        peer_index, peer_query = [], []
-        for _ in range(repeats):
-            peer = TutorialRag([corpus], embedder)
-            peer_index.append(peer.index_seconds)
-            peer.retrieve("warm up")
-            peer_query.append(percentile([peer.retrieve(q).latency_ms for q in questions], 50))
-        results["peer_index_seconds"] = _median(peer_index)
-        results["peer_query_p50_ms"] = _median(peer_query)
-        results["peer_query_ratio"] = round(results["query_p50_ms"] / _median(peer_query), 3)
-        results["peer_index_ratio"] = round(_median(ingest_1x) / _median(peer_index), 3)
-
+        _peer(bench)
         for factor in sorted({10, scale}):
             log(f"ingest and queries at {factor}x")
-            source = synthetic_corpus(corpus, work / f"corpus-{factor}x", factor)
-            results[f"ingest_seconds_{factor}x"] = round(
-                timed_ingest(source, work / f"data-{factor}x"), 2
-            )
-            shutil.rmtree(source, ignore_errors=True)
-            if factor == scale:
-                big_cold = [
-                    cold_latencies(work / f"data-{factor}x", questions) for _ in range(repeats)
-                ]
-                results[f"cold_query_p95_ms_{factor}x"] = _median(
-                    [percentile(c, 95) for c, _ in big_cold]
-                )
-                big = load_assistant(Settings(data_dir=work / f"data-{factor}x"))
-                answer_latencies(big, questions)  # the same warm-up as at 1x
-                # The corpus's p95 is measured again beside the big one, a pass of each in
-                # turn, so the ratio compares the two under the same conditions.
-                small_p95, big_p95 = [], []
-                for _ in range(repeats):
-                    small_p95.append(percentile(answer_latencies(assistant, questions), 95))
-                    big_p95.append(percentile(answer_latencies(big, questions), 95))
-                results[f"query_p95_ms_{factor}x"] = _median(big_p95)
-                results["query_p95_ms_1x_beside_scale"] = _median(small_p95)
-                results["scale_query_p95_ratio"] = round(_median(big_p95) / _median(small_p95), 3)
-                results["chunks_at_scale"] = len(big.index.chunks)
+            _at_scale(bench, factor, queries=factor == scale)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["bench_seconds"] = round(time.perf_counter() - began, 1)
     return results
+
+
+def _ingest_at_1x(bench: _Bench) -> None:
+    """Ingest of corpus/ against the encoding floors, and where an ingest's time goes."""
+    corpus, work, results = bench.corpus, bench.work, bench.results
+    bench.ingest_1x.append(timed_ingest(corpus, work / "data-1x-0"))
+    chunks = list(load_assistant(Settings(data_dir=work / "data-1x-0")).index.chunks.values())
+    # What an ingest encodes: each passage, and each distinct sentence in its section.
+    chunk_texts = [c.embedding_text for c in chunks]
+    texts = chunk_texts + list(dict.fromkeys(text for _, text in sentence_items(chunks)))
+    # One ingest, then each floor, then the next ingest: a slow minute of the machine
+    # falls on both sides of the ratio instead of on one.
+    floor, own_floor, chunk_floor = [], [], []
+    for r in range(bench.repeats):
+        if r:
+            bench.ingest_1x.append(timed_ingest(corpus, work / f"data-1x-{r}"))
+        floor.append(encode_floor(texts))
+        own_floor.append(encode_floor(texts, bench.embedder.name))
+        chunk_floor.append(encode_floor(chunk_texts, bench.embedder.name))
+    ingest_1x = _median(bench.ingest_1x)
+    results["ingest_seconds_1x"] = ingest_1x
+    # What storing sentence vectors costs: the ingest over encoding the passages alone.
+    results["ingest_over_passage_encode"] = round(ingest_1x / _median(chunk_floor), 3)
+    results["encode_floor_seconds_1x"] = _median(floor)
+    results["ingest_embed_overhead"] = round(ingest_1x / _median(floor), 3)
+    # The same ratio against the encoder the index really uses (the int8 ONNX export by
+    # default), so a faster encoder cannot hide slow parsing or writing.
+    results["own_encode_floor_seconds_1x"] = _median(own_floor)
+    results["ingest_own_encoder_overhead"] = round(ingest_1x / _median(own_floor), 3)
+    results["ingest_stages_s"] = ingest_stages(corpus, work / "data-stages")
+
+
+def _queries_at_1x(bench: _Bench) -> None:
+    """Answer times over corpus/ on first sight and warm, by stage, and for a room of 30."""
+    data, questions, repeats, results = (
+        bench.work / "data-1x-0", bench.questions, bench.repeats, bench.results
+    )  # fmt: skip
+    # What a process loads once, like the model (the spelling dictionary, Chroma's
+    # machinery), is loaded before any timing; first sight is about the question.
+    load_assistant(Settings(data_dir=data)).answer("warm up")
+    cold_runs = [cold_latencies(data, questions) for _ in range(repeats)]
+    results["cold_query_p95_ms"] = _median([percentile(c, 95) for c, _ in cold_runs])
+    results["query_cold_p50_ms"] = _median([percentile(c, 50) for c, _ in cold_runs])
+    results["cold_sentence_vectors_computed_per_question"] = max(n for _, n in cold_runs)
+    assistant = bench.assistant = load_assistant(Settings(data_dir=data))
+    answer_latencies(assistant, questions)  # every question seen once: warm from here
+    warm = [answer_latencies(assistant, questions) for _ in range(repeats)]
+    results["query_p50_ms"] = _median([percentile(w, 50) for w in warm])
+    results["query_p95_ms"] = _median([percentile(w, 95) for w in warm])
+    results["query_stages_ms"] = query_stages(assistant, questions)
+    results["concurrent_30_p95_ms"] = _median([room(assistant, questions) for _ in range(repeats)])
+
+
+def _devdocs(bench: _Bench) -> None:
+    """The dev-docs library's answer times on first sight, and its size."""
+    data = bench.work / "data-devdocs"
+    timed_ingest(DEVDOCS, data)
+    devdocs_questions = [i.question for i in load_gold(ROOT / "evals" / "gold_devdocs.yaml")]
+    devdocs_runs = [cold_latencies(data, devdocs_questions) for _ in range(bench.repeats)]
+    bench.results["cold_query_p95_ms_devdocs"] = _median(
+        [percentile(c, 95) for c, _ in devdocs_runs]
+    )
+    bench.results["chunks_devdocs"] = len(load_assistant(Settings(data_dir=data)).index.chunks)
+
+
+def _big_pdf(bench: _Bench) -> None:
+    """Time and peak memory of a new ingest process reading a PDF_PAGES-page PDF."""
+    from bench.make_big_pdf import write as write_pdf  # fpdf2: a development dependency
+
+    work, results = bench.work, bench.results
+    pdf = work / f"report-{PDF_PAGES}-pages.pdf"
+    write_pdf(pdf, PDF_PAGES)
+    pdf_runs = [pdf_ingest(pdf, work / f"data-pdf-{r}") for r in range(min(bench.repeats, 3))]
+    results["pdf_200_pages_ingest_s"] = _median([s for s, _ in pdf_runs])
+    results["ingest_peak_rss_mb"] = round(max(mb for _, mb in pdf_runs), 1)
+    results["chunks_pdf_200_pages"] = len(
+        load_assistant(Settings(data_dir=work / "data-pdf-0")).index.chunks
+    )
+    for r in range(len(pdf_runs)):
+        shutil.rmtree(work / f"data-pdf-{r}", ignore_errors=True)
+
+
+def _peer(bench: _Bench) -> None:
+    """The LangChain tutorial RAG's indexing and query times, and ours against them."""
+    results = bench.results
+    peer_index, peer_query = [], []
+    for _ in range(bench.repeats):
+        peer = TutorialRag([bench.corpus], bench.embedder)
+        peer_index.append(peer.index_seconds)
+        peer.retrieve("warm up")
+        peer_query.append(percentile([peer.retrieve(q).latency_ms for q in bench.questions], 50))
+    results["peer_index_seconds"] = _median(peer_index)
+    results["peer_query_p50_ms"] = _median(peer_query)
+    results["peer_query_ratio"] = round(results["query_p50_ms"] / _median(peer_query), 3)
+    results["peer_index_ratio"] = round(_median(bench.ingest_1x) / _median(peer_index), 3)
+
+
+def _at_scale(bench: _Bench, factor: int, queries: bool) -> None:
+    """Ingest of `factor` copies of corpus/; with `queries`, answer times over it too."""
+    work, results = bench.work, bench.results
+    data = work / f"data-{factor}x"
+    source = synthetic_corpus(bench.corpus, work / f"corpus-{factor}x", factor)
+    results[f"ingest_seconds_{factor}x"] = round(timed_ingest(source, data), 2)
+    shutil.rmtree(source, ignore_errors=True)
+    if not queries:
+        return
+    questions, repeats = bench.questions, bench.repeats
+    big_cold = [cold_latencies(data, questions) for _ in range(repeats)]
+    results[f"cold_query_p95_ms_{factor}x"] = _median([percentile(c, 95) for c, _ in big_cold])
+    big = load_assistant(Settings(data_dir=data))
+    answer_latencies(big, questions)  # the same warm-up as at 1x
+    # The corpus's p95 is measured again beside the big one, a pass of each in turn, so the
+    # ratio compares the two under the same conditions.
+    small_p95, big_p95 = [], []
+    for _ in range(repeats):
+        small_p95.append(percentile(answer_latencies(bench.warm, questions), 95))
+        big_p95.append(percentile(answer_latencies(big, questions), 95))
+    results[f"query_p95_ms_{factor}x"] = _median(big_p95)
+    results["query_p95_ms_1x_beside_scale"] = _median(small_p95)
+    results["scale_query_p95_ratio"] = round(_median(big_p95) / _median(small_p95), 3)
+    results["chunks_at_scale"] = len(big.index.chunks)

@@ -1,7 +1,7 @@
 """Offline, deterministic metrics for one answer against one gold item, and their averages.
 
 A "source group" is one inner list of a gold item's `sources`: it is matched by a passage that
-contains any one of its quotes (see `evals.matching`).
+contains any one of its quotes (see `app.gold`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from evals.matching import group_matched
+from app.gold import group_matched
 
 K = 5  # the cut-off of hit@k, recall@k and nDCG@k
 PEER_K = 4  # the LangChain tutorial retrieves four passages: compared at its own depth

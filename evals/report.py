@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from evals.matching import group_matched
+from app.gold import group_matched
 from evals.runner import EvalRun, ItemResult
 
 HEADLINE = (
@@ -214,11 +214,22 @@ def _failing_rewordings(outcome: EvalRun) -> list[str]:
 def write_report(outcome: EvalRun, out: Path) -> Path:
     """Write report.md (and its chart) into `out`; return the report's path."""
     metrics = outcome.metrics()
+    draw_chart(metrics["by_category"], out / CHART_FILE)
+    lines = [
+        *_headline(outcome, metrics),
+        *_rewordings(outcome, metrics),
+        *_by_category(metrics),
+        *_failing(outcome),
+    ]
+    path = out / "report.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _headline(outcome: EvalRun, metrics: dict[str, Any]) -> list[str]:
+    """The title, what was run, and the headline table of each split against the peer."""
     overall = metrics["overall"]
     peer = metrics.get("peer")
-    names = outcome.names
-    draw_chart(metrics["by_category"], out / CHART_FILE)
-
     lines = [
         "# Evaluation report",
         "",
@@ -234,7 +245,7 @@ def write_report(outcome: EvalRun, out: Path) -> Path:
         "",
         "The test split is frozen (never tuned on); dev items may be looked at while tuning.",
         "",
-        *_split_table(metrics, names[0], peer, outcome.answerer),
+        *_split_table(metrics, outcome.names[0], peer, outcome.answerer),
     ]
     if peer:
         lines += [
@@ -244,26 +255,39 @@ def write_report(outcome: EvalRun, out: Path) -> Path:
             "answer without an LLM, so its passages stand as its citations, key-fact recall does "
             "not apply, and it never abstains. hit@4 compares both at the peer's own depth.",
         ]
-    if outcome.variants:
-        lines += [
-            "",
-            "## Originals and rewordings",
-            "",
-            "Each rewording asks a gold question another way and must be answered from the same "
-            "sources with the same key facts. Consistency: for each original, the share of its "
-            "rewordings whose answer cites a passage the original's answer cites; the mean over "
-            "originals.",
-            "",
-            *_side_by_side(metrics, names, peer),
-            "### By kind (all splits)",
-            "",
-            *_by_kind(metrics, names[1], peer),
-            "",
-            f"### Least consistent items (consistency at most {LOW_CONSISTENCY})",
-            "",
-            *_least_consistent(outcome, metrics, names[1], peer),
-        ]
-    lines += ["", "## By category", ""]
+    return lines
+
+
+def _rewordings(outcome: EvalRun, metrics: dict[str, Any]) -> list[str]:
+    """Originals beside their rewordings, by kind, and the least consistent items (nothing
+    when the run had no rewordings)."""
+    if not outcome.variants:
+        return []
+    names, peer = outcome.names, metrics.get("peer")
+    return [
+        "",
+        "## Originals and rewordings",
+        "",
+        "Each rewording asks a gold question another way and must be answered from the same "
+        "sources with the same key facts. Consistency: for each original, the share of its "
+        "rewordings whose answer cites a passage the original's answer cites; the mean over "
+        "originals.",
+        "",
+        *_side_by_side(metrics, names, peer),
+        "### By kind (all splits)",
+        "",
+        *_by_kind(metrics, names[1], peer),
+        "",
+        f"### Least consistent items (consistency at most {LOW_CONSISTENCY})",
+        "",
+        *_least_consistent(outcome, metrics, names[1], peer),
+    ]
+
+
+def _by_category(metrics: dict[str, Any]) -> list[str]:
+    """A table per category (and the peer's), and the chart of them."""
+    peer = metrics.get("peer")
+    lines = ["", "## By category", ""]
     rows = [
         [category, *(_cell(values.get(c)) for c in CATEGORY_COLUMNS)]
         for category, values in metrics["by_category"].items()
@@ -276,16 +300,17 @@ def write_report(outcome: EvalRun, out: Path) -> Path:
             for category, values in peer["by_category"].items()
         ]
         lines += _table(["category", *CATEGORY_COLUMNS], rows)
-    lines += ["", f"![Metrics by category]({CHART_FILE})", ""]
+    return [*lines, "", f"![Metrics by category]({CHART_FILE})", ""]
 
+
+def _failing(outcome: EvalRun) -> list[str]:
+    """Every failing original item, then the failing rewordings."""
     failures = [r for r in outcome.originals if r.score.failed]
-    lines += [f"## Failing items ({len(failures)})", ""]
+    lines = [f"## Failing items ({len(failures)})", ""]
     if not failures:
         lines.append("None.")
     for result in failures:
         lines += _failure(result)
     if outcome.variants:
         lines += ["", *_failing_rewordings(outcome)]
-    path = out / "report.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return lines

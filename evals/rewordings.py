@@ -17,7 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from evals.gold import GoldError, GoldItem, load_gold
+from app.gold import GoldError, GoldItem, load_gold
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "evals" / "gold.yaml"

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app.answers import Answer
+from app.gold import GoldItem
 from evals import consistency
 from evals.consistency import VariantOutcome, shares_a_passage
-from evals.gold import GoldItem
 from evals.metrics import ItemScore, aggregate, by_category, by_split, score_item
 from evals.peer import TutorialRag
 from index.types import Filters

@@ -1,16 +1,15 @@
 """Keeping the index in step with the files: embed only what is new, drop what is gone.
 
-The manifest records what shaped the index (model, chunking rules) and each file's hash. Its
-fingerprint names the Chroma collection, so a changed setting builds a fresh collection instead
-of mixing vectors from two models; an unchanged file is not even parsed again.
+`sync` finds the live version, plans what changed (index/sync_plan.py: no writing) and applies
+the plan here: the changed files are read, their new passages embedded and written into a new
+version beside the live one (index/versions.py names and prunes versions), and the manifest
+(index/manifest.py) switches to it once it is complete. An unchanged file is not even parsed
+again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
-import os
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -18,90 +17,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from index import duty_registers
+from index import duty_registers, versions
 from index.duty_registers import Register, build_register, combine, register_path
 from index.embedder import Embedder
-from index.sentence_vectors import (
-    Key,
-    SentenceVectors,
-    merge,
-    remove_unused,
-    sentence_items,
-    vectors_path,
-)
+from index.manifest import FileEntry, Manifest, file_entry, fingerprint
+from index.sentence_vectors import Key, SentenceVectors, merge, sentence_items, vectors_path
 from index.store import Database, Store
-from ingest.chunking import ChunkingConfig
-from ingest.pipeline import FileProblem, ParsedDocument, file_sha256, parse_document_in_time
+from index.sync_plan import Action, FoundFile, SyncPlan, look, plan_sync
+from ingest.chunking import ChunkingConfig, TokenCounter
+from ingest.pipeline import FileProblem, ParsedDocument, parse_document_in_time
 from ingest.sandbox import WALL_LIMIT_S, ParseLimits
-from ingest.sources import IngestError, discover
+from ingest.sources import IngestError
 from ingest.types import Chunk
 
 EMBED_BATCH = 256  # chunks per progress step; the embedder batches further inside
 EMBED_GROUP = 2048  # new chunks of several files encoded (and held in memory) together
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, what)
-
-
-def fingerprint(model: str, chunking: ChunkingConfig) -> str:
-    """A short hash of every setting that changes the vectors or the chunks."""
-    key = json.dumps({"model": model, "chunking": asdict(chunking)}, sort_keys=True)
-    return hashlib.sha256(key.encode()).hexdigest()[:12]
-
-
-@dataclass
-class FileEntry:
-    sha256: str
-    doc_id: str
-    title: str
-    chunks: int
-    # What the library lists. Empty in manifests written before these were recorded: such an
-    # entry is read again once (its passages are unchanged, so nothing is embedded again).
-    author: str = ""
-    year: int | None = None
-    format: str = ""  # the file's suffix without the dot: "pdf", "md", ...
-    pages: int | None = None  # the last page with indexed text, for paged formats (PDF)
-    size: int = 0  # bytes
-    added: str = ""  # when this version of the file was indexed (UTC, ISO 8601)
-
-
-def _entry(path: Path, document: ParsedDocument) -> FileEntry:
-    """The manifest's record of one file just indexed."""
-    source = document.source
-    pages = [s.page for c in document.chunks for s in c.sentences if s.page is not None]
-    pages += [c.page for c in document.chunks if c.page is not None]
-    return FileEntry(
-        sha256=document.sha256, doc_id=source.doc_id, title=source.title,
-        chunks=len(document.chunks), author=source.author, year=source.year,
-        format=path.suffix.lower().lstrip("."), pages=max(pages, default=None),
-        size=path.stat().st_size, added=datetime.now(UTC).isoformat(timespec="seconds"),
-    )  # fmt: skip
-
-
-@dataclass
-class Manifest:
-    fingerprint: str
-    model: str
-    chunking: dict[str, Any]
-    collection: str
-    files: dict[str, FileEntry] = field(default_factory=dict)
-    built_at: str = ""
-
-    @classmethod
-    def load(cls, path: Path) -> Manifest | None:
-        if not path.is_file():
-            return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            files = {k: FileEntry(**v) for k, v in data.pop("files", {}).items()}
-            return cls(files=files, **data)
-        except (ValueError, TypeError, KeyError):
-            return None  # a damaged manifest means: rebuild from the files
-
-    def save(self, path: Path) -> None:
-        """Write atomically: a crash leaves the old manifest or the new one, never half of one."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
 
 
 @dataclass
@@ -138,77 +69,15 @@ class SyncReport:
         return summary
 
 
-def _embed_in_steps(
-    embedder: Embedder,
-    chunks: list[Chunk],
-    on_progress: ProgressCallback | None,
-    label: str,
-) -> tuple[Any, list[Key], Any]:
-    """Vectors of the passages, and the keys and vectors of their sentences.
+@dataclass(frozen=True)
+class ReadOptions:
+    """How each changed file is read into passages (`parse_document_in_time`'s settings)."""
 
-    Passages and sentences are encoded together, each distinct text once, in steps of texts of
-    similar length (so a batch pads little). Progress is told after each step, in passages."""
-    import numpy as np
-
-    items = sentence_items(chunks)
-    texts = [c.embedding_text for c in chunks] + [text for _, text in items]
-    rows: dict[str, int] = {}
-    index = [rows.setdefault(t, len(rows)) for t in texts]
-    distinct = list(rows)
-    order = sorted(range(len(distinct)), key=lambda i: len(distinct[i]))
-    encoded: Any = None
-    for begin in range(0, len(order), EMBED_BATCH):
-        step = order[begin : begin + EMBED_BATCH]
-        vectors = embedder.embed([distinct[i] for i in step])
-        if encoded is None:
-            encoded = np.zeros((len(distinct), vectors.shape[1]), dtype=np.float32)
-        encoded[step] = vectors
-        if on_progress:
-            share = (begin + len(step)) / len(order)
-            on_progress(round(share * len(chunks)), len(chunks), label)
-    if encoded is None:
-        return np.zeros((0, 0), dtype=np.float32), [], np.zeros((0, 0), dtype=np.float32)
-    everything = encoded[index]
-    return everything[: len(chunks)], [key for key, _ in items], everything[len(chunks) :]
-
-
-@dataclass
-class _FilePlan:
-    """What one changed file needs: passages to embed, to keep (offsets refreshed), to delete."""
-
-    number: int
-    path: Path
-    sha: str
-    document: ParsedDocument
-    new: list[Chunk]
-    kept: list[Chunk]
-    stale: set[str]
-
-
-Changed = tuple[int, Path, str, ParsedDocument]  # (file number, path, hash, its passages)
-
-
-def _groups(changed: Iterable[Changed], store: Store) -> Iterator[list[_FilePlan]]:
-    """Changed files, read as they are needed, in groups of about EMBED_GROUP new passages:
-    one group's documents are held at a time, so memory does not grow with the files."""
-    group: list[_FilePlan] = []
-    pending = 0
-    for number, path, sha, document in changed:
-        existing = store.ids(document.source.doc_id)
-        ids = {c.id for c in document.chunks}
-        new = [c for c in document.chunks if c.id not in existing]
-        kept = [c for c in document.chunks if c.id in existing]
-        group.append(_FilePlan(number, path, sha, document, new, kept, existing - ids))
-        pending += len(new)
-        if pending >= EMBED_GROUP:
-            yield group
-            group, pending = [], 0
-    if group:
-        yield group
-
-
-def _collection_prefix(key: str) -> str:
-    return f"govassist-{key}-"
+    chunking: ChunkingConfig
+    count_tokens: TokenCounter
+    max_bytes: int | None = None
+    time_limit_s: float = WALL_LIMIT_S
+    limits: ParseLimits | None = None
 
 
 def sync(
@@ -246,193 +115,140 @@ def sync(
     read as they are embedded, so its pace is the whole ingest's; `on_progress`, the passages
     of the group of files being embedded (their sentences with them).
     """
-    report = SyncReport()
-    key = fingerprint(embedder.name, chunking)
+    manifest, live_name = _live_version(database, manifest_path, embedder.name, chunking)
+    plan = plan_sync(look(paths, excluded, manifest.files), manifest.files, excluded)
+    reading = ReadOptions(
+        chunking, embedder.count_tokens, max_bytes, file_time_limit_s, parse_limits
+    )
+    return apply_plan(
+        plan, manifest, live_name, database, manifest_path, embedder, reading, on_progress,
+        on_read,
+    )  # fmt: skip
+
+
+def _live_version(
+    database: Database, manifest_path: Path, model: str, chunking: ChunkingConfig
+) -> tuple[Manifest, str]:
+    """The manifest to build on, and the live version's name ("" when there is none yet).
+
+    A manifest of other settings (model, chunking) starts afresh. One that is lost or damaged,
+    or names a version the store lacks, starts from the newest complete version built with
+    these settings: every file is read again, but its unchanged passages are copied, not
+    embedded again."""
+    key = fingerprint(model, chunking)
     manifest = Manifest.load(manifest_path)
     if manifest is None or manifest.fingerprint != key:
-        manifest = Manifest(
-            fingerprint=key, model=embedder.name, chunking=asdict(chunking), collection=""
-        )
+        manifest = Manifest(fingerprint=key, model=model, chunking=asdict(chunking), collection="")
     names = database.names()
-    live_name = manifest.collection if manifest.collection in names else ""
-    if not live_name:
-        # The manifest is lost or damaged: start from the newest complete version built with
-        # these settings, so unchanged passages are copied, not embedded again.
-        manifest.files.clear()
-        versions = [n for n in names if n.startswith(_collection_prefix(key))]
-        complete = [n for n in versions if database.collection(n).complete]
-        live_name = max(complete, key=lambda n: int(n.rsplit("-", 1)[1]), default="")
-    files, skipped = discover(paths)
-    report.problems.extend(FileProblem(p, reason) for p, reason in skipped)
-    report.files_excluded = [str(p) for p in files if str(p.resolve()) in excluded]
-    files = [p for p in files if str(p.resolve()) not in excluded]
-    report.files_seen = len(files)
+    if manifest.collection in names:
+        return manifest, manifest.collection
+    manifest.files.clear()
+    return manifest, versions.newest_complete(database, names, key)
+
+
+def apply_plan(
+    plan: SyncPlan,
+    manifest: Manifest,
+    live_name: str,
+    database: Database,
+    manifest_path: Path,
+    embedder: Embedder,
+    reading: ReadOptions,
+    on_progress: ProgressCallback | None = None,
+    on_read: ProgressCallback | None = None,
+) -> SyncReport:
+    """Carry out `plan` on the index whose live version is `live_name` ("" for none), as
+    `sync` describes; `manifest` is the live one, and becomes the new version's."""
+    report = SyncReport(
+        files_seen=len(plan.steps),
+        problems=list(plan.skipped),
+        files_excluded=[str(path) for path in plan.excluded],
+    )
     # Files that are gone or excluded leave the manifest first, so a file that takes over
     # their document id (a replacement) is not refused as a second owner of it.
-    scanned_folders = [p.resolve() for p in paths if p.is_dir()]
-    present = {str(p.resolve()) for p in files}
-    removed = [
-        name
-        for name in manifest.files
-        if name in excluded
-        or (
-            name not in present
-            and not Path(name).exists()
-            and (
-                any(Path(name).is_relative_to(folder) for folder in scanned_folders)
-                or Path(name) in [p.resolve() for p in paths]
-            )
-        )
-    ]
-    gone = {name: manifest.files.pop(name) for name in removed}
-    doc_owner = {entry.doc_id: name for name, entry in manifest.files.items()}
-
-    def read_changed() -> Iterator[Changed]:
-        """Each new or changed file read into passages, one at a time, as the groups ask."""
-        for number, path in enumerate(files, start=1):
-            if on_read:
-                on_read(number - 1, len(files), f"{path.name} (file {number} of {len(files)})")
-            name = str(path.resolve())
-            try:
-                sha = file_sha256(path)
-            except OSError as error:
-                report.problems.append(FileProblem(path, f"could not be read ({error.strerror})"))
-                continue
-            entry = manifest.files.get(name)
-            if entry and entry.sha256 == sha and entry.format:
-                report.files_unchanged += 1
-                report.chunks_kept += entry.chunks
-                continue
-            try:
-                document = parse_document_in_time(
-                    path, chunking, embedder.count_tokens, max_bytes, file_time_limit_s,
-                    parse_limits,
-                )  # fmt: skip
-            except IngestError as error:
-                report.problems.append(FileProblem(path, str(error)))
-                continue
-            for stage, seconds in document.seconds.items():
-                report.seconds[stage] += seconds
-            doc_id = document.source.doc_id
-            if doc_owner.get(doc_id, name) != name:
-                owner = doc_owner[doc_id]
-                report.problems.append(
-                    FileProblem(path, f"another file ({owner}) already has id '{doc_id}'")
-                )
-                continue
-            doc_owner[doc_id] = name
-            yield number, path, sha, document
-        if on_read:
-            on_read(len(files), len(files), "every file read")
-
+    gone = {name: manifest.files.pop(name) for name in plan.removed}
+    owners = {entry.doc_id: name for name, entry in manifest.files.items()}
     # Files are read as their group is embedded (the new version is written beside the live
     # one, which stays live until the switch, so nothing is changed until every file is done).
-    pending = read_changed()
-    first_changed = next(pending, None)
-    if live_name and first_changed is None and not removed:
-        # Nothing to do: the live version stays. Half-built versions of a crashed run go.
-        for name in names:
-            leftover = name.startswith("govassist-") and name != live_name
-            if leftover and not database.collection(name).complete:
-                database.drop(name)
-        report.folders_removed = database.remove_unused_files()
-        report.total_chunks = database.collection(live_name).count()
-        _ensure_register(database, manifest_path.parent, live_name, report)
-        return report
+    documents = _read(plan, reading, owners, report, on_read)
+    first = next(documents, None)
+    if live_name and first is None and not plan.removed:
+        # Nothing changed, or every file to read again turned out unreadable.
+        return _keep_live(database, manifest_path.parent, live_name, report)
+    version = _NextVersion(database, manifest_path.parent, manifest.fingerprint, live_name, report)
+    version.copy_live()
+    changed = itertools.chain([first] if first else [], documents)
+    for group in _groups(changed, version.store):
+        version.add(group, embedder, on_progress, len(plan.steps), manifest)
+    version.remove(gone, owners)
+    version.save_sentence_vectors()
+    version.save_register()
+    version.switch(manifest, manifest_path)
+    return report
 
-    # Build the next version beside the live one.
-    next_name = f"{_collection_prefix(key)}{time.time_ns()}"
-    store = database.collection(next_name)
-    data_dir = manifest_path.parent
-    writing = time.perf_counter()
-    if live_name:
-        for chunks, vectors in database.collection(live_name).export():
-            store.add(chunks, vectors)
-    # The live version's sentence vectors carry over (none for an index built before they
-    # were stored: its old passages' sentences are then embedded on first use).
-    carried = SentenceVectors.load(vectors_path(data_dir, live_name)) if live_name else None
-    new_sentences: list[tuple[list[Key], Any]] = []
-    # So is the duties register of the documents not read again (None for an index built
-    # before registers were stored: the new version's is then read from all its passages).
-    live_register = (
-        duty_registers.load(register_path(data_dir, live_name), live_name) if live_name else None
-    )
-    read_registers: list[Register] = []
-    read_docs: set[str] = set()
-    report.seconds["write"] += time.perf_counter() - writing
-    changed = itertools.chain([first_changed] if first_changed else [], pending)
-    for group in _groups(changed, store):
-        # One encoding call for the new passages of several files: sorted by length together,
-        # they pad less than file by file (the ingest then costs about the encoding alone).
-        new = [c for plan in group for c in plan.new]
-        first, last = group[0].number, group[-1].number
-        label = f"{len(new)} passages of files {first}-{last} of {len(files)}"
-        embedding = time.perf_counter()
-        vectors, sentence_keys, sentence_vectors = _embed_in_steps(
-            embedder, new, on_progress, label
+
+Read = tuple[int, FoundFile, ParsedDocument]  # (file number, the file, its passages)
+
+
+def _read(
+    plan: SyncPlan,
+    reading: ReadOptions,
+    owners: dict[str, str],
+    report: SyncReport,
+    on_read: ProgressCallback | None,
+) -> Iterator[Read]:
+    """Each file the plan reads, parsed into passages one at a time as the groups ask; on the
+    way, in the order found, unchanged files counted and unreadable ones reported."""
+    total = len(plan.steps)
+    for step in plan.steps:
+        if on_read:
+            on_read(
+                step.number - 1, total, f"{step.file.path.name} (file {step.number} of {total})"
+            )
+        if step.action is Action.UNREADABLE:
+            report.problems.append(FileProblem(step.file.path, step.file.unreadable))
+        elif step.action is Action.KEEP:
+            report.files_unchanged += 1
+            report.chunks_kept += step.kept_chunks
+        elif document := _parse(step.file, reading, owners, report):
+            yield step.number, step.file, document
+    if on_read:
+        on_read(total, total, "every file read")
+
+
+def _parse(
+    file: FoundFile, reading: ReadOptions, owners: dict[str, str], report: SyncReport
+) -> ParsedDocument | None:
+    """The file's passages, or None (the reason added to the report's problems) when it cannot
+    be read or another file already has its document id. `owners`: document id -> file."""
+    try:
+        document = parse_document_in_time(
+            file.path, reading.chunking, reading.count_tokens, reading.max_bytes,
+            reading.time_limit_s, reading.limits,
+        )  # fmt: skip
+    except IngestError as error:
+        report.problems.append(FileProblem(file.path, str(error)))
+        return None
+    for stage, seconds in document.seconds.items():
+        report.seconds[stage] += seconds
+    doc_id = document.source.doc_id
+    if owners.get(doc_id, file.name) != file.name:
+        owner = owners[doc_id]
+        report.problems.append(
+            FileProblem(file.path, f"another file ({owner}) already has id '{doc_id}'")
         )
-        new_sentences.append((sentence_keys, sentence_vectors))
-        writing = time.perf_counter()
-        report.seconds["embed"] += writing - embedding
-        offset = 0
-        for plan in group:
-            if plan.new:
-                store.add(plan.new, vectors[offset : offset + len(plan.new)])
-                offset += len(plan.new)
-            if plan.kept:
-                store.update(plan.kept)
-            store.delete(plan.stale)
-            report.files_updated.append(str(plan.path))
-            report.chunks_embedded += len(plan.new)
-            report.chunks_kept += len(plan.kept)
-            report.chunks_deleted += len(plan.stale)
-            manifest.files[str(plan.path.resolve())] = _entry(plan.path, plan.document)
-        report.seconds["write"] += time.perf_counter() - writing
-        reading = time.perf_counter()
-        for plan in group:  # a document's duties depend on its own passages alone
-            read_docs.add(plan.document.source.doc_id)
-            read_registers.append(build_register(plan.document.chunks))
-        report.seconds["duties"] += time.perf_counter() - reading
-    writing = time.perf_counter()
-    for name, entry in gone.items():
-        report.files_removed.append(name)
-        if entry.doc_id in doc_owner:
-            continue  # another file now holds its id: its plan kept or deleted the passages
-        read_docs.add(entry.doc_id)
-        ids = store.ids(entry.doc_id)
-        store.delete(ids)
-        report.chunks_deleted += len(ids)
+        return None
+    owners[doc_id] = file.name
+    return document
 
-    # The version's sentence vectors are written before it is marked complete and made live:
-    # if writing them fails, the previous version keeps answering.
-    live_ids = store.ids()
-    kept_keys = [k for k in (carried.rows if carried else ()) if k[0] in live_ids]
-    parts = [carried.subset(kept_keys)] if carried else []
-    merge([*parts, *new_sentences]).save(vectors_path(data_dir, next_name))
-    report.seconds["write"] += time.perf_counter() - writing
 
-    # And its duties register: the documents read now, the others' carried over.
-    reading = time.perf_counter()
-    if live_name and live_register is None:
-        register = build_register(store.all_chunks())
-    else:
-        carried_docs = [live_register.without(read_docs)] if live_register else []
-        register = combine([*carried_docs, *read_registers])
-    duty_registers.save(register, register_path(data_dir, next_name), next_name)
-    report.seconds["duties"] += time.perf_counter() - reading
-
-    # Switch: one atomic rename of the manifest makes the new version live.
-    writing = time.perf_counter()
-    store.mark_complete()
-    manifest.collection = next_name
-    manifest.built_at = datetime.now(UTC).isoformat(timespec="seconds")
-    manifest.save(manifest_path)
-    report.total_chunks = store.count()
-    _drop_old_versions(database, keep={next_name, live_name})
-    remove_unused(data_dir, keep={next_name, live_name})
-    duty_registers.remove_unused(data_dir, keep={next_name, live_name})
-    report.folders_removed = database.remove_unused_files()
-    report.seconds["write"] += time.perf_counter() - writing
+def _keep_live(
+    database: Database, data_dir: Path, live_name: str, report: SyncReport
+) -> SyncReport:
+    """Nothing to write: the live version stays. Half-built versions of a crashed run go."""
+    report.folders_removed = versions.drop_unfinished(database, database.names(), live_name)
+    report.total_chunks = database.collection(live_name).count()
+    _ensure_register(database, data_dir, live_name, report)
     return report
 
 
@@ -446,13 +262,201 @@ def _ensure_register(
     if duty_registers.load(path, live_name) is None:
         register = build_register(database.collection(live_name).all_chunks())
         duty_registers.save(register, path, live_name)
-    duty_registers.remove_unused(data_dir, keep=database.names())
+    versions.drop_unused_registers(database, data_dir)
     report.seconds["duties"] += time.perf_counter() - reading
 
 
-def _drop_old_versions(database: Database, keep: set[str]) -> None:
-    """Remove index versions older than the previous one (and half-built leftovers of a crash).
-    The previous version stays: an app process may still be answering from it."""
-    for name in database.names():
-        if name.startswith("govassist-") and name not in keep:
-            database.drop(name)
+def _embed_in_steps(
+    embedder: Embedder,
+    chunks: list[Chunk],
+    on_progress: ProgressCallback | None,
+    label: str,
+) -> tuple[Any, list[Key], Any]:
+    """Vectors of the passages, and the keys and vectors of their sentences.
+
+    Passages and sentences are encoded together, each distinct text once, in steps of texts of
+    similar length (so a batch pads little). Progress is told after each step, in passages."""
+    import numpy as np
+
+    items = sentence_items(chunks)
+    texts = [c.embedding_text for c in chunks] + [text for _, text in items]
+    rows: dict[str, int] = {}
+    index = [rows.setdefault(t, len(rows)) for t in texts]
+    distinct = list(rows)
+    order = sorted(range(len(distinct)), key=lambda i: len(distinct[i]))
+    encoded: Any = None
+    for begin in range(0, len(order), EMBED_BATCH):
+        step = order[begin : begin + EMBED_BATCH]
+        vectors = embedder.embed([distinct[i] for i in step])
+        if encoded is None:
+            encoded = np.zeros((len(distinct), vectors.shape[1]), dtype=np.float32)
+        encoded[step] = vectors
+        if on_progress:
+            share = (begin + len(step)) / len(order)
+            on_progress(round(share * len(chunks)), len(chunks), label)
+    if encoded is None:
+        return np.zeros((0, 0), dtype=np.float32), [], np.zeros((0, 0), dtype=np.float32)
+    everything = encoded[index]
+    return everything[: len(chunks)], [key for key, _ in items], everything[len(chunks) :]
+
+
+@dataclass
+class _FileUpdate:
+    """What one changed file needs: passages to embed, to keep (offsets refreshed), to delete."""
+
+    number: int
+    file: FoundFile
+    document: ParsedDocument
+    new: list[Chunk]
+    kept: list[Chunk]
+    stale: set[str]
+
+
+def _groups(changed: Iterable[Read], store: Store) -> Iterator[list[_FileUpdate]]:
+    """Changed files, read as they are needed, in groups of about EMBED_GROUP new passages:
+    one group's documents are held at a time, so memory does not grow with the files."""
+    group: list[_FileUpdate] = []
+    pending = 0
+    for number, file, document in changed:
+        existing = store.ids(document.source.doc_id)
+        ids = {c.id for c in document.chunks}
+        new = [c for c in document.chunks if c.id not in existing]
+        kept = [c for c in document.chunks if c.id in existing]
+        group.append(_FileUpdate(number, file, document, new, kept, existing - ids))
+        pending += len(new)
+        if pending >= EMBED_GROUP:
+            yield group
+            group, pending = [], 0
+    if group:
+        yield group
+
+
+class _NextVersion:
+    """The version a sync writes beside the live one, which keeps answering until the switch:
+    a copy of the live collection with the changes made, its sentence vectors and its duties
+    register. Each step adds its time to the report."""
+
+    def __init__(
+        self, database: Database, data_dir: Path, key: str, live_name: str, report: SyncReport
+    ) -> None:
+        self.database, self.data_dir, self.live_name, self.report = (
+            database, data_dir, live_name, report
+        )  # fmt: skip
+        self.name = versions.new_name(key)
+        self.store = database.collection(self.name)
+        self.carried: SentenceVectors | None = None  # the live version's sentence vectors
+        self.new_sentences: list[tuple[list[Key], Any]] = []
+        self.live_register: Register | None = None
+        self.read_registers: list[Register] = []
+        self.read_docs: set[str] = set()  # documents whose duties are read again (or gone)
+
+    def copy_live(self) -> None:
+        """Start from the live version's passages and vectors. Its sentence vectors carry over
+        (none for an index built before they were stored: its old passages' sentences are then
+        embedded on first use); so does the duties register of the documents not read again
+        (None for an index built before registers were stored: the new version's is then read
+        from all its passages)."""
+        writing = time.perf_counter()
+        if self.live_name:
+            for chunks, vectors in self.database.collection(self.live_name).export():
+                self.store.add(chunks, vectors)
+            self.carried = SentenceVectors.load(vectors_path(self.data_dir, self.live_name))
+            self.live_register = duty_registers.load(
+                register_path(self.data_dir, self.live_name), self.live_name
+            )
+        self.report.seconds["write"] += time.perf_counter() - writing
+
+    def add(
+        self,
+        group: list[_FileUpdate],
+        embedder: Embedder,
+        on_progress: ProgressCallback | None,
+        files_found: int,
+        manifest: Manifest,
+    ) -> None:
+        """Embed a group's new passages, write its changes, record its files in `manifest`
+        and read its documents' duties."""
+        # One encoding call for the new passages of several files: sorted by length together,
+        # they pad less than file by file (the ingest then costs about the encoding alone).
+        new = [c for update in group for c in update.new]
+        first, last = group[0].number, group[-1].number
+        label = f"{len(new)} passages of files {first}-{last} of {files_found}"
+        embedding = time.perf_counter()
+        vectors, sentence_keys, sentence_vectors = _embed_in_steps(
+            embedder, new, on_progress, label
+        )
+        self.new_sentences.append((sentence_keys, sentence_vectors))
+        writing = time.perf_counter()
+        self.report.seconds["embed"] += writing - embedding
+        self._write(group, vectors, manifest)
+        self.report.seconds["write"] += time.perf_counter() - writing
+        reading = time.perf_counter()
+        for update in group:  # a document's duties depend on its own passages alone
+            self.read_docs.add(update.document.source.doc_id)
+            self.read_registers.append(build_register(update.document.chunks))
+        self.report.seconds["duties"] += time.perf_counter() - reading
+
+    def _write(self, group: list[_FileUpdate], vectors: Any, manifest: Manifest) -> None:
+        offset = 0
+        for update in group:
+            if update.new:
+                self.store.add(update.new, vectors[offset : offset + len(update.new)])
+                offset += len(update.new)
+            if update.kept:
+                self.store.update(update.kept)
+            self.store.delete(update.stale)
+            self.report.files_updated.append(str(update.file.path))
+            self.report.chunks_embedded += len(update.new)
+            self.report.chunks_kept += len(update.kept)
+            self.report.chunks_deleted += len(update.stale)
+            manifest.files[update.file.name] = file_entry(update.file.path, update.document)
+
+    def remove(self, gone: dict[str, FileEntry], owners: dict[str, str]) -> None:
+        """Delete the passages of the files that left the manifest, unless another file now
+        holds their document id (its update kept or deleted them)."""
+        writing = time.perf_counter()
+        for name, entry in gone.items():
+            self.report.files_removed.append(name)
+            if entry.doc_id in owners:
+                continue
+            self.read_docs.add(entry.doc_id)
+            ids = self.store.ids(entry.doc_id)
+            self.store.delete(ids)
+            self.report.chunks_deleted += len(ids)
+        self.report.seconds["write"] += time.perf_counter() - writing
+
+    def save_sentence_vectors(self) -> None:
+        """The carried ones of passages still here, and the new ones. Written before the
+        version is marked complete: if writing them fails, the previous version answers."""
+        writing = time.perf_counter()
+        live_ids = self.store.ids()
+        carried = self.carried
+        kept_keys = [k for k in (carried.rows if carried else ()) if k[0] in live_ids]
+        parts = [carried.subset(kept_keys)] if carried else []
+        merge([*parts, *self.new_sentences]).save(vectors_path(self.data_dir, self.name))
+        self.report.seconds["write"] += time.perf_counter() - writing
+
+    def save_register(self) -> None:
+        """The duties of the documents read now, and the others' carried over."""
+        reading = time.perf_counter()
+        if self.live_name and self.live_register is None:
+            register = build_register(self.store.all_chunks())
+        else:
+            carried = [self.live_register.without(self.read_docs)] if self.live_register else []
+            register = combine([*carried, *self.read_registers])
+        duty_registers.save(register, register_path(self.data_dir, self.name), self.name)
+        self.report.seconds["duties"] += time.perf_counter() - reading
+
+    def switch(self, manifest: Manifest, manifest_path: Path) -> None:
+        """Make the version live (one atomic rename of the manifest), then drop the versions
+        older than the one it replaces."""
+        writing = time.perf_counter()
+        self.store.mark_complete()
+        manifest.collection = self.name
+        manifest.built_at = datetime.now(UTC).isoformat(timespec="seconds")
+        manifest.save(manifest_path)
+        self.report.total_chunks = self.store.count()
+        self.report.folders_removed = versions.drop_all_but(
+            self.database, self.data_dir, keep={self.name, self.live_name}
+        )
+        self.report.seconds["write"] += time.perf_counter() - writing

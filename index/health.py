@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from index.build import Manifest
+from index.manifest import Manifest
 from index.store import Database, StoreUnavailableError, forget_open_store, is_connection_error
 from index.types import Filters
 
@@ -75,3 +75,16 @@ def set_aside(chroma_path: Path, manifest_path: Path) -> Path:
     if manifest_path.exists():
         manifest_path.rename(aside / manifest_path.name)
     return aside
+
+
+def not_writable(folder: Path) -> str | None:
+    """Why nothing can be written in `folder` (read-only, no permission), or None."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        return error.strerror or str(error)
+    return None

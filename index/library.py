@@ -23,7 +23,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from index.build import FileEntry, Manifest
+from index.manifest import FileEntry, Manifest
 from ingest.errors import GovassistError
 
 EXCLUSIONS_NAME = "exclusions.json"

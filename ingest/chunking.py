@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ingest.governance import tag_section
@@ -117,63 +117,85 @@ def chunk_sections(
     A recommendation paragraph is always a chunk of its own, so it can be listed and cited alone.
     """
     chunks: list[Chunk] = []
-    seen: dict[tuple[tuple[str, ...], str], int] = {}
-
-    def emit(section: Section, parts: list[Part]) -> None:
-        parts = [part for part in parts if part[0].text]
-        text = join([part for part, _ in parts], "\n\n")
-        if not text.text:
-            return
-        tags = tag_section(section.path, text.text)
-        sentences = _sentences(parts, "\n\n", page_at)
-        occurrence = seen.get((section.path, text.text), 0)
-        seen[(section.path, text.text)] = occurrence + 1
-        chunks.append(
-            Chunk(
-                id=chunk_id(source.doc_id, section.path, text.text, occurrence),
-                doc_id=source.doc_id,
-                title=source.title,
-                author=source.author,
-                year=source.year,
-                section=section.path,
-                text=text.text,
-                start=text.offsets[0],
-                end=text.offsets[-1] + 1,
-                sentences=sentences,
-                page=sentences[0].page if sentences else None,
-                tags=tags,
-                raw=original[text.offsets[0] : text.offsets[-1] + 1],
-            )
-        )
-
+    seen: dict[tuple[tuple[str, ...], str], int] = {}  # (section, text) -> chunks so far
     for section in sections:
         context = " > ".join(section.path[-3:]) or source.title  # as Chunk.embedding_text
-
-        def fits(candidate: MappedText, context: str = context) -> bool:
-            text = f"{context}\n{candidate.text}"
-            # English runs below ~1.6 word pieces a word: far under the budget, the tokenizer
-            # need not be asked (it was a third of the parse time).
-            if len(text.split()) * 1.6 + 2 < config.max_tokens * 0.8:
-                return True
-            return count_tokens(text) <= config.max_tokens
-
-        current: list[Part] = []
-        for number, paragraph in enumerate(section.paragraphs):
-            is_recommendation = tag_section(section.path, paragraph.text).recommendation
-            if is_recommendation and current:
-                emit(section, current)
-                current = []
-            for unit in _units(paragraph, fits):
-                if current and not fits(join([*(p for p, _ in current), unit], "\n\n")):
-                    # A list's introduction ("The remit is three-fold:") moves on with its
-                    # items rather than ending a chunk on a colon.
-                    carried = [current.pop()] if current[-1][0].text.endswith(":") else []
-                    if current:
-                        emit(section, current)
-                    current = carried
-                current.append((unit, number in section.list_items))
-            if is_recommendation:
-                emit(section, current)
-                current = []
-        emit(section, current)
+        for parts in _section_parts(section, _fits(context, config, count_tokens)):
+            if chunk := _chunk(source, section, parts, original, page_at, seen):
+                chunks.append(chunk)
     return chunks
+
+
+def _fits(
+    context: str, config: ChunkingConfig, count_tokens: TokenCounter
+) -> Callable[[MappedText], bool]:
+    """Whether a candidate chunk, embedded under its heading `context`, is within budget."""
+
+    def fits(candidate: MappedText) -> bool:
+        text = f"{context}\n{candidate.text}"
+        # English runs below ~1.6 word pieces a word: far under the budget, the tokenizer
+        # need not be asked (it was a third of the parse time).
+        if len(text.split()) * 1.6 + 2 < config.max_tokens * 0.8:
+            return True
+        return count_tokens(text) <= config.max_tokens
+
+    return fits
+
+
+def _section_parts(section: Section, fits: Callable[[MappedText], bool]) -> Iterator[list[Part]]:
+    """The section's paragraphs (or pieces of them) grouped into chunks that fit, in order; a
+    group may be empty (it makes no chunk)."""
+    current: list[Part] = []
+    for number, paragraph in enumerate(section.paragraphs):
+        is_recommendation = tag_section(section.path, paragraph.text).recommendation
+        if is_recommendation and current:
+            yield current
+            current = []
+        for unit in _units(paragraph, fits):
+            if current and not fits(join([*(p for p, _ in current), unit], "\n\n")):
+                # A list's introduction ("The remit is three-fold:") moves on with its
+                # items rather than ending a chunk on a colon.
+                carried = [current.pop()] if current[-1][0].text.endswith(":") else []
+                if current:
+                    yield current
+                current = carried
+            current.append((unit, number in section.list_items))
+        if is_recommendation:
+            yield current
+            current = []
+    yield current
+
+
+def _chunk(
+    source: SourceInfo,
+    section: Section,
+    parts: list[Part],
+    original: str,
+    page_at: PageLookup,
+    seen: dict[tuple[tuple[str, ...], str], int],
+) -> Chunk | None:
+    """The chunk of `parts` (None when they hold no text); `seen` counts the chunks of the
+    same text in the same section, so each gets its own id."""
+    parts = [part for part in parts if part[0].text]
+    text = join([part for part, _ in parts], "\n\n")
+    if not text.text:
+        return None
+    tags = tag_section(section.path, text.text)
+    sentences = _sentences(parts, "\n\n", page_at)
+    occurrence = seen.get((section.path, text.text), 0)
+    seen[(section.path, text.text)] = occurrence + 1
+    return Chunk(
+        id=chunk_id(source.doc_id, section.path, text.text, occurrence),
+        doc_id=source.doc_id,
+        title=source.title,
+        author=source.author,
+        year=source.year,
+        section=section.path,
+        text=text.text,
+        start=text.offsets[0],
+        end=text.offsets[-1] + 1,
+        sentences=sentences,
+        page=sentences[0].page if sentences else None,
+        tags=tags,
+        raw=original[text.offsets[0] : text.offsets[-1] + 1],
+    )

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from ingest.governance import ACTORS, first_actor
 from ingest.types import Chunk, Sentence
@@ -561,11 +561,42 @@ def _document_duties(chunks: list[Chunk]) -> list[Duty]:
     def name(words: str) -> str:
         return canonical_actor(words, spelled) if words else ""
 
-    # The party the document addresses most: who a requirement on a thing ("Records must be
-    # kept") falls to. Only when it is clearly the main one: in the EYFS framework providers
-    # are 111 of the 208 named subjects of obligations (53%); in the model articles the most
-    # named are the directors, 4 of 14, and a proxy notice that "must be treated as" binds
-    # none of them. Permissions do not count ("the directors may" is frequent there).
+    default = _main_party(readings, name)
+    found: list[Duty] = []
+    context = _Context()
+    for at, (chunk, sentence, reading) in enumerate(readings):
+        context = context.entering(chunk.section)
+        context.next_sentence(sentence)
+        if context.conditions:
+            continue
+        if _CONDITION_LEAD.search(sentence.text):
+            # The items after it; itself it may state a duty.
+            context.conditions, context.lead_in = True, None
+        if reading is None:
+            if duty := _unread_sentence(context, at, chunk, sentence):
+                found.append(duty)
+            continue
+        words = _party_meant(reading, context, default, chunk.section, at)
+        actor = name(words)
+        if reading.agent and reading.subject.lower() not in _PRONOUNS:
+            context.last_agent = context.just_named = reading.subject
+        found.append(_duty(chunk, sentence, actor, words, reading.strength))
+        context.acting = words
+        if reading.agent:
+            context.recent.append((at, reading.rest, words))
+        if reading.lead_in:
+            context.lead_in = (actor, words, reading.strength)
+    return found
+
+
+def _main_party(
+    readings: list[tuple[Chunk, Sentence, _Reading | None]], name: Callable[[str], str]
+) -> str:
+    """The party the document addresses most: who a requirement on a thing ("Records must be
+    kept") falls to. Only when it is clearly the main one: in the EYFS framework providers
+    are 111 of the 208 named subjects of obligations (53%); in the model articles the most
+    named are the directors, 4 of 14, and a proxy notice that "must be treated as" binds
+    none of them. Permissions do not count ("the directors may" is frequent there)."""
     counts = Counter(
         name(r.subject)
         for _, _, r in readings
@@ -573,71 +604,80 @@ def _document_duties(chunks: list[Chunk]) -> list[Duty]:
     )
     named = sum(counts.values())
     main, votes = counts.most_common(1)[0] if counts else ("", 0)
-    default = main if named >= DEFAULT_MIN_DUTIES and votes >= DEFAULT_SHARE * named else ""
-    found: list[Duty] = []
-    last_agent = ""  # the last agent subject read, for "they" in the next sentence
+    return main if named >= DEFAULT_MIN_DUTIES and votes >= DEFAULT_SHARE * named else ""
+
+
+@dataclass
+class _Context:
+    """What the sentences read so far say about who is meant: whom "they", "it", "we", a list
+    item or a requirement on a thing refers to. Most of it lasts for one section."""
+
+    section: tuple[str, ...] = ()
+    last_agent: str = ""  # the last agent subject read, for "they" in the next sentence
     lead_in: tuple[str, str, str] | None = None  # (actor, words, strength) of "X must:"
-    previous_section: tuple[str, ...] = ()
-    conditions = False  # in the list after "... if—" or "unless—": conditions, not duties
-    just_named = ""  # the agent the sentence just before named, for "it"
-    acting = ""  # who acts in the sentence just before (its duty's actor or its agent subject)
+    conditions: bool = False  # in the list after "... if—" or "unless—": conditions, not duties
+    just_named: str = ""  # the agent the sentence just before named, for "it"
+    named_before: str = ""  # what just_named was before this sentence
+    acting: str = ""  # who acts in the sentence just before (its duty's actor or its agent subject)
+    acted_before: str = ""  # what acting was before this sentence
     # (where, what it says is done, who does it) for the sentences of this section naming a party
-    recent: list[tuple[int, str, str]] = []
-    we_are = ""  # who "we" are, where this section says so
-    for at, (chunk, sentence, reading) in enumerate(readings):
-        if chunk.section != previous_section:
-            last_agent, lead_in, previous_section = "", None, chunk.section
-            conditions, acting, recent, we_are = False, "", [], ""
+    recent: list[tuple[int, str, str]] = field(default_factory=list)
+    we_are: str = ""  # who "we" are, where this section says so
+
+    def entering(self, section: tuple[str, ...]) -> _Context:
+        """The context for a sentence of `section`: a new section starts afresh, but for the
+        agent the sentence just before named."""
+        if section == self.section:
+            return self
+        return _Context(section=section, just_named=self.just_named)
+
+    def next_sentence(self, sentence: Sentence) -> None:
+        """Move on to `sentence`: what the one before named and did becomes "before"."""
         if not sentence.list_item:
-            lead_in, conditions = None, False  # the list ended
-        named_before, just_named = just_named, ""
-        acted_before, acting = acting, ""
+            self.lead_in, self.conditions = None, False  # the list ended
+        self.named_before, self.just_named = self.just_named, ""
+        self.acted_before, self.acting = self.acting, ""
         if (we := _WE_ARE.search(sentence.text)) and _is_agent(we.group(1)):
-            we_are = we.group(1)
-        if conditions:
-            continue
-        if _CONDITION_LEAD.search(sentence.text):
-            conditions, lead_in = True, None  # the items after it; itself it may state a duty
-        if reading is None:
-            if lead_in and sentence.list_item:
-                actor, words, strength = lead_in
-                found.append(_duty(chunk, sentence, actor, words, strength))
-                acting = words
-                recent.append((at, sentence.text, words))  # an item is all predicate
-                continue
-            opening = _subject(sentence.text.split(",")[0])
-            if (
-                len(opening.split()) <= 4
-                and _is_agent(opening)
-                and opening.lower() not in _PRONOUNS
-            ):
-                last_agent = acting = opening
-                recent.append((at, _predicate(sentence.text, opening), opening))
-            continue
-        words = reading.subject
-        if words.lower() == "we" and we_are:
-            words = we_are
-        elif words.lower() == "it":  # more often a thing than a body: only the one just named
-            words = named_before or default
-        elif words.lower() in _PRONOUNS:
-            words = last_agent or _heading_actor(chunk.section) or default
-        elif reading.refers_back:
-            words = acted_before or default
-        elif not reading.agent:
-            # A definite thing ("The assessment must be ...") is the one a party was just
-            # said to deal with; with no main party, so is any thing.
-            followed = _acted_on(reading.topic, [r for r in recent if r[0] >= at - TOPIC_WINDOW])
-            words = (followed or default) if reading.definite else (default or followed)
-        actor = name(words)
-        if reading.agent and reading.subject.lower() not in _PRONOUNS:
-            last_agent = just_named = reading.subject
-        found.append(_duty(chunk, sentence, actor, words, reading.strength))
-        acting = words
-        if reading.agent:
-            recent.append((at, reading.rest, words))
-        if reading.lead_in:
-            lead_in = (actor, words, reading.strength)
-    return found
+            self.we_are = we.group(1)
+
+
+def _unread_sentence(context: _Context, at: int, chunk: Chunk, sentence: Sentence) -> Duty | None:
+    """A sentence with no duty word of its own: an item of a list whose lead-in states the
+    duty ("Providers must:") is a duty of the lead-in's party; one that opens by naming a
+    party is who "they" and a thing dealt with refer to next."""
+    if context.lead_in and sentence.list_item:
+        actor, words, strength = context.lead_in
+        context.acting = words
+        context.recent.append((at, sentence.text, words))  # an item is all predicate
+        return _duty(chunk, sentence, actor, words, strength)
+    opening = _subject(sentence.text.split(",")[0])
+    if len(opening.split()) <= 4 and _is_agent(opening) and opening.lower() not in _PRONOUNS:
+        context.last_agent = context.acting = opening
+        context.recent.append((at, _predicate(sentence.text, opening), opening))
+    return None
+
+
+def _party_meant(
+    reading: _Reading, context: _Context, default: str, section: tuple[str, ...], at: int
+) -> str:
+    """The words for who bears the duty: the subject, or whom a pronoun, "we", a reference
+    back or a requirement on a thing points to (`default`: the document's main party)."""
+    words = reading.subject
+    if words.lower() == "we" and context.we_are:
+        return context.we_are
+    if words.lower() == "it":  # more often a thing than a body: only the one just named
+        return context.named_before or default
+    if words.lower() in _PRONOUNS:
+        return context.last_agent or _heading_actor(section) or default
+    if reading.refers_back:
+        return context.acted_before or default
+    if not reading.agent:
+        # A definite thing ("The assessment must be ...") is the one a party was just
+        # said to deal with; with no main party, so is any thing.
+        window = [r for r in context.recent if r[0] >= at - TOPIC_WINDOW]
+        followed = _acted_on(reading.topic, window)
+        return (followed or default) if reading.definite else (default or followed)
+    return words
 
 
 # How many sentences back a thing is followed to the party that last dealt with it.

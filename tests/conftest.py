@@ -71,7 +71,7 @@ def fake_embedder() -> FakeEmbedder:
 
 def live_store(database, manifest_path: Path):
     """The index version the manifest points at."""
-    from index.build import Manifest
+    from index.manifest import Manifest
 
     manifest = Manifest.load(manifest_path)
     assert manifest is not None and manifest.collection

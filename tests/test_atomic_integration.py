@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, CST
 
-from index.build import Manifest
+from index.manifest import Manifest
 from index.store import ChromaDatabase
 
 pytestmark = pytest.mark.integration

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from app.answers import Answer, Citation
+from app.gold import GoldItem
 from evals.consistency import (
     VariantOutcome,
     by_item,
@@ -11,7 +12,6 @@ from evals.consistency import (
     consistency,
     shares_a_passage,
 )
-from evals.gold import GoldItem
 from evals.runner import run
 from index.types import Filters
 

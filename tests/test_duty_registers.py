@@ -22,8 +22,8 @@ from app.duty_register import load_register
 from app.resources import IndexWriteError, build_index, load_assistant, open_database
 from app.settings import Settings
 from index import duty_registers
-from index.build import Manifest
 from index.duty_registers import Register, build_register, register_path
+from index.manifest import Manifest
 
 HANDBOOK = """# Governance handbook
 

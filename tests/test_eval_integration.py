@@ -14,8 +14,8 @@ from app.answers import Answer
 from app.assistant import Assistant
 from app.cli import cli
 from app.followup import resolve
+from app.gold import GoldItem, load_gold
 from evals.gate import check, check_files, load_config
-from evals.gold import GoldItem, load_gold
 from evals.runner import run
 from index.search import structural_ranking
 from index.types import Filters, Preference

@@ -23,7 +23,7 @@ from conftest import CORPUS, ChromaServer
 
 from app.resources import IndexMissingError, IndexWriteError, build_index, load_assistant
 from app.settings import Settings
-from index.build import Manifest
+from index.manifest import Manifest
 from index.store import ChromaDatabase, forget_open_store
 
 pytestmark = pytest.mark.integration

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import cli
-from evals.gold import GoldError, load_gold
+from app.gold import GoldError, load_gold
 
 GOOD = "- id: q1\n  question: Who inspects schools?\n"
 

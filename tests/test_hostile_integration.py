@@ -21,9 +21,9 @@ from streamlit.testing.v1 import AppTest
 
 from app.answers import Answer
 from app.assistant import Assistant
+from app.gold import load_gold
 from app.resources import build_index, load_assistant
 from app.settings import Settings
-from evals.gold import load_gold
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,8 +20,8 @@ from app.resources import (
     replace_document,
 )
 from app.settings import Settings
-from index.build import Manifest
 from index.library import SKIPPED_NAME, LibraryError, UnknownDocumentError
+from index.manifest import Manifest
 
 INSPECTION = """# Inspection handbook
 
@@ -243,6 +243,7 @@ def test_a_failed_sync_puts_the_removed_file_back(
     config: Settings, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import app.resources
+    import index.repair
 
     _ingest(config, fake_embedder)
     manifest = config.manifest_path.read_bytes()
@@ -250,7 +251,7 @@ def test_a_failed_sync_puts_the_removed_file_back(
     def full_disk(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(app.resources, "sync", full_disk)
+    monkeypatch.setattr(index.repair, "sync", full_disk)
     with pytest.raises(app.resources.IndexWriteError, match="disk is full"):
         remove_document(config, "funding", fake_embedder)
     with pytest.raises(app.resources.IndexWriteError):

@@ -22,7 +22,7 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
 from playwright.async_api import async_playwright
 from streamlit_session import ChatSession
 
-from evals.gold import load_gold
+from app.gold import load_gold
 from evals.metrics import percentile
 
 pytestmark = pytest.mark.integration

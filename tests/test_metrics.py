@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from evals.matching import contains, normalise
+from app.gold import contains, normalise
 from evals.metrics import (
     aggregate,
     by_split,

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evals.gold import GoldError, GoldItem, load_gold, with_variants
+from app.gold import GoldError, GoldItem, load_gold
+from evals.gold import with_variants
 from evals.rewordings import OUTPUT, Rewording, build, generate, load_rewordings, main, render
 
 ORIGINALS = [

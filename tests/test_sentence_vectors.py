@@ -12,7 +12,7 @@ from conftest import FakeEmbedder
 
 from app.resources import IndexWriteError, build_index, load_assistant
 from app.settings import Settings
-from index.build import Manifest
+from index.manifest import Manifest
 
 DOC = """\
 # The inspection space

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from conftest import live_store
 
-from index.build import Manifest, sync
+from index.build import sync
+from index.manifest import Manifest
 from index.store import ChromaDatabase
 
 DOC_A = (

@@ -20,8 +20,9 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.resources import build_index
 from app.settings import Settings
-from index.build import Manifest, sync
+from index.build import sync
 from index.lock import IndexBusyError, writer_lock
+from index.manifest import Manifest
 from index.store import ChromaDatabase
 from index.types import Filters
 

@@ -23,8 +23,8 @@ from streamlit.testing.v1 import AppTest
 from app.resources import index_status, load_assistant
 from app.settings import Settings
 from app.ui.common import settings as cached_settings
-from index.build import Manifest
 from index.embedder import load_embedder
+from index.manifest import Manifest
 from index.store import ChromaDatabase
 
 pytestmark = pytest.mark.integration

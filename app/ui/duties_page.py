@@ -60,6 +60,24 @@ def page() -> None:
     if not register.duties:
         st.info("The indexed documents state no duties.")
         return
+    chosen = _chosen_duties(register)
+    counts = {s: sum(d.strength == s for d in chosen) for s in STRENGTHS}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    st.markdown(f"**{len(chosen)} duties**" + (f" ({summary})" if summary else ""))
+    _downloads(chosen)
+    if not chosen:
+        st.info("No duties match these filters.")
+    for duty in chosen[:SHOWN]:
+        duty_card(register, duty)
+    if len(chosen) > SHOWN:
+        st.caption(
+            f"The first {SHOWN} of {len(chosen)} are shown; narrow the filters, or download "
+            "them all."
+        )
+
+
+def _chosen_duties(register: Register) -> list[Duty]:
+    """The filters (documents, actors, strength, section, words), and the duties they keep."""
     titles = register.titles
     left, right = st.columns(2)
     docs = left.multiselect(
@@ -85,15 +103,16 @@ def page() -> None:
     sections = sorted({d.section_path for d in in_docs if d.section})
     section = middle.selectbox("Section", ["All sections", *sections], key="duties-section")
     search = right.text_input("Search the duties", key="duties-search")
-    chosen = [
+    return [
         d
         for d in select(register, docs, None, strengths, search)
         if (not actors or (d.actor or UNNAMED) in actors)
         and (section == "All sections" or d.section_path == section)
     ]
-    counts = {s: sum(d.strength == s for d in chosen) for s in STRENGTHS}
-    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    st.markdown(f"**{len(chosen)} duties**" + (f" ({summary})" if summary else ""))
+
+
+def _downloads(chosen: list[Duty]) -> None:
+    """The chosen duties as CSV, a Markdown checklist and a printable page."""
     csv_col, md_col, html_col = st.columns(3)
     csv_col.download_button(
         "Download CSV", to_csv(chosen), file_name="duties.csv", mime="text/csv",
@@ -107,15 +126,6 @@ def page() -> None:
         "Download printable page (HTML)", to_html(chosen), file_name="duties.html",
         mime="text/html", disabled=not chosen,
     )  # fmt: skip
-    if not chosen:
-        st.info("No duties match these filters.")
-    for duty in chosen[:SHOWN]:
-        duty_card(register, duty)
-    if len(chosen) > SHOWN:
-        st.caption(
-            f"The first {SHOWN} of {len(chosen)} are shown; narrow the filters, or download "
-            "them all."
-        )
 
 
 page()

@@ -344,78 +344,113 @@ def lay_out(pages: list[list[Line]], outline: list[OutlineEntry]) -> Laid:
     """Read pages of lines (top to bottom) into the section parser's shape; see the module."""
     pages = _without_noise(pages)
     body = body_size(pages)
-    cover_title = ""
-    first_page = 1
     outline = [e for e in outline if 1 <= e.page <= len(pages)]
-    if outline and min(e.page for e in outline) > 1:
-        first_page = min(e.page for e in outline)  # cover and contents come before it
-    elif len(pages) > 1 and _is_cover(pages[0], body):
-        first_page = 2
-    if pages and pages[0]:
-        largest = max(x.size for x in pages[0])
-        title_lines: list[str] = []
-        for line in pages[0]:
-            if line.size != largest:
-                if title_lines:
-                    break
-                continue
-            title_lines.append(line.text)
-        cover_title = _join_lines(title_lines)
-        if first_page == 1 and largest > body * HEADING_SIZE_RATIO:
-            # The title set largest at the top of a first page is the document's title.
-            title_set = set(title_lines)
-            pages[0] = [x for x in pages[0] if not (x.size == largest and x.text in title_set)]
+    first_page = _first_body_page(pages, outline, body)
+    pages, cover_title = _cover_title(pages, first_page, body)
     levels = _size_levels(pages, body)
     spacing = usual_gap(pages)
-
     blocks: list[_Block] = []
-    for number, all_lines in enumerate(pages, start=1):
-        if number < first_page:
-            continue
-        lines, notes = split_footnotes(all_lines, body)
-        lines = drop_contents(lines)
-        headings: dict[int, tuple[int, int, str]] = {}
-        if outline:
-            found, missing = _outline_headings(lines, [e for e in outline if e.page == number])
-            headings = {first: (last, level, title) for first, last, level, title in found}
-            page_blocks = [_Block([(number, "#" * e.level + " " + e.title)], "heading")
-                           for e in missing]  # fmt: skip
-        else:
-            page_blocks = []
-            i = 0
-            while i < len(lines):
-                level = _heading_level(lines, i, levels, body)
-                if level is None:
-                    i += 1
-                    continue
-                # A heading wrapped over several lines of the same look is one heading.
-                last = i
-                while (
-                    last + 1 < len(lines)
-                    and lines[last + 1].size == lines[i].size
-                    and lines[last + 1].bold == lines[i].bold
-                    and _heading_level(lines, last + 1, levels, body) == level
-                    and _gap(lines[last], lines[last + 1]) <= HEADING_LINE_GAP
-                ):
-                    last += 1
-                headings[i] = (last, level, _join_lines([x.text for x in lines[i : last + 1]]))
-                i = last + 1
-        page_blocks += _paragraphs(number, lines, headings, spacing)
-        note_blocks = [_Block([(number, note)], "note") for note in notes if note]
-        if blocks and page_blocks and _continues(blocks[-1], page_blocks[0]):
-            blocks[-1].pieces.extend(page_blocks.pop(0).pieces)
-        if note_blocks:
-            # Footnotes go after the page's last whole paragraph: one cut by the page's end
-            # runs on to the next page, and a note must not sit inside its sentence.
-            cut = bool(page_blocks) and not _SENTENCE_END.search(page_blocks[-1].text)
-            at = (
-                len(page_blocks) - 1
-                if cut and page_blocks[-1].kind != "heading"
-                else len(page_blocks)
-            )
-            page_blocks[at:at] = note_blocks
-        blocks.extend(page_blocks)
+    for number, lines in enumerate(pages, start=1):
+        if number >= first_page:
+            page_blocks, note_blocks = _page_blocks(number, lines, outline, levels, body, spacing)
+            _add_page(blocks, page_blocks, note_blocks)
     return _to_text(blocks, len(pages), cover_title)
+
+
+def _first_body_page(pages: list[list[Line]], outline: list[OutlineEntry], body: float) -> int:
+    """The page the text starts on: after the cover and contents."""
+    if outline and min(e.page for e in outline) > 1:
+        return min(e.page for e in outline)  # cover and contents come before it
+    if len(pages) > 1 and _is_cover(pages[0], body):
+        return 2
+    return 1
+
+
+def _cover_title(
+    pages: list[list[Line]], first_page: int, body: float
+) -> tuple[list[list[Line]], str]:
+    """The title the first page shows (its first run of its largest lines), and the pages
+    without it when the first page is also where the text starts."""
+    if not (pages and pages[0]):
+        return pages, ""
+    largest = max(x.size for x in pages[0])
+    title_lines: list[str] = []
+    for line in pages[0]:
+        if line.size != largest:
+            if title_lines:
+                break
+            continue
+        title_lines.append(line.text)
+    if first_page == 1 and largest > body * HEADING_SIZE_RATIO:
+        # The title set largest at the top of a first page is the document's title.
+        title_set = set(title_lines)
+        first = [x for x in pages[0] if not (x.size == largest and x.text in title_set)]
+        pages = [first, *pages[1:]]
+    return pages, _join_lines(title_lines)
+
+
+def _page_blocks(
+    number: int,
+    all_lines: list[Line],
+    outline: list[OutlineEntry],
+    levels: dict[float, int],
+    body: float,
+    spacing: float,
+) -> tuple[list[_Block], list[_Block]]:
+    """One page's headings and paragraphs, and apart from them its footnotes."""
+    lines, notes = split_footnotes(all_lines, body)
+    lines = drop_contents(lines)
+    page_blocks: list[_Block] = []
+    if outline:
+        found, missing = _outline_headings(lines, [e for e in outline if e.page == number])
+        headings = {first: (last, level, title) for first, last, level, title in found}
+        page_blocks = [_Block([(number, "#" * e.level + " " + e.title)], "heading")
+                       for e in missing]  # fmt: skip
+    else:
+        headings = _headings_by_look(lines, levels, body)
+    page_blocks += _paragraphs(number, lines, headings, spacing)
+    note_blocks = [_Block([(number, note)], "note") for note in notes if note]
+    return page_blocks, note_blocks
+
+
+def _headings_by_look(
+    lines: list[Line], levels: dict[float, int], body: float
+) -> dict[int, tuple[int, int, str]]:
+    """A page's headings found by their size and weight (for a PDF without an outline):
+    first line -> (last line, level, text)."""
+    headings: dict[int, tuple[int, int, str]] = {}
+    i = 0
+    while i < len(lines):
+        level = _heading_level(lines, i, levels, body)
+        if level is None:
+            i += 1
+            continue
+        # A heading wrapped over several lines of the same look is one heading.
+        last = i
+        while (
+            last + 1 < len(lines)
+            and lines[last + 1].size == lines[i].size
+            and lines[last + 1].bold == lines[i].bold
+            and _heading_level(lines, last + 1, levels, body) == level
+            and _gap(lines[last], lines[last + 1]) <= HEADING_LINE_GAP
+        ):
+            last += 1
+        headings[i] = (last, level, _join_lines([x.text for x in lines[i : last + 1]]))
+        i = last + 1
+    return headings
+
+
+def _add_page(blocks: list[_Block], page_blocks: list[_Block], note_blocks: list[_Block]) -> None:
+    """Add a page's blocks to those before it: a paragraph the page break cut is joined."""
+    if blocks and page_blocks and _continues(blocks[-1], page_blocks[0]):
+        blocks[-1].pieces.extend(page_blocks.pop(0).pieces)
+    if note_blocks:
+        # Footnotes go after the page's last whole paragraph: one cut by the page's end
+        # runs on to the next page, and a note must not sit inside its sentence.
+        cut = bool(page_blocks) and not _SENTENCE_END.search(page_blocks[-1].text)
+        at = len(page_blocks) - 1 if cut and page_blocks[-1].kind != "heading" else len(page_blocks)
+        page_blocks[at:at] = note_blocks
+    blocks.extend(page_blocks)
 
 
 def _to_text(blocks: list[_Block], page_count: int, cover_title: str) -> Laid:
