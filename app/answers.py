@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
+from index.types import Filters
 from ingest.types import Chunk, Sentence
 
 
@@ -112,3 +114,26 @@ class Answer:
             }
         )
         return data
+
+
+class Answerer(Protocol):
+    """What the UI, the CLI, the evaluation and the bench call to answer: the extractive
+    `Assistant` and the `LLMAnswerer` both are one."""
+
+    # Named in the evaluation report ("extractive", "openai (model)").
+    name: str
+    # What the app says while a question is being answered.
+    waiting: str
+
+    def answer(
+        self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
+    ) -> Answer:
+        """The answer to `question`; `history` holds the earlier user turns, oldest first."""
+        ...
+
+    def stream(
+        self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
+    ) -> Iterator[str | Answer]:
+        """The answer's checked text as it is written, then the `Answer` itself (always last;
+        an answerer that does not write as it goes yields only the `Answer`)."""
+        ...

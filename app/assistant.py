@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,7 +121,11 @@ def cited_answer(
 
 
 class Assistant:
-    """Answers questions from one loaded index; safe to share between threads (sessions)."""
+    """Answers questions from one loaded index with the documents' own sentences; safe to
+    share between threads (sessions). An `Answerer` (app/answers.py)."""
+
+    name = "extractive"
+    waiting = "Looking through the documents…"
 
     def __init__(
         self,
@@ -166,6 +170,13 @@ class Assistant:
         if found.abstain:
             return self.abstention(question, found, started)
         return self.compose_extractive(question, found, started)
+
+    def stream(
+        self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
+    ) -> Iterator[Answer]:
+        """The answer all at once: its sentences are the documents' own, there is nothing to
+        check as it is written."""
+        yield self.answer(question, history, filters)
 
     @property
     def register(self) -> Register:

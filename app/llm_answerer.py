@@ -34,6 +34,7 @@ class LLMAnswerer:
     """Same `answer` as `Assistant`, phrased by a chat model and checked sentence by sentence."""
 
     name = "openai"
+    waiting = "Looking through the documents and asking the model…"
 
     def __init__(self, assistant: Assistant, model: BaseChatModel) -> None:
         self.assistant = assistant

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
 
+from app.answers import Answerer
 from app.assistant import Assistant
 from app.settings import Settings
 from index import duty_registers
@@ -57,14 +57,6 @@ class AnswererConfigError(GovassistError):
     """The configured answerer cannot be built from the settings."""
 
     exit_code = 2
-
-
-if TYPE_CHECKING:  # the LLM answerer (and LangChain's chat models) load only when configured
-    from app.llm_answerer import LLMAnswerer
-
-    Answerer: TypeAlias = Assistant | LLMAnswerer
-else:
-    Answerer = Assistant  # only ever used in annotations
 
 
 def open_database(settings: Settings) -> ChromaDatabase:

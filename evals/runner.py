@@ -8,23 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from app.answers import Answer
+from app.answers import Answer, Answerer
 from app.gold import GoldItem
 from evals import consistency
 from evals.consistency import VariantOutcome, shares_a_passage
 from evals.metrics import ItemScore, aggregate, by_category, by_split, score_item
 from evals.peer import TutorialRag
-from index.types import Filters
-
-
-class Answerer(Protocol):
-    """What the evaluation needs: the same `answer` the app and the CLI call."""
-
-    def answer(
-        self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
-    ) -> Answer: ...
 
 
 @dataclass

@@ -10,7 +10,6 @@ import streamlit as st
 from app.answers import Answer
 from app.export import to_html, to_markdown
 from app.feedback import FeedbackUnavailable
-from app.llm_answerer import LLMAnswerer
 from app.resources import IndexMissingError, index_status
 from app.ui.common import (
     escape,
@@ -192,13 +191,10 @@ def produce(question: str, history: list[str], filters: Filters) -> Answer:
     sentence, each only once it has been checked against the passage it cites (a sentence the
     check removes is never on screen); the sources appear when the whole answer is checked."""
     answerer = shared_answerer()
-    if not isinstance(answerer, LLMAnswerer):
-        with st.spinner("Looking through the documents…"):
-            return answerer.answer(question, history=history, filters=filters)
     draft = st.empty()
     written = ""
     final: Answer | None = None
-    with st.spinner("Looking through the documents and asking the model…"):
+    with st.spinner(answerer.waiting):
         for item in answerer.stream(question, history, filters):
             if isinstance(item, Answer):
                 final = item

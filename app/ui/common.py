@@ -7,12 +7,11 @@ import re
 
 import streamlit as st
 
-from app.answers import Citation
+from app.answers import Answerer, Citation
 from app.assistant import Assistant
 from app.duty_register import load_register
 from app.feedback import FeedbackStore
 from app.resources import (
-    Answerer,
     IndexMissingError,
     IndexUnusableError,
     index_status,
