@@ -1,1 +1,1 @@
-"""App: the assistant (`Answer`s with citations), the CLI and the Streamlit UI."""
+"""App: the CLI, the Streamlit UI and the features around answering (map, quiz, library, ...)."""

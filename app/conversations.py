@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.answers import Answer, AnswerSentence, Citation
+from engine.answers import Answer, AnswerSentence, Citation
 from ingest.errors import GovassistError
 
 # Ids are made here (secrets.token_urlsafe) and arrive back from a cookie or a URL: anything

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from app.export import md
 from index import duty_registers
 from index.duty_registers import Register, build_register
-from ingest.duties import STRENGTHS, Duty, actor_key
+from index.duty_registers import find_actor as find_actor  # the CLI looks actors up here too
+from ingest.duties import STRENGTHS, Duty
 
 if TYPE_CHECKING:
     from app.settings import Settings
@@ -27,15 +28,6 @@ CSV_COLUMNS = (
 )  # fmt: skip
 # A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def find_actor(register: Register, name: str) -> str | None:
-    """The register's actor that `name` means (any case, any alias), or None."""
-    wanted = {" ".join(name.lower().split()), actor_key(name)}
-    for actor in register.actors:
-        if wanted & {actor.lower(), actor_key(actor), *register.aliases.get(actor, ())}:
-            return actor
-    return None
 
 
 def select(

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from app.answers import Answer
+from engine.answers import Answer
 
 Turn = tuple[str, Answer]
 

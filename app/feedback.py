@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.answers import Answer
+from engine.answers import Answer
 from ingest.errors import GovassistError
 
 SCHEMA = """

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.answers import Citation
+from engine.answers import Citation
 from ingest.governance import ACTORS, DIMENSIONS, SPACES, states_dimension, subject_actor
 from ingest.types import Chunk, Sentence
 

@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from app.answers import Answerer
-from app.assistant import Assistant
 from app.settings import Settings
+from engine.answers import Answerer
+from engine.assistant import Assistant
 from index import duty_registers
 from index.build import ProgressCallback, SyncReport
 from index.embedder import Embedder, load_embedder
@@ -211,8 +211,8 @@ def make_answerer(settings: Settings, assistant: Assistant) -> Answerer:
             "GOVASSIST_ANSWERER=openai needs GOVASSIST_LLM_MODEL (and GOVASSIST_LLM_BASE_URL "
             "for a server other than OpenAI's)"
         )
-    from app.llm import openai_chat_model
-    from app.llm_answerer import LLMAnswerer
+    from engine.llm import openai_chat_model
+    from engine.llm_answerer import LLMAnswerer
 
     model = openai_chat_model(
         settings.llm_base_url,

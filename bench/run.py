@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.assistant import Assistant
-from app.extractive import compose, score_sentences, select
 from app.gold import load_gold
 from app.resources import build_index, load_assistant
 from app.settings import Settings
+from engine.assistant import Assistant
+from engine.extractive import compose, score_sentences, select
 from evals.metrics import percentile
 from evals.peer import TutorialRag
 from index.embedder import PACKAGED_MODEL, Embedder, load_embedder

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.answers import Answer, Answerer
 from app.gold import GoldItem
+from engine.answers import Answer, Answerer
 from evals import consistency
 from evals.consistency import VariantOutcome, shares_a_passage
 from evals.metrics import ItemScore, aggregate, by_category, by_split, score_item

@@ -30,7 +30,7 @@ from pathlib import Path
 import ingest.duties
 import ingest.governance
 from index.version_files import remove_other_versions
-from ingest.duties import Duty, duties
+from ingest.duties import Duty, actor_key, duties
 from ingest.types import Chunk
 
 FOLDER = "duty-registers"
@@ -156,3 +156,12 @@ def load(path: Path, collection: str) -> Register | None:
 def remove_unused(data_dir: Path, keep: Iterable[str]) -> None:
     """Delete the registers (and leftovers of a crash) of versions other than `keep`."""
     remove_other_versions(data_dir / FOLDER, ".json", keep)
+
+
+def find_actor(register: Register, name: str) -> str | None:
+    """The register's actor that `name` means (any case, any alias), or None."""
+    wanted = {" ".join(name.lower().split()), actor_key(name)}
+    for actor in register.actors:
+        if wanted & {actor.lower(), actor_key(actor), *register.aliases.get(actor, ())}:
+            return actor
+    return None

@@ -113,7 +113,7 @@ def real_assistant(real_index_dir: Path):
 def fake_assistant(tmp_path: Path, doc: str, embedder: FakeEmbedder, **options):
     """An Assistant over `doc` indexed with the fake embedder. The fake's similarities run
     lower than the real model's, so callers pass a looser AbstentionPolicy in `options`."""
-    from app.assistant import Assistant
+    from engine.assistant import Assistant
     from index.search import HybridIndex
 
     (tmp_path / "docs").mkdir()

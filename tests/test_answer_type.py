@@ -1,4 +1,4 @@
-from app.answer_type import AnswerType, expected_type, satisfies, years
+from engine.answer_type import AnswerType, expected_type, satisfies, years
 
 
 def test_expected_type_from_the_question_opening() -> None:
@@ -41,7 +41,7 @@ def test_why_questions_prefer_sentences_that_give_a_reason() -> None:
 
 
 def test_only_a_missing_number_or_date_makes_a_question_unanswerable() -> None:
-    from app.answer_type import REQUIRED
+    from engine.answer_type import REQUIRED
 
     assert AnswerType.QUANTITY in REQUIRED and AnswerType.TIME in REQUIRED
     assert AnswerType.REASON not in REQUIRED

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from app.answers import Answer, Citation
 from app.export import to_html, to_markdown
 from app.feedback import FeedbackStore, candidate_gold
 from app.governance_map import build_map, recommendations
 from app.quiz import QuizItem, choose, mark
 from app.uploads import UploadRejected, safe_name, store_upload, token_matches
+from engine.answers import Answer, Citation
 from ingest.chunking import chunk_sections
 from ingest.structure import parse_sections
 from ingest.types import SourceInfo

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from conftest import fake_assistant
 
-from app.assistant import AbstentionPolicy, Assistant, Evidence
-from app.extractive import ScoredSentence, compose
-from app.followup import resolve
+from engine.assistant import AbstentionPolicy, Assistant, Evidence
+from engine.extractive import ScoredSentence, compose
+from engine.followup import resolve
 from index.types import Filters
 from ingest.chunking import chunk_sections
 from ingest.structure import parse_sections
@@ -299,7 +299,7 @@ def test_the_earlier_turn_a_followup_carries_is_not_what_it_asks() -> None:
 
 
 def test_a_comparison_prefers_the_sentence_that_sets_one_side_against_the_other() -> None:
-    from app.extractive import sets_against
+    from engine.extractive import sets_against
 
     both = ("Ofsted", RSC)
     assert sets_against("Unlike Ofsted, they exercise 'executive' power.", both)

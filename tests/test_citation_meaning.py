@@ -12,10 +12,10 @@ from conftest import fake_assistant
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from app.answers import Answer
-from app.assistant import AbstentionPolicy, Assistant
-from app.citation_check import CheckedSentence, check
-from app.llm_answerer import LLMAnswerer
+from engine.answers import Answer
+from engine.assistant import AbstentionPolicy, Assistant
+from engine.citation_check import CheckedSentence, check
+from engine.llm_answerer import LLMAnswerer
 
 # The corpus's own wording of the passages the tester's sentences cite.
 DOC = """\

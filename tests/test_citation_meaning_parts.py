@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_citation_meaning import CONTRADICTED, DOC, RSCS, check_one
 
-from app.assistant import AbstentionPolicy, Assistant
-from app.citation_check import SentenceStream, split_answer
-from app.claim_meaning import Names, contacts, negated, numbers, polarity_conflict
+from engine.assistant import AbstentionPolicy, Assistant
+from engine.citation_check import SentenceStream, split_answer
+from engine.claim_meaning import Names, contacts, negated, numbers, polarity_conflict
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 from collections.abc import Sequence
 
-from app.answers import Answer, Citation
 from app.gold import GoldItem
+from engine.answers import Answer, Citation
 from evals.consistency import (
     VariantOutcome,
     by_item,

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from app.answers import Answer, AnswerSentence, Citation
 from app.conversations import (
     MAX_CONVERSATIONS,
     ConversationStore,
@@ -20,6 +19,7 @@ from app.conversations import (
     new_id,
     valid_id,
 )
+from engine.answers import Answer, AnswerSentence, Citation
 
 
 def _answer(question: str) -> Answer:

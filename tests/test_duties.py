@@ -12,13 +12,13 @@ import pytest
 from app.duty_register import (
     CSV_COLUMNS,
     build_register,
-    find_actor,
     select,
     to_csv,
     to_html,
     to_markdown,
     valid_strength,
 )
+from index.duty_registers import find_actor
 from ingest.chunking import chunk_sections
 from ingest.duties import Duty, abbreviations, actor_key, canonical_actor, duties, read_sentence
 from ingest.sources import source_info

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import FakeEmbedder, fake_assistant
 
-from app.assistant import AbstentionPolicy
-from app.duty_answers import read_duty_question
+from engine.assistant import AbstentionPolicy
+from engine.duty_answers import read_duty_question
 
 DOC = """\
 # Trust handbook

@@ -15,8 +15,8 @@ import pytest
 from conftest import ROOT, FakeEmbedder
 from typer.testing import CliRunner
 
-import app.assistant
 import app.duty_register
+import engine.assistant
 from app.cli import cli
 from app.duty_register import load_register
 from app.resources import IndexWriteError, build_index, load_assistant, open_database
@@ -225,7 +225,7 @@ def test_the_duties_command_and_the_chat_read_the_stored_register(
     embedder = FakeEmbedder()
     settings, _ = _ingest(tmp_path, {"handbook.md": HANDBOOK, "nursery.md": NURSERY}, embedder)
     monkeypatch.setattr(app.duty_register, "build_register", _not_read)
-    monkeypatch.setattr(app.assistant, "build_register", _not_read)
+    monkeypatch.setattr(engine.assistant, "build_register", _not_read)
     result = CliRunner().invoke(
         cli, ["duties", "--actor", "providers", "--format", "md"],
         env={"GOVASSIST_DATA_DIR": str(settings.data_dir)},

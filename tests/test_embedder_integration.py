@@ -76,7 +76,7 @@ def test_answering_never_imports_torch() -> None:
 EXIT_WHILE_WARMING = """
 import time
 
-from app.extractive import SentenceEmbeddings
+from engine.extractive import SentenceEmbeddings
 from index.embedder import load_embedder
 from ingest.types import Chunk, Sentence
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.answers import Answer
-from app.assistant import Assistant
 from app.cli import cli
-from app.followup import resolve
 from app.gold import GoldItem, load_gold
+from engine.answers import Answer
+from engine.assistant import Assistant
+from engine.followup import resolve
 from evals.gate import check, check_files, load_config
 from evals.runner import run
 from index.search import structural_ranking

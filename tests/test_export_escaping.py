@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from app.answers import Answer, Citation
 from app.export import to_markdown
+from engine.answers import Answer, Citation
 
 QUESTION = "Who <script>alert('q')</script> decides?\n# Not a heading [x](javascript:alert(1))"
 QUOTE = "Boards decide. <iframe src=javascript:alert('quote')></iframe>"

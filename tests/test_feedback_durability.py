@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from app.answers import Answer
 from app.feedback import FeedbackStore
+from engine.answers import Answer
 
 WRITER = """
 import sys
 from pathlib import Path
-from app.answers import Answer
+from engine.answers import Answer
 from app.feedback import FeedbackStore
 
 store = FeedbackStore(Path(sys.argv[1]))

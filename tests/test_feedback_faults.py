@@ -16,8 +16,8 @@ import pytest
 from streamlit.runtime.caching import cache_resource
 from streamlit.testing.v1 import AppTest
 
-from app.answers import Answer
 from app.feedback import FeedbackStore
+from engine.answers import Answer
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app" / "streamlit_app.py")

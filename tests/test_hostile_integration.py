@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from app.answers import Answer
-from app.assistant import Assistant
 from app.gold import load_gold
 from app.resources import build_index, load_assistant
 from app.settings import Settings
+from engine.answers import Answer
+from engine.assistant import Assistant
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from conftest import FakeEmbedder
 
-from app.assistant import AbstentionPolicy, Assistant
 from app.governance_map import build_map
 from app.resources import (
     build_index,
@@ -20,6 +19,7 @@ from app.resources import (
     replace_document,
 )
 from app.settings import Settings
+from engine.assistant import AbstentionPolicy, Assistant
 from index.library import SKIPPED_NAME, LibraryError, UnknownDocumentError
 from index.manifest import Manifest
 

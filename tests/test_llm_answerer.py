@@ -9,10 +9,10 @@ from conftest import fake_assistant
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from app.assistant import AbstentionPolicy, Assistant
-from app.citation_check import split_answer
-from app.llm import answer_messages, fence, rewrite_messages
-from app.llm_answerer import LLMAnswerer
+from engine.assistant import AbstentionPolicy, Assistant
+from engine.citation_check import split_answer
+from engine.llm import answer_messages, fence, rewrite_messages
+from engine.llm_answerer import LLMAnswerer
 
 DOC = """\
 # The inspection space

@@ -275,7 +275,7 @@ def test_docx_bytes_round_trip_in_memory() -> None:
 def test_an_answer_about_a_pdf_cites_its_page(tmp_path: Path, fake_embedder) -> None:
     from conftest import index_folder
 
-    from app.assistant import AbstentionPolicy, Assistant
+    from engine.assistant import AbstentionPolicy, Assistant
     from index.search import HybridIndex
 
     folder = tmp_path / "docs"

@@ -16,11 +16,11 @@ from streamlit_session import ChatSession
 from test_citation_meaning import CONTRADICTED, CORRECT
 from typer.testing import CliRunner
 
-from app.answers import Answer
-from app.assistant import Assistant
 from app.cli import cli
-from app.llm import openai_chat_model
-from app.llm_answerer import LLMAnswerer
+from engine.answers import Answer
+from engine.assistant import Assistant
+from engine.llm import openai_chat_model
+from engine.llm_answerer import LLMAnswerer
 
 pytestmark = pytest.mark.integration
 QUESTION = "Who holds the power to inspect schools?"

@@ -3,7 +3,7 @@ questions about money that only a sum of money answers."""
 
 from __future__ import annotations
 
-from app.answer_type import AnswerType, expected_type, satisfies
+from engine.answer_type import AnswerType, expected_type, satisfies
 from index.plain_terms import PlainTerms, term_groups
 from index.vocabulary import Vocabulary
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import FakeEmbedder, fake_assistant
 
-from app.question_text import MAX_QUESTION_CHARS, plain_question
+from engine.question_text import MAX_QUESTION_CHARS, plain_question
 
 DOC = """\
 # The inspection space

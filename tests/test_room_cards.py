@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from app.answers import Citation
 from app.ui.common import card_html, escape, linked_markers, source_anchor
+from engine.answers import Citation
 
 TWO_PARAGRAPHS = "Ofsted inspects schools. It reports.\n\nIt holds the power to inspect. It is old."
 

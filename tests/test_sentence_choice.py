@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.extractive import can_answer, is_subject
+from engine.extractive import can_answer, is_subject
 from ingest.governance import asks_for_recommendation, first_actor
 from ingest.types import Chunk, GovernanceTags, Sentence
 

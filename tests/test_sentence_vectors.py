@@ -196,7 +196,7 @@ def test_the_nearest_stored_sentences_respect_the_filter_and_come_best_first() -
 def test_a_passage_found_through_its_sentence_is_read_after_the_ranked_ones(
     tmp_path: Path,
 ) -> None:
-    from app.extractive import PASSAGES_READ
+    from engine.extractive import PASSAGES_READ
     from index.types import Filters
 
     embedder = FakeEmbedder()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.extractive import is_subject
+from engine.extractive import is_subject
 from ingest.governance import subject_actor
 from ingest.types import Chunk, GovernanceTags, Sentence
 

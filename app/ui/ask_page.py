@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from app.answers import Answer
 from app.export import to_html, to_markdown
 from app.feedback import FeedbackUnavailable
 from app.resources import IndexMissingError, index_status
@@ -27,6 +26,7 @@ from app.ui.conversation_list import (
     save,
     sidebar_conversations,
 )
+from engine.answers import Answer
 from index.store import StoreUnavailableError
 from index.types import Filters
 from ingest.governance import SPACES

@@ -7,8 +7,6 @@ import re
 
 import streamlit as st
 
-from app.answers import Answerer, Citation
-from app.assistant import Assistant
 from app.duty_register import load_register
 from app.feedback import FeedbackStore
 from app.resources import (
@@ -19,6 +17,8 @@ from app.resources import (
     make_answerer,
 )
 from app.settings import Settings
+from engine.answers import Answerer, Citation
+from engine.assistant import Assistant
 from index.duty_registers import Register
 from index.store import StoreUnavailableError
 from ingest.types import Chunk

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.answers import Answer
 from app.conversations import ConversationStore, ConversationUnavailable, new_id, valid_id
 from app.ui.common import escape, settings
+from engine.answers import Answer
 
 BROWSER_COOKIE = "govassist_browser"
 COOKIE_DAYS = 365

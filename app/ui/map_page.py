@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.answers import Citation
 from app.governance_map import ActorRow, build_map, recommendations, rows_from_sentences
 from app.resources import IndexMissingError
 from app.ui.common import escape, index_problem, shared_assistant
+from engine.answers import Citation
 from ingest.governance import DIMENSIONS
 
 DIMENSION_QUESTIONS = {

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.answer_type import AnswerType, expected_type, years
-from app.followup import ResolvedQuestion, resolve
+from engine.answer_type import AnswerType, expected_type, years
+from engine.followup import ResolvedQuestion, resolve
 from index.lexical import tokenize
 from index.question import asking_sentence
 from index.types import Filters, Preference

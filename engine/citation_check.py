@@ -4,7 +4,7 @@ help from the model that wrote it.
 Each sentence's `[n]` markers are read; numbers that match no passage are dropped. The sentence
 is then aligned to its best supporting span in each cited passage (one sentence, or two
 adjacent ones), scored by word overlap and embedding similarity, and then read for meaning
-(`app.claim_meaning`): its numbers must be in the span, its negation must agree with it, the
+(`engine.claim_meaning`): its numbers must be in the span, its negation must agree with it, the
 names it mentions must be in the span or its passage, and it may add no link, e-mail address or
 phone number. A sentence with no span that supports it is not shown as cited.
 
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.claim_meaning import Names, numbers, polarity_conflict, unsourced_contacts
-from app.extractive import SentenceEmbeddings
+from engine.claim_meaning import Names, numbers, polarity_conflict, unsourced_contacts
+from engine.extractive import SentenceEmbeddings
 from index.embedder import Embedder
 from index.lexical import tokenize
 from ingest.governance import addresses_a_model

@@ -15,13 +15,13 @@ from collections.abc import Iterator, Sequence
 
 from langchain_core.language_models import BaseChatModel
 
-from app.answers import Answer, AnswerSentence, Citation
-from app.assistant import Assistant, Retrieval, cited_answer
-from app.citation_check import CheckedSentence, SentenceStream, check_sentence, learn_names
-from app.claim_meaning import Names
-from app.followup import resolve
-from app.llm import answer_messages, rewrite_messages
-from app.question_text import plain_question
+from engine.answers import Answer, AnswerSentence, Citation
+from engine.assistant import Assistant, Retrieval, cited_answer
+from engine.citation_check import CheckedSentence, SentenceStream, check_sentence, learn_names
+from engine.claim_meaning import Names
+from engine.followup import resolve
+from engine.llm import answer_messages, rewrite_messages
+from engine.question_text import plain_question
 from index.types import Filters
 from ingest.types import Chunk
 from prompts import prompt_template

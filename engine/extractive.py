@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.answer_type import satisfies
-from app.answers import AnswerSentence, Citation
-from app.query import Query
+from engine.answer_type import satisfies
+from engine.answers import AnswerSentence, Citation
+from engine.query import Query
 from index.embedder import Embedder
 from index.lexical import tokenize
 from index.sentence_vectors import SentenceVectors

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.answer_type import REQUIRED, satisfies
-from app.answers import Answer, AnswerSentence, Citation
-from app.duty_answers import choose_duties, duty_sentence, read_duty_question, register_actor
-from app.extractive import (
+from engine.answer_type import REQUIRED, satisfies
+from engine.answers import Answer, AnswerSentence, Citation
+from engine.duty_answers import choose_duties, duty_sentence, read_duty_question, register_actor
+from engine.extractive import (
     PASSAGES_READ,
     ScoredSentence,
     SentenceEmbeddings,
@@ -22,8 +22,8 @@ from app.extractive import (
     score_sentences,
     select,
 )
-from app.query import Query, read_query
-from app.question_text import plain_question
+from engine.query import Query, read_query
+from engine.question_text import plain_question
 from index.duty_registers import Register, build_register
 from index.lexical import tokenize
 from index.search import DEFAULT_TOP_K, HybridIndex
@@ -89,7 +89,7 @@ class Evidence:
 
     @property
     def strength(self) -> float:
-        from app.extractive import DENSE_WEIGHT, LEXICAL_WEIGHT
+        from engine.extractive import DENSE_WEIGHT, LEXICAL_WEIGHT
 
         return DENSE_WEIGHT * self.best_dense + LEXICAL_WEIGHT * min(self.best_coverage, 1.0)
 
@@ -122,7 +122,7 @@ def cited_answer(
 
 class Assistant:
     """Answers questions from one loaded index with the documents' own sentences; safe to
-    share between threads (sessions). An `Answerer` (app/answers.py)."""
+    share between threads (sessions). An `Answerer` (engine/answers.py)."""
 
     name = "extractive"
     waiting = "Looking through the documents…"
@@ -217,7 +217,7 @@ class Assistant:
     def read(
         self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
     ) -> Query:
-        """The question read once, in the documents' words (see app/query.py)."""
+        """The question read once, in the documents' words (see engine/query.py)."""
         return read_query(question, history, self.index.vocabulary, filters)
 
     def retrieve(self, query: Query) -> Retrieval:

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.duty_register import Register, find_actor
-from app.extractive import (
+from engine.extractive import (
     DENSE_WEIGHT,
     LEXICAL_WEIGHT,
     RELATIVE_CUTOFF,
     ScoredSentence,
 )
+from index.duty_registers import Register, find_actor
 from index.lexical import tokenize
 from index.types import Terms
 from ingest.duties import STRENGTHS, Duty
