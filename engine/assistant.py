@@ -35,10 +35,6 @@ from prompts import prompt_template
 # The sentences closest to the question whose passages are read even when no ranking of
 # whole passages put them first.
 SENTENCE_HITS = 3
-# The share of the weight of a question's words that no passage holds which the evidence does
-# not count against the best sentence (see Evidence.strength). Chosen on the dev parts of all
-# four sets (0, 0.5, 0.75, 1 with thresholds 0.34 to 0.44; docs/evaluation.md).
-UNKNOWN_FORGIVEN = 0.5
 # "How many ...?" is answerable only if one of this many leading sentences gives a number.
 ANSWER_TYPE_WINDOW = 5
 
@@ -95,12 +91,7 @@ class Evidence:
     def strength(self) -> float:
         from engine.extractive import DENSE_WEIGHT, LEXICAL_WEIGHT
 
-        # Words no passage holds ("toddler", "sacked", "Teams") can be matched by no sentence:
-        # half their weight is taken out of the share a sentence could reach. (Not all of it:
-        # a word the documents lack is also how a near miss shows, "a director's salary".)
-        reachable = 1.0 - UNKNOWN_FORGIVEN * self.unknown_weight
-        coverage = min(self.best_coverage / max(reachable, 1e-9), 1.0)
-        return DENSE_WEIGHT * self.best_dense + LEXICAL_WEIGHT * coverage
+        return DENSE_WEIGHT * self.best_dense + LEXICAL_WEIGHT * min(self.best_coverage, 1.0)
 
 
 def cited_answer(
