@@ -217,9 +217,17 @@ def _refused(path: Path, limits: ParseLimits | None = None) -> tuple[str, float]
     return str(refused.value), time.perf_counter() - started
 
 
-def _assert_nothing_left_running() -> None:
+def _assert_nothing_left_running(settle_s: float = 3.0) -> None:
+    """No parse thread left, and every sandbox child idle. A child may still be on the CPU for
+    a moment after it answered (freeing what it read): it is given `settle_s` to go idle, far
+    less than a runaway parse would run."""
     assert not [t.name for t in threading.enumerate() if t.name.startswith("parse ")]
-    assert all(state in "SI" for state in _sandbox_children().values()), _sandbox_children()
+    deadline = time.monotonic() + settle_s
+    states = _sandbox_children()
+    while not all(state in "SI" for state in states.values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        states = _sandbox_children()
+    assert all(state in "SI" for state in states.values()), states
 
 
 # --- bombs refused before they are read ----------------------------------------------------

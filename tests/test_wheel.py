@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -38,7 +39,9 @@ def _source_copy(into: Path) -> Path:
     whatever an earlier build left in its build/lib."""
     for name in ("pyproject.toml", "README.md"):
         shutil.copyfile(ROOT / name, into / name)
-    for package in ("app", "ingest", "index", "evals", "bench", "prompts"):
+    # The top-level packages pyproject.toml ships, read from it so the copy never falls behind.
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    for package in sorted({name.split(".")[0] for name in listed}):
         shutil.copytree(
             ROOT / package, into / package, ignore=shutil.ignore_patterns("__pycache__", "devdocs")
         )
