@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ingest.text import MappedText, clean, join, normalise_words
-from ingest.types import introduces_list
 
 
 class Kind(Enum):
@@ -249,11 +248,7 @@ def _linked_contents(
             run.append((i, any(j > i and _same_title(words, w) for j, w in headings)))
             continue
         matched = sum(linked for _, linked in run)
-        if (
-            matched >= MIN_CONTENTS_LINKS
-            and matched >= CONTENTS_LINK_SHARE * len(run)
-            and not _introduced(blocks, run[0][0])
-        ):
+        if matched >= MIN_CONTENTS_LINKS and matched >= CONTENTS_LINK_SHARE * len(run):
             grouped = False
             for index, linked in run:
                 if not linked:
@@ -268,19 +263,6 @@ def _linked_contents(
                 dropped.add(before)
         run = []
     return dropped, groups, items
-
-
-def _introduced(blocks: list[Block], first: int) -> bool:
-    """Whether the lines from `first` on are the items of a list a sentence of the text
-    introduces ("These are the prime areas:" before "Communication and language", ...): they
-    may repeat the titles of later sections, but a contents list is never led in that way."""
-    if first == 0:
-        return False
-    before = clean(blocks[first - 1].raw).text
-    # "Contents", then a line or two ("... take you directly to each section:"), still lead
-    # in a contents list.
-    titled = any(_words(b.raw) in _CONTENTS_TITLES for b in blocks[max(0, first - 3) : first])
-    return introduces_list(before) and _words(before) not in _CONTENTS_TITLES and not titled
 
 
 def _boilerplate_blocks(blocks: list[Block], candidates: list[int]) -> set[int]:
@@ -366,14 +348,7 @@ def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
         kinds[i] = (Kind.HEADING, CONTENTS_GROUP_LEVEL, clean(blocks[i].raw).text)
     for i in items:
         kinds[i] = (Kind.ITEM, 0, "")
-    # A list item is not a pull quote: "Personal, social and emotional development" is one of
-    # the prime areas although a later paragraph says the same words.
-    paragraphs = [
-        i
-        for i, (kind, _, _) in enumerate(kinds)
-        if kind is Kind.PARAGRAPH
-        and not (_LIST_ITEM.match(blocks[i].raw) or blocks[i].html == "li")
-    ]
+    paragraphs = [i for i, (kind, _, _) in enumerate(kinds) if kind is Kind.PARAGRAPH]
     for i in _boilerplate_blocks(blocks, paragraphs):
         kinds[i] = (Kind.DROPPED, 0, "")
     for block, (kind, level, heading) in zip(blocks, kinds, strict=True):

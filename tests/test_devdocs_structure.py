@@ -116,25 +116,6 @@ def test_list_items_are_sentences_of_their_own() -> None:
     )
 
 
-def test_a_list_naming_later_sections_is_kept_when_a_sentence_introduces_it() -> None:
-    """The prime areas are also the titles of later sections, and the last one's words recur in
-    a longer paragraph; the list is still the text's own, not a contents list or a pull quote."""
-    texts = [s.text for _, s in sentences(EYFS)]
-    start = texts.index("These are the prime areas:")
-    assert texts[start + 1 : start + 4] == [
-        "Communication and language",
-        "Physical development",
-        "Personal, social and emotional development",
-    ]
-    start = texts.index("The specific areas are:")
-    assert texts[start + 1 : start + 5] == [
-        "Literacy",
-        "Mathematics",
-        "Understanding the world",
-        "Expressive arts and design",
-    ]
-
-
 def test_markdown_component_tags_are_blanked() -> None:
     text = load(CASE_STUDY).text
     assert "{inset-text}" not in text and "{/inset-text}" not in text
