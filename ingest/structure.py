@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ingest.text import MappedText, clean, join, normalise_words
+from ingest.types import introduces_list
 
 
 class Kind(Enum):
@@ -248,7 +249,11 @@ def _linked_contents(
             run.append((i, any(j > i and _same_title(words, w) for j, w in headings)))
             continue
         matched = sum(linked for _, linked in run)
-        if matched >= MIN_CONTENTS_LINKS and matched >= CONTENTS_LINK_SHARE * len(run):
+        if (
+            matched >= MIN_CONTENTS_LINKS
+            and matched >= CONTENTS_LINK_SHARE * len(run)
+            and not _introduced(blocks, run[0][0])
+        ):
             grouped = False
             for index, linked in run:
                 if not linked:
@@ -263,6 +268,19 @@ def _linked_contents(
                 dropped.add(before)
         run = []
     return dropped, groups, items
+
+
+def _introduced(blocks: list[Block], first: int) -> bool:
+    """Whether the lines from `first` on are the items of a list a sentence of the text
+    introduces ("These are the prime areas:" before "Communication and language", ...): they
+    may repeat the titles of later sections, but a contents list is never led in that way."""
+    if first == 0:
+        return False
+    before = clean(blocks[first - 1].raw).text
+    # "Contents", then a line or two ("... take you directly to each section:"), still lead
+    # in a contents list.
+    titled = any(_words(b.raw) in _CONTENTS_TITLES for b in blocks[max(0, first - 3) : first])
+    return introduces_list(before) and _words(before) not in _CONTENTS_TITLES and not titled
 
 
 def _boilerplate_blocks(blocks: list[Block], candidates: list[int]) -> set[int]:
