@@ -366,14 +366,7 @@ def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
         kinds[i] = (Kind.HEADING, CONTENTS_GROUP_LEVEL, clean(blocks[i].raw).text)
     for i in items:
         kinds[i] = (Kind.ITEM, 0, "")
-    # A list item is not a pull quote: "School-led Initial Teacher Training" is one of the
-    # three parts of a remit although a later paragraph says the same words.
-    paragraphs = [
-        i
-        for i, (kind, _, _) in enumerate(kinds)
-        if kind is Kind.PARAGRAPH
-        and not (_LIST_ITEM.match(blocks[i].raw) or blocks[i].html == "li")
-    ]
+    paragraphs = [i for i, (kind, _, _) in enumerate(kinds) if kind is Kind.PARAGRAPH]
     for i in _boilerplate_blocks(blocks, paragraphs):
         kinds[i] = (Kind.DROPPED, 0, "")
     for block, (kind, level, heading) in zip(blocks, kinds, strict=True):
