@@ -293,91 +293,6 @@ def ask(
         )
 
 
-@cli.command(name="eval")
-def evaluate(
-    gold: Annotated[Path, typer.Option(help="A gold question file (YAML, the contract's form).")],
-    out: Annotated[Path, typer.Option(help="Folder for results.jsonl, metrics.json, report.md.")],
-    peer: Annotated[
-        bool, typer.Option(help="Also run the LangChain tutorial RAG on the same items.")
-    ] = True,
-    variants: Annotated[
-        Path | None,
-        typer.Option(
-            help="Rewordings of the gold items (a gold file whose items name `variant_of`), "
-            "scored beside their originals, with per-item consistency."
-        ),
-    ] = None,
-) -> None:
-    """Run a gold set through the assistant and write results, metrics and a report."""
-    from rich.progress import Progress
-
-    from app.gold import load_gold
-    from app.resources import load_assistant, make_answerer
-    from evals.gold import with_variants
-    from evals.peer import TutorialRag
-    from evals.report import write_report
-    from evals.runner import run, write_results
-
-    settings = _settings()
-    items = load_gold(gold)
-    if variants is not None:
-        items = with_variants(items, load_gold(variants), variants)
-    assistant = load_assistant(settings)
-    answerer = make_answerer(settings, assistant)
-    tutorial = TutorialRag([settings.corpus_dir], assistant.index.embedder) if peer else None
-    name = settings.answerer + (
-        f" ({settings.llm_model})" if settings.answerer != "extractive" else ""
-    )
-    with Progress(console=stderr, transient=True) as progress:
-        task = progress.add_task("Answering the gold questions", total=len(items))
-        outcome = run(
-            items, answerer, name, str(gold), tutorial,
-            on_item=lambda done, _: progress.update(task, completed=done),
-            variants_path=str(variants) if variants else None,
-        )  # fmt: skip
-    try:
-        write_results(outcome, out)
-        report = write_report(outcome, out)
-    except OSError as error:
-        raise _fail(f"could not write to {out}: {error}") from error
-    shown = ("hit@5", "citation_recall", "key_fact_recall", "abstention_accuracy",
-             "false_abstention_rate", "consistency")  # fmt: skip
-    for set_name, splits in outcome.metrics()["sets"].items():
-        for split in ("test", "all"):
-            values = splits[split]
-            summary = ", ".join(f"{n} {values[n]}" for n in shown if values.get(n) is not None)
-            stdout.print(f"{set_name} ({split}, {values['items']} items): {summary}.",
-                         highlight=False)  # fmt: skip
-    stdout.print(f"Report: {plain(report)}", highlight=False)
-
-
-@cli.command()
-def gate(
-    metrics: Annotated[
-        list[Path],
-        typer.Argument(help="The metrics.json files written by `eval` (one per gold set run)."),
-    ],
-    config: Annotated[Path, typer.Option(help="Floors, tolerance and baselines (YAML).")] = Path(
-        "evals/gate.yaml"
-    ),
-) -> None:
-    """Fail (exit 1) when a gated set's metric is below its floor or dropped below the baseline."""
-    from evals.gate import check_files
-
-    for path in (*metrics, config):
-        if not path.is_file():
-            raise _fail(f"{path} not found", 2)
-    failures = check_files(list(metrics), config)
-    for failure in failures:
-        stderr.print(f"[red]Gate:[/red] {plain(failure)}", highlight=False)
-    if failures:
-        raise typer.Exit(1)
-    shown = " ".join(str(p) for p in metrics)
-    stdout.print(
-        f"Gate passed: every gated set in {plain(shown)} meets {plain(config)}.", highlight=False
-    )
-
-
 @cli.command()
 def duties(
     doc: Annotated[
@@ -401,8 +316,7 @@ def duties(
 ) -> None:
     """The duties register: who must, should or may do what, each duty cited."""
     if evaluate is not None:
-        _evaluate_duties(evaluate, out)
-        return
+        return _measure("duties", evaluate, out)
     from app.duty_register import EXPORTS, find_actor, load_register, select, valid_strength
 
     if output_format not in EXPORTS:
@@ -439,51 +353,6 @@ def duties(
         stdout.print(f"Wrote {len(rows)} duties to {plain(out)}.", highlight=False)
     if not rows:
         stderr.print("[yellow]No duties match those filters.[/yellow]")
-
-
-def _evaluate_duties(labels: Path, out: Path | None) -> None:
-    """Precision and recall of duty detection, actor and strength accuracy, dev and test."""
-    from evals.duties_eval import evaluate_file
-
-    report = evaluate_file(labels)
-    text = json.dumps(report, indent=2)
-    if out is not None:
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text + "\n", encoding="utf-8")
-        except OSError as error:
-            raise _fail(f"could not write {out}: {error.strerror}") from error
-    for split, values in report["splits"].items():
-        stdout.print(
-            f"duties ({split}, {values['sentences']} sentences, {values['duties']} duties): "
-            f"precision {values['precision']}, recall {values['recall']}, "
-            f"actor accuracy {values['actor_accuracy']}, "
-            f"strength accuracy {values['strength_accuracy']}.",
-            highlight=False,
-        )
-
-
-@cli.command()
-def bench(
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Also write the numbers to this JSON file.")
-    ] = None,
-    scale: Annotated[int, typer.Option(help="Size of the large synthetic corpus, x corpus.")] = 100,
-    repeats: Annotated[
-        int, typer.Option(min=1, help="Repeats of each timing; the numbers are their medians.")
-    ] = 5,
-) -> None:
-    """Measure answer speed, ingest cost, scaling, start-up, a room of 30, and the peer."""
-    from bench.run import run as run_bench
-
-    results = run_bench(
-        scale=scale, repeats=repeats, say=lambda message: stderr.print(f"[dim]{message}…[/dim]")
-    )
-    text = json.dumps(results, indent=2)
-    if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(text + "\n", encoding="utf-8")
-    sys.stdout.write(text + "\n")
 
 
 feedback_cli = typer.Typer(help="Feedback given in the app.", no_args_is_help=True)
@@ -685,6 +554,28 @@ def app(
     # Become the server (no parent left behind): a stop signal reaches Streamlit itself.
     sys.stdout.flush()
     os.execve(sys.executable, command, env)
+
+
+# The measuring commands (`eval`, `gate`, `bench`, and `duties --evaluate`'s scorer) belong to
+# evals/ and bench/, which sit above the app and measure it: they add themselves through the
+# "govassist.commands" entry points (pyproject.toml), so the app imports neither.
+MEASURES: dict[str, Callable[[Path, Path | None], None]] = {}
+
+
+def _measure(what: str, labels: Path, out: Path | None) -> None:
+    if what not in MEASURES:
+        raise _fail(f"scoring the {what} needs govassist's evals package, installed", 2)
+    MEASURES[what](labels, out)
+
+
+def _load_commands() -> None:
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group="govassist.commands"):
+        point.load()(cli, MEASURES)
+
+
+_load_commands()
 
 
 def main() -> None:

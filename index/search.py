@@ -24,7 +24,6 @@ DEFAULT_TOP_K = 8
 CANDIDATES_PER_RANKING = 30
 # Question vectors kept (384 floats each: 4,096 of them take 6 MB).
 QUERY_CACHE_SIZE = 4096
-_QUERY_LOCK = threading.Lock()
 # Structure is a hint, not evidence: it counts half as much as meaning or words.
 RANKING_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "structure": 0.5}
 
@@ -92,6 +91,7 @@ class HybridIndex:
     # changed answers and abstentions from one run to the next.
     vectors: np.ndarray
     _query_cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _query_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # The cells of the governance map (actor, dimension) and the recommendations, each chunk
     # with its place in document order: structural_ranking can pick nothing else, so it reads
     # only these and its cost does not grow with the rest of the index.
@@ -157,12 +157,12 @@ class HybridIndex:
     def embed_query(self, query: str) -> np.ndarray:
         """The question's vector; a question asked before (a starter question, the same quiz
         item in a room of thirty) is not embedded again."""
-        with _QUERY_LOCK:
+        with self._query_lock:
             cached = self._query_cache.get(query)
         if cached is not None:
             return cached
         vector = self.embedder.embed([query])[0]
-        with _QUERY_LOCK:
+        with self._query_lock:
             if len(self._query_cache) >= QUERY_CACHE_SIZE:
                 self._query_cache.pop(next(iter(self._query_cache)))  # the oldest entry
             self._query_cache[query] = vector
