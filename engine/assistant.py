@@ -26,7 +26,7 @@ from engine.query import Query, read_query
 from engine.question_text import plain_question
 from index.duty_registers import Register, build_register
 from index.lexical import tokenize
-from index.search import DEFAULT_TOP_K, HybridIndex
+from index.search import CANDIDATES_PER_RANKING, DEFAULT_TOP_K, HybridIndex
 from index.sentence_vectors import SentenceVectors
 from index.types import Filters, Hit, Terms
 from ingest.types import Chunk
@@ -35,6 +35,8 @@ from prompts import prompt_template
 # The sentences closest to the question whose passages are read even when no ranking of
 # whole passages put them first.
 SENTENCE_HITS = 3
+# Every passage the rankings bring (30 each from meaning, words and structure) is a candidate.
+SENTENCE_CANDIDATES = 3 * CANDIDATES_PER_RANKING
 # "How many ...?" is answerable only if one of this many leading sentences gives a number.
 ANSWER_TYPE_WINDOW = 5
 
@@ -223,11 +225,13 @@ class Assistant:
     def retrieve(self, query: Query) -> Retrieval:
         """Search, score every sentence of the best passages, and weigh the evidence."""
         vector = self.index.embed_query(query.search_text)
-        hits = self.index.search(
-            query.search_text, self.top_k, query.filters, query.preference, vector,
-            query.search_tokens,
+        # Every passage a ranking brings, best first: the first top_k are the hits; all of them
+        # are where a single answering sentence is looked for (with_sentence_hits).
+        candidates = self.index.search(
+            query.search_text, max(self.top_k, SENTENCE_CANDIDATES), query.filters,
+            query.preference, vector, query.search_tokens,
         )  # fmt: skip
-        hits, read = self.with_sentence_hits(hits, vector, query.filters)
+        hits, read = self.with_sentence_hits(candidates[: self.top_k], candidates, vector)
         terms = self.index.terms(query.tokens)
         scored = score_sentences(
             query, vector, hits, self.sentence_embeddings, terms, self.index.vocabulary, read
@@ -245,7 +249,7 @@ class Assistant:
         return Retrieval(query, hits, scored, evidence, abstain)
 
     def with_sentence_hits(
-        self, hits: list[Hit], vector: np.ndarray, filters: Filters
+        self, hits: list[Hit], candidates: list[Hit], vector: np.ndarray
     ) -> tuple[list[Hit], int]:
         """The hits with the passages of the sentences closest to the question read too, and
         how many passages to read.
@@ -253,14 +257,16 @@ class Assistant:
         A passage is ranked as a whole, so one sentence that answers the question can sit in
         a long passage about something else ("Schools are not required to have separate
         policies ..." inside a section on safeguarding) that no ranking puts among the first
-        few. The sentences' own vectors, stored at ingest, find it; its passage is read after
-        the first PASSAGES_READ."""
-        chunks = self.index.chunks
+        few. Among the sentences of every candidate passage, the closest (their vectors stored
+        at ingest) find it; its passage is read after the first PASSAGES_READ. Looking only
+        among the candidates keeps the cost from growing with the library."""
         read = hits[:PASSAGES_READ]
         seen = {hit.chunk.id for hit in read}
+        chunks = {hit.chunk.id: hit.chunk for hit in candidates}
+        items = [(hit.chunk, sentence) for hit in candidates for sentence in hit.chunk.sentences]
         added: list[Hit] = []
         for (chunk_id, _), similarity in self.sentence_embeddings.nearest(
-            vector, SENTENCE_HITS, lambda c: c in chunks and filters.allows(chunks[c])
+            vector, SENTENCE_HITS, items
         ):
             if chunk_id not in seen:
                 seen.add(chunk_id)

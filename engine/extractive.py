@@ -11,7 +11,7 @@ from __future__ import annotations
 import atexit
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,11 +132,12 @@ class SentenceEmbeddings:
             )
 
     def nearest(
-        self, vector: np.ndarray, k: int, allowed: Callable[[str], bool]
+        self, vector: np.ndarray, k: int, items: Sequence[tuple[Chunk, Sentence]]
     ) -> list[tuple[tuple[str, int], float]]:
-        """The `k` sentences stored at ingest closest to `vector`, as ((chunk id, start),
-        cosine), among chunks `allowed` accepts; none for an index stored without them."""
-        return self._stored.nearest(vector, k, allowed)
+        """The `k` of these sentences whose vectors stored at ingest are closest to `vector`,
+        as ((chunk id, start), cosine); none for an index stored without them."""
+        keys = [(chunk.id, sentence.chunk_start) for chunk, sentence in items]
+        return self._stored.nearest(vector, k, keys)
 
     def warm_in_background(self, chunks: Sequence[Chunk]) -> threading.Thread | None:
         """Embed every sentence of `chunks` not stored at ingest on a background thread, a

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +49,6 @@ class SentenceVectors:
 
     rows: dict[Key, int]
     vectors: np.ndarray
-    _by_row: list[Key] | None = field(default=None, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -59,31 +58,17 @@ class SentenceVectors:
         rows = self.rows
         return np.fromiter((rows.get(k, -1) for k in keys), np.int64, len(keys))
 
-    def nearest(
-        self, vector: np.ndarray, k: int, allowed: Callable[[str], bool]
-    ) -> list[tuple[Key, float]]:
-        """The `k` stored sentences closest to `vector` (cosine, best first) whose chunk id
-        `allowed` accepts."""
-        if not self.rows or k <= 0:
+    def nearest(self, vector: np.ndarray, k: int, keys: Sequence[Key]) -> list[tuple[Key, float]]:
+        """The `k` of `keys` whose stored vectors are closest to `vector` (cosine, best first,
+        ties in the order of `keys`); keys with no stored vector are left out."""
+        rows = self.lookup(keys)
+        stored = rows >= 0
+        if k <= 0 or not stored.any():
             return []
-        similarity = self.vectors @ vector
-        keys = self._keys_by_row()
-        # The best few hundred first (a partial sort); all of them only when a filter turns
-        # most of those away.
-        shortlist = min(len(similarity), max(256, 16 * k))
-        for order in (_best(similarity, shortlist), _best(similarity, len(similarity))):
-            found = [(keys[row], float(similarity[row])) for row in order if allowed(keys[row][0])]
-            if len(found) >= k or len(order) == len(similarity):
-                return found[:k]
-        return []
-
-    def _keys_by_row(self) -> list[Key]:
-        if self._by_row is None:
-            by_row: list[Key] = [("", 0)] * len(self.vectors)
-            for key, row in self.rows.items():
-                by_row[row] = key
-            object.__setattr__(self, "_by_row", by_row)  # frozen: a cache of `rows`
-        return self._by_row  # type: ignore[return-value]
+        kept = [key for key, has in zip(keys, stored, strict=True) if has]
+        similarity = self.vectors[rows[stored]] @ vector
+        order = np.argsort(-similarity, kind="stable")[:k]
+        return [(kept[i], float(similarity[i])) for i in order]
 
     @classmethod
     def empty(cls) -> SentenceVectors:
@@ -152,9 +137,3 @@ def _offsets(parts: Sequence[tuple[Sequence[Key], np.ndarray]]) -> list[int]:
 def remove_unused(data_dir: Path, keep: Iterable[str]) -> None:
     """Delete the vector files (and leftovers of a crash) of versions other than `keep`."""
     remove_other_versions(data_dir / FOLDER, ".npz", keep)
-
-
-def _best(scores: np.ndarray, n: int) -> list[int]:
-    """The rows of the `n` highest scores, highest first."""
-    rows = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
-    return [int(r) for r in rows[np.argsort(-scores[rows], kind="stable")]]

@@ -179,25 +179,25 @@ def test_a_failure_writing_the_vectors_leaves_the_previous_version_answering(
     assert all("Trusts build" not in c.text for c in assistant.index.chunks.values())
 
 
-def test_the_nearest_stored_sentences_respect_the_filter_and_come_best_first() -> None:
+def test_the_nearest_stored_sentences_are_among_those_asked_and_come_best_first() -> None:
     from index.sentence_vectors import SentenceVectors
 
     vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.8, 0.6], [0.6, 0.8]], dtype=np.float32)
     keys = [("a", 0), ("b", 0), ("a", 10), ("c", 0)]
     stored = SentenceVectors({key: row for row, key in enumerate(keys)}, vectors)
     query = np.array([1.0, 0.0], dtype=np.float32)
-    found = stored.nearest(query, 2, lambda chunk_id: True)
+    found = stored.nearest(query, 2, keys)
     assert [key for key, _ in found] == [("a", 0), ("a", 10)]
     assert found[0][1] == pytest.approx(1.0)
-    assert [key for key, _ in stored.nearest(query, 2, lambda c: c != "a")] == [("c", 0), ("b", 0)]
-    assert SentenceVectors.empty().nearest(query, 3, lambda c: True) == []
+    asked = [("b", 0), ("c", 0), ("z", 5)]  # ("z", 5) has no stored vector: left out
+    assert [key for key, _ in stored.nearest(query, 3, asked)] == [("c", 0), ("b", 0)]
+    assert SentenceVectors.empty().nearest(query, 3, keys) == []
 
 
 def test_a_passage_found_through_its_sentence_is_read_after_the_ranked_ones(
     tmp_path: Path,
 ) -> None:
     from engine.extractive import PASSAGES_READ
-    from index.types import Filters
 
     embedder = FakeEmbedder()
     settings = _ingest(tmp_path, embedder, {"a.md": DOC, "b.md": OTHER})
@@ -205,15 +205,15 @@ def test_a_passage_found_through_its_sentence_is_read_after_the_ranked_ones(
     chunks = assistant.index.chunks
     trusts = next(c for c in chunks.values() if "shared services" in c.text)
     others = [c for c in chunks.values() if c.id != trusts.id]
-    hits = assistant.index.search("Who holds the power to inspect schools?", 8)
-    hits = [h for h in hits if h.chunk.id != trusts.id]  # as if no ranking found it
+    candidates = assistant.index.search("Who holds the power to inspect schools?", 90)
+    hits = [h for h in candidates if h.chunk.id != trusts.id][:8]  # as if no ranking put it first
     vector = embedder.embed([chunks[trusts.id].sentence_embedding_text(trusts.sentences[0])])[0]
-    merged, read = assistant.with_sentence_hits(hits, vector, Filters())
+    merged, read = assistant.with_sentence_hits(hits, candidates, vector)
     assert read == min(len(hits), PASSAGES_READ) + 1
     assert merged[read - 1].chunk.id == trusts.id and merged[read - 1].sources == ("sentence",)
     assert [h.rank for h in merged] == list(range(1, len(merged) + 1))
     assert len(others) >= 1
-    # A filter that leaves the passage out keeps it out.
-    only_a = Filters(doc_ids=(others[0].doc_id,))
-    merged, _ = assistant.with_sentence_hits(hits, vector, only_a)
+    # A passage no ranking brought (a filter left it out) is not looked in.
+    outside = [h for h in candidates if h.chunk.id != trusts.id]
+    merged, _ = assistant.with_sentence_hits(hits, outside, vector)
     assert trusts.id not in {h.chunk.id for h in merged}
