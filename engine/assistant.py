@@ -263,10 +263,9 @@ class Assistant:
         read = hits[:PASSAGES_READ]
         seen = {hit.chunk.id for hit in read}
         chunks = {hit.chunk.id: hit.chunk for hit in candidates}
-        items = [(hit.chunk, sentence) for hit in candidates for sentence in hit.chunk.sentences]
         added: list[Hit] = []
         for (chunk_id, _), similarity in self.sentence_embeddings.nearest(
-            vector, SENTENCE_HITS, items
+            vector, SENTENCE_HITS, list(chunks)
         ):
             if chunk_id not in seen:
                 seen.add(chunk_id)

@@ -132,12 +132,11 @@ class SentenceEmbeddings:
             )
 
     def nearest(
-        self, vector: np.ndarray, k: int, items: Sequence[tuple[Chunk, Sentence]]
+        self, vector: np.ndarray, k: int, chunk_ids: Sequence[str]
     ) -> list[tuple[tuple[str, int], float]]:
-        """The `k` of these sentences whose vectors stored at ingest are closest to `vector`,
-        as ((chunk id, start), cosine); none for an index stored without them."""
-        keys = [(chunk.id, sentence.chunk_start) for chunk, sentence in items]
-        return self._stored.nearest(vector, k, keys)
+        """The `k` sentences of these chunks whose vectors stored at ingest are closest to
+        `vector`, as ((chunk id, start), cosine); none for an index stored without them."""
+        return self._stored.nearest(vector, k, chunk_ids)
 
     def warm_in_background(self, chunks: Sequence[Chunk]) -> threading.Thread | None:
         """Embed every sentence of `chunks` not stored at ingest on a background thread, a

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,11 @@ class SentenceVectors:
 
     rows: dict[Key, int]
     vectors: np.ndarray
+    # Each chunk's rows in sentence order, and each row's key: built on first use (the nearest
+    # sentences of a few passages are then found without a Python loop over their sentences).
+    _index_built: tuple[dict[str, np.ndarray], list[Key]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -58,17 +63,35 @@ class SentenceVectors:
         rows = self.rows
         return np.fromiter((rows.get(k, -1) for k in keys), np.int64, len(keys))
 
-    def nearest(self, vector: np.ndarray, k: int, keys: Sequence[Key]) -> list[tuple[Key, float]]:
-        """The `k` of `keys` whose stored vectors are closest to `vector` (cosine, best first,
-        ties in the order of `keys`); keys with no stored vector are left out."""
-        rows = self.lookup(keys)
-        stored = rows >= 0
-        if k <= 0 or not stored.any():
+    def nearest(
+        self, vector: np.ndarray, k: int, chunk_ids: Sequence[str]
+    ) -> list[tuple[Key, float]]:
+        """The `k` stored sentences of these chunks closest to `vector` (cosine, best first,
+        ties in the order of the chunks and their sentences)."""
+        by_chunk, keys = self._index()
+        parts = [by_chunk[c] for c in dict.fromkeys(chunk_ids) if c in by_chunk]
+        if k <= 0 or not parts:
             return []
-        kept = [key for key, has in zip(keys, stored, strict=True) if has]
-        similarity = self.vectors[rows[stored]] @ vector
+        rows = np.concatenate(parts)
+        similarity = self.vectors[rows] @ vector
         order = np.argsort(-similarity, kind="stable")[:k]
-        return [(kept[i], float(similarity[i])) for i in order]
+        return [(keys[rows[i]], float(similarity[i])) for i in order]
+
+    def _index(self) -> tuple[dict[str, np.ndarray], list[Key]]:
+        if self._index_built is None:
+            keys: list[Key] = [("", 0)] * len(self.vectors)
+            found: dict[str, list[tuple[int, int]]] = {}
+            for key, row in self.rows.items():
+                keys[row] = key
+                found.setdefault(key[0], []).append((key[1], row))
+            by_chunk = {
+                chunk: np.array([row for _, row in sorted(rows)], dtype=np.int64)
+                for chunk, rows in found.items()
+            }
+            # One assignment: two threads building it at once build the same thing.
+            object.__setattr__(self, "_index_built", (by_chunk, keys))
+        assert self._index_built is not None
+        return self._index_built
 
     @classmethod
     def empty(cls) -> SentenceVectors:

@@ -186,12 +186,12 @@ def test_the_nearest_stored_sentences_are_among_those_asked_and_come_best_first(
     keys = [("a", 0), ("b", 0), ("a", 10), ("c", 0)]
     stored = SentenceVectors({key: row for row, key in enumerate(keys)}, vectors)
     query = np.array([1.0, 0.0], dtype=np.float32)
-    found = stored.nearest(query, 2, keys)
+    found = stored.nearest(query, 2, ["a", "b", "c"])
     assert [key for key, _ in found] == [("a", 0), ("a", 10)]
     assert found[0][1] == pytest.approx(1.0)
-    asked = [("b", 0), ("c", 0), ("z", 5)]  # ("z", 5) has no stored vector: left out
-    assert [key for key, _ in stored.nearest(query, 3, asked)] == [("c", 0), ("b", 0)]
-    assert SentenceVectors.empty().nearest(query, 3, keys) == []
+    # Only the chunks asked for; one with no stored vector is left out.
+    assert [key for key, _ in stored.nearest(query, 3, ["b", "c", "z"])] == [("c", 0), ("b", 0)]
+    assert SentenceVectors.empty().nearest(query, 3, ["a"]) == []
 
 
 def test_a_passage_found_through_its_sentence_is_read_after_the_ranked_ones(
