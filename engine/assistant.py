@@ -290,7 +290,7 @@ class Assistant:
         unknown_years = tuple(sorted(query.years & terms.unknown))
         if not scored:
             # Nothing to read: a question without words is as good as all unknown.
-            unknown = terms.unknown_share if sum(terms.weights.values()) else 1.0
+            unknown = terms.unknown_share if terms.total else 1.0
             return Evidence(0.0, 0.0, unknown, False, unknown_years)
         wanted = query.answer_type if query.answer_type in REQUIRED else None
         leading = scored[:ANSWER_TYPE_WINDOW]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ingest.types import Chunk
 
@@ -62,15 +63,18 @@ class Terms:
     # The words no passage holds at all (a city, an unknown Act, a year never mentioned).
     unknown: frozenset[str]
 
+    @cached_property
+    def total(self) -> float:
+        """The question's whole word weight (read once per sentence scored: computed once)."""
+        return sum(self.weights.values())
+
     @property
     def unknown_share(self) -> float:
         """The share of the question's word weight that no passage holds (0 without words)."""
-        total = sum(self.weights.values())
-        return sum(self.weights[t] for t in self.unknown) / total if total else 0.0
+        return sum(self.weights[t] for t in self.unknown) / self.total if self.total else 0.0
 
     def coverage(self, words: set[str]) -> float:
         """The share of the question's word weight that `words` hold."""
-        total = sum(self.weights.values())
-        if total == 0:
+        if self.total == 0:
             return 0.0
-        return sum(w for t, w in self.weights.items() if t in words) / total
+        return sum(w for t, w in self.weights.items() if t in words) / self.total
