@@ -28,7 +28,7 @@ from evals.metrics import percentile
 from evals.peer import TutorialRag
 from index.embedder import PACKAGED_MODEL, Embedder, load_embedder
 from index.lexical import tokenize
-from index.search import RANKING_WEIGHTS, reciprocal_rank_fusion, structural_ranking
+from index.search import CANDIDATES_PER_RANKING, RANKING_WEIGHTS, reciprocal_rank_fusion
 from index.sentence_vectors import sentence_items
 from index.types import Filters
 from ingest.governance import _actor_mentions, addresses_a_model
@@ -146,8 +146,10 @@ def query_stages(assistant: Assistant, questions: list[str]) -> dict[str, float]
         lexical = [i for i, _ in index.lexical.search_tokens(query.search_tokens, 30, Filters())]
         t3 = clock()
         rankings = {"dense": dense, "lexical": lexical}
-        chunks = index.structural_candidates(preference)
-        if structure := structural_ranking(chunks, preference, dense + lexical, Filters()):
+        tie_break = dense + lexical
+        if structure := index.structure.rank(
+            preference, tie_break, Filters(), CANDIDATES_PER_RANKING
+        ):
             rankings["structure"] = structure
         reciprocal_rank_fusion(rankings, RANKING_WEIGHTS)
         t4 = clock()

@@ -35,6 +35,8 @@ from prompts import prompt_template
 # The sentences closest to the question whose passages are read even when no ranking of
 # whole passages put them first.
 SENTENCE_HITS = 3
+# How many closest sentences are looked at to find SENTENCE_HITS different ones.
+SENTENCES_LOOKED_AT = 4 * SENTENCE_HITS
 # Every passage the rankings bring (30 each from meaning, words and structure) is a candidate.
 SENTENCE_CANDIDATES = 3 * CANDIDATES_PER_RANKING
 # "How many ...?" is answerable only if one of this many leading sentences gives a number.
@@ -264,12 +266,23 @@ class Assistant:
         seen = {hit.chunk.id for hit in read}
         chunks = {hit.chunk.id: hit.chunk for hit in candidates}
         added: list[Hit] = []
-        for (chunk_id, _), similarity in self.sentence_embeddings.nearest(
-            vector, SENTENCE_HITS, list(chunks)
+        # A sentence repeated word for word (a policy copied into each school's folder) is one
+        # sentence: its copies are passed over, so they do not crowd out the next closest, and
+        # a copy of a sentence already read brings no passage.
+        already_read = {sentence.text for hit in read for sentence in hit.chunk.sentences}
+        texts: set[str] = set()
+        for (chunk_id, start), similarity in self.sentence_embeddings.nearest(
+            vector, SENTENCES_LOOKED_AT, list(chunks)
         ):
-            if chunk_id not in seen:
+            text = chunks[chunk_id].sentence_at(start).text
+            if text in texts:
+                continue
+            texts.add(text)
+            if chunk_id not in seen and text not in already_read:
                 seen.add(chunk_id)
                 added.append(Hit(chunks[chunk_id], similarity, 0, similarity, None, ("sentence",)))
+            if len(texts) == SENTENCE_HITS:
+                break
         if not added:
             return hits, len(read)
         merged = [*read, *added, *(hit for hit in hits[PASSAGES_READ:] if hit.chunk.id not in seen)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.store import WRITE_BATCH, chunk_from_record, chunk_metadata
+from index.top_k import best_first
 from index.types import Filters
 from ingest.types import Chunk
 
@@ -89,7 +90,7 @@ class MemoryStore:
             return []
         query = vector / max(float(np.linalg.norm(vector)), 1e-12)
         similarity = np.stack([self._data.vectors[i] for i in allowed]) @ query
-        best = np.argsort(-similarity, kind="stable")[:k]
+        best = best_first(similarity, k)
         return [(allowed[i], float(similarity[i])) for i in best]
 
 

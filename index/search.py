@@ -1,5 +1,6 @@
 """Hybrid search: dense (the chunks' vectors, stored in Chroma) and keyword (BM25) rankings, plus
-the document structure a question points at, fused by reciprocal rank fusion."""
+the document structure a question points at (index/structural.py), fused by reciprocal rank
+fusion."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import numpy as np
 from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
 from index.store import Store
+from index.structural import StructureTable
+from index.top_k import best_first
 from index.types import Filters, Hit, Preference, Terms
 from index.vocabulary import Vocabulary
 from ingest.types import Chunk
@@ -47,34 +50,6 @@ def reciprocal_rank_fusion(
     return [(i, scores[i], tuple(found_by[i])) for i in order]
 
 
-def structural_ranking(
-    chunks: Sequence[Chunk], preference: Preference, tie_break: list[str], filters: Filters
-) -> list[str]:
-    """The cells of the governance map a question names, or the recommendations it asks for.
-
-    An actor and a dimension together ("RSCs" + "accountable") pick out one cell. Neither alone
-    is used: a dimension matches every actor's cell of that name, and an actor's name already
-    draws its sections through the words and the meaning. Ties go to the order the other
-    rankings gave.
-    """
-    if not (preference.actors and preference.dimensions) and not preference.recommendation:
-        return []
-    position = {chunk_id: i for i, chunk_id in enumerate(tie_break)}
-    scored: list[tuple[int, int, int, str]] = []
-    for order, chunk in enumerate(chunks):
-        if not filters.allows(chunk):
-            continue
-        tags = chunk.tags
-        actor = bool(tags.actor) and tags.actor in preference.actors
-        cell = actor and tags.dimension in preference.dimensions
-        recommendation = preference.recommendation and tags.recommendation
-        if not (cell or recommendation):
-            continue
-        matches = (2 if cell else 0) + (1 if actor else 0) + (1 if recommendation else 0)
-        scored.append((-matches, position.get(chunk.id, len(position)), order, chunk.id))
-    return [chunk_id for *_, chunk_id in sorted(scored)][:CANDIDATES_PER_RANKING]
-
-
 @dataclass
 class HybridIndex:
     """Everything a question needs at query time, loaded once and shared (read-only)."""
@@ -92,13 +67,8 @@ class HybridIndex:
     vectors: np.ndarray
     _query_cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _query_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    # The cells of the governance map (actor, dimension) and the recommendations, each chunk
-    # with its place in document order: structural_ranking can pick nothing else, so it reads
-    # only these and its cost does not grow with the rest of the index.
-    _by_cell: dict[tuple[str, str], list[tuple[int, Chunk]]] = field(
-        default_factory=dict, repr=False
-    )
-    _recommendations: list[tuple[int, Chunk]] = field(default_factory=list, repr=False)
+    # The chunks' map tags, for the structural ranking (index/structural.py).
+    structure: StructureTable = field(init=False, repr=False)
     # The documents' words and abbreviations, for questions worded unlike them.
     vocabulary: Vocabulary = field(init=False, repr=False)
     # The chunk ids in the order of the rows of `vectors`.
@@ -107,22 +77,7 @@ class HybridIndex:
     def __post_init__(self) -> None:
         self._ids = list(self.chunks)
         self.vocabulary = Vocabulary.learn(c.embedding_text for c in self.chunks.values())
-        for order, chunk in enumerate(self.chunks.values()):
-            if chunk.tags.actor and chunk.tags.dimension:
-                cell = (chunk.tags.actor, chunk.tags.dimension)
-                self._by_cell.setdefault(cell, []).append((order, chunk))
-            if chunk.tags.recommendation:
-                self._recommendations.append((order, chunk))
-
-    def structural_candidates(self, preference: Preference) -> list[Chunk]:
-        """The only chunks structural_ranking can pick for `preference`, in document order."""
-        picked: dict[int, Chunk] = {}
-        for actor in preference.actors:
-            for dimension in preference.dimensions:
-                picked.update(self._by_cell.get((actor, dimension), []))
-        if preference.recommendation:
-            picked.update(self._recommendations)
-        return [picked[order] for order in sorted(picked)]
+        self.structure = StructureTable(list(self.chunks.values()))
 
     @classmethod
     def load(cls, store: Store, embedder: Embedder) -> HybridIndex:
@@ -143,11 +98,13 @@ class HybridIndex:
         exact, equal similarities in document order."""
         norm = float(np.linalg.norm(vector))
         similarity = self.vectors @ (np.asarray(vector, dtype=np.float32) / max(norm, 1e-12))
-        rows = np.arange(len(similarity))
-        if not filters.empty:
+        if filters.empty:
+            best = best_first(similarity, k)
+        else:
             chunks = self.chunks.values()
-            rows = rows[np.fromiter((filters.allows(c) for c in chunks), bool, len(rows))]
-        best = rows[np.argsort(-similarity[rows], kind="stable")[:k]]
+            allowed = np.fromiter((filters.allows(c) for c in chunks), bool, len(similarity))
+            rows = np.flatnonzero(allowed)
+            best = rows[best_first(similarity[rows], k)]
         return [(self._ids[row], float(similarity[row])) for row in best]
 
     def terms(self, tokens: Sequence[str]) -> Terms:
@@ -192,8 +149,7 @@ class HybridIndex:
         )
         interleaved += [i for i in dense_ids + lexical_ids if i not in interleaved]
         rankings = {"dense": dense_ids, "lexical": lexical_ids}
-        candidates = self.structural_candidates(preference)
-        structure = structural_ranking(candidates, preference, interleaved, filters)
+        structure = self.structure.rank(preference, interleaved, filters, CANDIDATES_PER_RANKING)
         if structure:
             rankings["structure"] = structure
         dense_similarity = dict(dense)

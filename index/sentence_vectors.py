@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.top_k import best_first
 from index.version_files import remove_other_versions
 from ingest.types import Chunk
 
@@ -74,7 +75,7 @@ class SentenceVectors:
             return []
         rows = np.concatenate(parts)
         similarity = self.vectors[rows] @ vector
-        order = np.argsort(-similarity, kind="stable")[:k]
+        order = best_first(similarity, k)
         return [(keys[rows[i]], float(similarity[i])) for i in order]
 
     def _index(self) -> tuple[dict[str, np.ndarray], list[Key]]:

@@ -64,6 +64,10 @@ class Chunk:
     author: str = ""
     year: int | None = None
 
+    def sentence_at(self, chunk_start: int) -> Sentence:
+        """The sentence that starts at `chunk_start` in this chunk's text."""
+        return next(s for s in self.sentences if s.chunk_start == chunk_start)
+
     def quote(self, sentence_start: int, sentence_end: int) -> str:
         """The original file's text between two file offsets inside this chunk."""
         return self.raw[sentence_start - self.start : sentence_end - self.start]

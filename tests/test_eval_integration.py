@@ -17,8 +17,8 @@ from engine.assistant import Assistant
 from engine.followup import resolve
 from evals.gate import check, check_files, load_config
 from evals.runner import run
-from index.search import structural_ranking
 from index.types import Filters, Preference
+from ingest.types import Chunk
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,19 +244,36 @@ def test_gate_cli_exit_codes(tmp_path: Path) -> None:
     assert check_files([bad, *baselines[1:]], ROOT / "evals" / "gate.yaml")
 
 
-def test_structural_candidates_lose_nothing(real_assistant: Assistant) -> None:
-    """The structural ranking reads only the named cells and the recommendations (for speed);
-    over every gold question it ranks exactly as it would over every chunk of the index."""
+def _structural_ranking_by_rule(
+    chunks: list[Chunk], preference: Preference, tie_break: list[str], filters: Filters
+) -> list[str]:
+    """The structural ranking as its rule states it (index/structural.py), one chunk at a time."""
+    position = {chunk_id: i for i, chunk_id in enumerate(tie_break)}
+    scored = []
+    for order, chunk in enumerate(chunks):
+        tags = chunk.tags
+        actor = bool(tags.actor) and tags.actor in preference.actors
+        cell = actor and tags.dimension in preference.dimensions
+        recommendation = preference.recommendation and tags.recommendation
+        if filters.allows(chunk) and (cell or recommendation):
+            matches = 2 * cell + actor + bool(recommendation)
+            scored.append((-matches, position.get(chunk.id, len(position)), order, chunk.id))
+    return [chunk_id for *_, chunk_id in sorted(scored)][:30]
+
+
+def test_structural_ranking_follows_its_rule(real_assistant: Assistant) -> None:
+    """The array form of the structural ranking ranks exactly as its rule, read one chunk at a
+    time, over every gold question, with and without a document filter."""
     index = real_assistant.index
     every_chunk = list(index.chunks.values())
+    one_doc = Filters(doc_ids=(every_chunk[0].doc_id,))
     ranked = 0
     for item in load_gold(ROOT / "evals" / "gold.yaml"):
         question = resolve(item.question, item.history)
         preference = Preference(question.actors, question.dimensions, question.recommendation)
         tie_break = [i for i, _ in index.lexical.search(question.text, 30, Filters())]
-        fast = structural_ranking(
-            index.structural_candidates(preference), preference, tie_break, Filters()
-        )
-        assert fast == structural_ranking(every_chunk, preference, tie_break, Filters())
-        ranked += bool(fast)
+        for filters in (Filters(), one_doc):
+            fast = index.structure.rank(preference, tie_break, filters, 30)
+            assert fast == _structural_ranking_by_rule(every_chunk, preference, tie_break, filters)
+            ranked += bool(fast)
     assert ranked > 20  # the check ran on questions that name a cell or ask for recommendations

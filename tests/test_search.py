@@ -7,7 +7,8 @@ import pytest
 from conftest import index_folder
 
 from index.lexical import LexicalIndex
-from index.search import HybridIndex, reciprocal_rank_fusion, structural_ranking
+from index.search import HybridIndex, reciprocal_rank_fusion
+from index.structural import StructureTable
 from index.types import Filters, Preference
 from ingest.chunking import chunk_sections
 from ingest.structure import parse_sections
@@ -61,7 +62,7 @@ def test_structural_ranking_picks_the_named_cells() -> None:
     rsc = "Regional Schools Commissioners (RSCs)"
 
     def rank(preference: Preference) -> list[str]:
-        return structural_ranking(chunks, preference, tie_break=[], filters=Filters())
+        return StructureTable(chunks).rank(preference, tie_break=[], filters=Filters(), k=30)
 
     assert rank(Preference(actors=(rsc,), dimensions=("accountability",))) == [rsc_acc]
     both = Preference(actors=("Ofsted", rsc), dimensions=("accountability", "authority"))
