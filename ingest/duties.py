@@ -85,9 +85,11 @@ _CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"\bneeds?\s+to\b", "must"),
         (r"\b(?:is|are)\s+to\b(?=\s+be\s+\w+(?:ed|en)\b)", "must"),
-        (r"\b(?:should|ought\s+to)\b", "should"),
+        # "... should a school be found to": a condition, the verb before its subject.
+        (r"\b(?:should(?!\s+(?:a|an|the|any|this|that|these|those)\s)|ought\s+to)\b", "should"),
         (rf"\b{_BE}{_ADV}\s+expected\s+to\b", "should"),
         (rf"\b{_BE}{_ADV}\s+(?:permitted|entitled|allowed)\s+to\b", "may"),
+        (r"\breserves?\s+the\s+right\s+to\b", "may"),
         (r"\bmay\b", "may"),
     )
 )
@@ -253,6 +255,8 @@ def read_sentence(text: str) -> _Reading | None:
             return _Reading(strength, subject, _is_agent(subject), lead_in, rest=body)
     for pattern_strength, start, end in _cue_matches(body):
         clause = _AUTHOR_VIEW.sub("", _clause(body[:start]))
+        if _WHEN_THERE.match(clause):
+            clause = "there"  # "Whilst children are eating there should be": the main clause
         if _embedded(clause) or _CONDITIONAL.match(clause):
             continue
         if re.search(r"\b(?:no\s+longer|not|never|no)\s*$", clause, re.I):
@@ -285,9 +289,9 @@ def read_sentence(text: str) -> _Reading | None:
             continue
         strength = pattern_strength
         if _negated(subject):
-            strength = {"must": "must not", "may": "must not", "should": "should not"}.get(
-                strength, strength
-            )
+            strength = _NEGATED_STRENGTH.get(strength, strength)
+            if _GENERIC_PERSON.match(subject):
+                subject, agent = "", False  # "No person shall": a prohibition on anyone
         topic = "" if agent or refers_back else _topic(written)
         definite = bool(re.match(r"^\W*(?:the|this|that|these|those|such)\b", written, re.I))
         return _Reading(
@@ -373,8 +377,17 @@ def _subject(clause: str) -> str:
     return " ".join(words)
 
 
+# A clause of time before "there must be" with no comma after it.
+_WHEN_THERE = re.compile(
+    r"^\s*(?:whilst|while|when|whenever|once|after|before|during|until)\b.*\sthere\s*$", re.I
+)
+# A phrase of time or place before the subject, with no comma after it.
+_OPENING_PHRASE = re.compile(
+    r"^(?:at(?!\s+least)|in|on|during|after|before|within|throughout|from)\s", re.I
+)
 _POSTMODIFIER = re.compile(
-    r"\s(?:of|for|in|with|on|at|to|from|by|about|under|within|who|which|that|whose|"
+    # "of" before a capital belongs to a title ("Secretary of State", "Director of Education").
+    r"\s(?:of(?!\s+(?-i:[A-Z]))|for|in|with|on|at|to|from|by|about|under|within|who|which|that|whose|"
     r"awaiting|involved|appointed|named|employed|as|like|other\s+than|except)\b.*$",
     re.I,
 )
@@ -384,6 +397,9 @@ def _head(subject: str) -> str:
     """The phrase naming the actor: "staff" in "at least half of all other staff", "settings"
     in "settings awaiting Ofsted inspection"."""
     text = subject.strip()
+    words = text.split()
+    if len(words) > 2 and _OPENING_PHRASE.match(text) and _role_word(words[-1].lower()):
+        return words[-1]  # "At each mealtime providers": the phrase before says when
     for _ in range(2):
         text = _LEADING.sub("", _PARTITIVE.sub("", text))
     # "Schools’ partner providers": the possessor is not the actor.
@@ -410,6 +426,14 @@ def _role_word(word: str) -> bool:
     )
 
 
+# "Those expanding provision must", "those who employ staff should": the people doing it.
+_THOSE_WHO = re.compile(r"^those\s+(?:who\b|\w+ing\b)", re.I)
+# What a duty's strength becomes for "no one" or a list item opening with "not".
+_NEGATED_STRENGTH = {"must": "must not", "may": "must not", "should": "should not"}
+# "No person", "no one", "nobody": everyone is meant, no one party.
+_GENERIC_PERSON = re.compile(r"^\s*(?:no\s+(?:person|one|individual)|nobody|no-one)\s*$", re.I)
+
+
 def _negated(subject: str) -> bool:
     """ "No person shall", "Nobody may": a prohibition, whatever the cue."""
     return bool(re.match(r"^\s*(?:no|nobody|none|neither)\b", subject, re.I))
@@ -422,6 +446,8 @@ def _is_agent(subject: str) -> bool:
         return False
     if lower in _PRONOUNS or lower in _PERSONAL:
         return lower != "it"
+    if _THOSE_WHO.match(lower):
+        return True
     head = _head(re.sub(r"^\s*(?:no|nobody|none)\s+", "", subject, flags=re.I))
     if not head:
         return False
@@ -457,8 +483,14 @@ def _passive_agent(after: str) -> str | None:
     if by:
         agent = re.split(
             r"\s(?:if|when|before|after|within|in|on|at|for|to|and\s+must)\s", by.group(1)
-        )
-        return agent[0].strip()
+        )[0]
+        # "kept up to date by the provider and shared with all staff": a second verb ends it.
+        words = agent.split()
+        for i in range(1, len(words) - 1):
+            if words[i].lower() in ("and", "or") and _participle(words[i + 1]):
+                agent = " ".join(words[:i])
+                break
+        return agent.strip()
     return ""
 
 
@@ -473,7 +505,10 @@ def canonical_actor(phrase: str, abbreviations: dict[str, str] | None = None) ->
     lower = " ".join(text.lower().split())
     if lower in _PERSONAL:
         return _PERSONAL[lower]
-    head = _head(re.sub(r"^\s*(?:no|nobody|none)\s+", "", lower))
+    if _THOSE_WHO.match(lower):
+        return lower[:1].upper() + lower[1:]
+    head = _head(re.sub(r"^\s*(?:no|nobody|none)\s+", "", " ".join(text.split()), flags=re.I))
+    head = head.lower()
     if abbreviations:
         head = abbreviations.get(head, abbreviations.get(head.rstrip("s"), head))
     for prefix in ("registered ", "early years ", "relevant ", "other ", "group and school-based "):
@@ -647,6 +682,9 @@ def _unread_sentence(context: _Context, at: int, chunk: Chunk, sentence: Sentenc
     party is who "they" and a thing dealt with refer to next."""
     if context.lead_in and sentence.list_item:
         actor, words, strength = context.lead_in
+        if re.match(r"^\W*not\s", sentence.text, re.I):
+            # "Providers should: ... Not rely on applicants to obtain their reference."
+            strength = _NEGATED_STRENGTH.get(strength, strength)
         context.acting = words
         context.recent.append((at, sentence.text, words))  # an item is all predicate
         return _duty(chunk, sentence, actor, words, strength)

@@ -16,7 +16,8 @@ def test_the_label_set_is_large_mixed_and_split() -> None:
     items = load_labels(LABELS).items
     assert len(items) >= 150
     assert Counter(i.is_duty for i in items)[False] >= 50
-    assert Counter(i.split for i in items) == {"dev": 85, "test": 82}
+    # The first 167 split in turn within each document; a second batch of 110 added to dev.
+    assert Counter(i.split for i in items) == {"dev": 195, "test": 82}
     assert len({i.doc for i in items}) == 7  # both corpus reports and the five dev documents
 
 
@@ -26,7 +27,5 @@ def test_the_extractor_meets_the_targets() -> None:
         assert splits[split]["precision"] >= 0.90, split
         assert splits[split]["recall"] >= 0.85, split
         assert splits[split]["strength_accuracy"] >= 0.95, split
-    # Actor accuracy meets the target on dev (0.863); on test it is 0.786, under the 0.85
-    # target (implied parties of passives and thing subjects): this holds it from falling.
-    assert splits["dev"]["actor_accuracy"] >= 0.85
-    assert splits["test"]["actor_accuracy"] >= 0.78
+    for split in ("dev", "test"):
+        assert splits[split]["actor_accuracy"] >= 0.85, split
