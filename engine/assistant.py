@@ -264,11 +264,15 @@ class Assistant:
         among the candidates keeps the cost from growing with the library."""
         read = hits[:PASSAGES_READ]
         seen = {hit.chunk.id for hit in read}
-        chunks = {hit.chunk.id: hit.chunk for hit in candidates}
+        # A passage repeated word for word (a policy copied into each school's folder) is
+        # looked through once, in its best-ranked copy.
+        first_copies: dict[str, Chunk] = {}
+        for hit in candidates:
+            first_copies.setdefault(hit.chunk.text, hit.chunk)
+        chunks = {chunk.id: chunk for chunk in first_copies.values()}
         added: list[Hit] = []
-        # A sentence repeated word for word (a policy copied into each school's folder) is one
-        # sentence: its copies are passed over, so they do not crowd out the next closest, and
-        # a copy of a sentence already read brings no passage.
+        # So is a sentence: its copies are passed over, so they do not crowd out the next
+        # closest, and a copy of a sentence already read brings no passage.
         already_read = {sentence.text for hit in read for sentence in hit.chunk.sentences}
         texts: set[str] = set()
         for (chunk_id, start), similarity in self.sentence_embeddings.nearest(
