@@ -52,12 +52,11 @@ def select(
 
 
 def citation(duty: Duty) -> str:
-    """Where a duty is written: title, section, page, document id and character offsets."""
+    """Where a duty is written, as a reader looks it up: title, section and page. (The CSV
+    export keeps the document id and character offsets in columns of their own.)"""
     page = f", page {duty.page}" if duty.page else ""
     section = f", {duty.section_path}" if duty.section else ""
-    return (
-        f"{duty.title}{section}{page} (document {duty.doc_id}, characters {duty.start}–{duty.end})"
-    )
+    return f"{duty.title}{section}{page}"
 
 
 def _cell(value: object) -> str:

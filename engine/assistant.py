@@ -168,7 +168,8 @@ class Assistant:
                 question, self._empty_template.format().strip(), True,
                 latency_ms=(time.perf_counter() - started) * 1000,
             )  # fmt: skip
-        if not history and (duties := self.answer_from_duties(question, filters, started)):
+        duties = self.answer_from_duties(question, filters, started, follow_up=bool(history))
+        if duties is not None:
             return duties
         found = self.retrieve(self.read(question, history, filters))
         if found.abstain:
@@ -191,11 +192,15 @@ class Assistant:
                 self._register = build_register(self.index.chunks.values())
             return self._register
 
-    def answer_from_duties(self, question: str, filters: Filters, started: float) -> Answer | None:
+    def answer_from_duties(
+        self, question: str, filters: Filters, started: float, follow_up: bool = False
+    ) -> Answer | None:
         """ "What must the board do about X?" answered with the board's duties on X, each cited;
-        None when the question is not about duties or names no actor the register knows."""
+        None when the question is not about duties or names no actor the register knows. In a
+        conversation, a question whose topic points back ("... about it?") is answered as a
+        follow-up instead."""
         asked = read_duty_question(question)
-        if asked is None:
+        if asked is None or (follow_up and asked.points_back):
             return None
         actor = register_actor(self.register, asked.actor_words)
         if actor is None:

@@ -55,6 +55,14 @@ class DutyQuestion:
     actor_words: str
     topic: str
 
+    @property
+    def points_back(self) -> bool:
+        """Whether the topic is something said before ("What must the board do about it?")."""
+        return bool(_POINTING_BACK.search(self.topic))
+
+
+_POINTING_BACK = re.compile(r"\b(?:it|this|that|these|those|them|they|there)\b", re.I)
+
 
 def read_duty_question(question: str) -> DutyQuestion | None:
     """The actor and topic of a question about duties, or None for any other question."""

@@ -254,6 +254,8 @@ def read_sentence(text: str) -> _Reading | None:
             subject = match.group("actor").strip()
             return _Reading(strength, subject, _is_agent(subject), lead_in, rest=body)
     for pattern_strength, start, end in _cue_matches(body):
+        if _quoted(body, start, end):
+            continue  # "uses the word 'must' where ...": the word is named, not used
         clause = _AUTHOR_VIEW.sub("", _clause(body[:start]))
         if _WHEN_THERE.match(clause):
             clause = "there"  # "Whilst children are eating there should be": the main clause
@@ -277,9 +279,7 @@ def read_sentence(text: str) -> _Reading | None:
                 continue
             if passive_agent is None and re.match(r"^\s*(?:not\s+)?be\b", after, re.I):
                 continue
-        subject = _subject(clause)
-        if possessed := _POSSESSED_ACTIVITY.match(subject):
-            subject = _POSSESSOR[possessed.group(1).lower()]
+        subject = _written_subject(clause, body[:start])
         agent = _is_agent(subject)
         refers_back = subject.lower() in _DEMONSTRATIVES
         written = subject
@@ -298,6 +298,42 @@ def read_sentence(text: str) -> _Reading | None:
             strength, subject, agent, lead_in, refers_back and not agent, topic, definite, after
         )
     return None
+
+
+def _written_subject(clause: str, before: str) -> str:
+    """The cue's subject as the sentence gives it: a pronoun is first looked for in an opening
+    condition ("If providers have concerns ..., they must": the providers); "our leadership"
+    is "we"."""
+    subject = _subject(clause)
+    if subject.lower() in _PRONOUNS and (opener := _opening_party(before)):
+        return opener
+    if possessed := _POSSESSED_ACTIVITY.match(subject):
+        return _POSSESSOR[possessed.group(1).lower()]
+    return subject
+
+
+# A sentence that opens with a condition on a party: "If providers have concerns, ...".
+_OPENING_CONDITION = re.compile(
+    r"^\W*(?:if|when|whenever|where|once|while|whilst|until|unless)\s+([^,;:]+)[,;:]", re.I
+)
+
+
+def _opening_party(before: str) -> str:
+    """The party an opening condition names as its subject, if any: who "they" then is."""
+    match = _OPENING_CONDITION.match(before)
+    if not match:
+        return ""
+    subject = _subject(match.group(1))
+    if subject.lower() in _PRONOUNS or subject == match.group(1).strip() or not _is_agent(subject):
+        return ""  # no finite verb after a name: not a clause with a subject
+    return subject
+
+
+def _quoted(body: str, start: int, end: int) -> bool:
+    """Whether the cue at body[start:end] stands alone in quotation marks."""
+    before = body[start - 1] if start else ""
+    after = body[end] if end < len(body) else ""
+    return before in "'‘\"“" and bool(before) and after in "'’\"”" and bool(after)
 
 
 def _topic(subject: str) -> str:
@@ -335,14 +371,22 @@ def _cue_matches(body: str) -> list[tuple[str, int, int]]:
 
 
 def _clause(before: str) -> str:
-    """The part of `before` in the cue's own clause (parentheses set aside)."""
+    """The part of `before` in the cue's own clause (parentheses set aside); an aside that
+    narrows the subject ("Registered providers, except CoDP providers, must") is not one."""
     before = re.sub(r"\([^()]*\)", " ", before)
     cut = 0
     for match in _CLAUSE_BREAK.finditer(before):
         # A break with nothing but spaces after it belongs to the previous word.
-        if before[match.end() :].strip():
+        rest = before[match.end() :]
+        if rest.strip() and not _ASIDE.match(rest):
             cut = match.end()
     return before[cut:]
+
+
+# An aside inside the subject, set off by commas: what it leaves out or takes in.
+_ASIDE = re.compile(
+    r"^\s*(?:except|excluding|other\s+than|apart\s+from|including|such\s+as)\b", re.I
+)
 
 
 # A finite verb inside the clause ends its subject: "Each area has a board and is required to".

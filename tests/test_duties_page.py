@@ -84,8 +84,9 @@ def test_the_board_is_shown_first_with_each_duty_cited_and_marked(at: AppTest) -
         ":red[**MUST**] · **Governing boards**",
         ":green[MAY] · **Governing boards**",
     ]
-    captions = [c.value for c in at.caption if "document handbook" in c.value]
+    captions = [c.value for c in at.caption if c.value.startswith("Governance handbook")]
     assert len(captions) == 4
+    assert not any("characters" in c.value for c in at.caption)  # no offsets for readers
     assert captions[0].startswith("Governance handbook, Governance handbook \\> The board")
     assert "**4 duties** (2 must, 1 should, 1 may)" in [m.value for m in at.markdown]
     # Each duty can be read in its passage, the sentence in bold.
@@ -101,14 +102,16 @@ def badges(at: AppTest) -> list[str]:
 
 def test_pick_a_document_and_an_actor_then_filter_by_strength_and_search(at: AppTest) -> None:
     at.multiselect(key="duties-docs").set_value(["handbook"]).run()
-    at.multiselect(key="duties-actors").set_value(["School leaders"]).run()
+    # The actors offered are those of the chosen documents (the widget is the documents' own).
+    at.multiselect(key="duties-actors-handbook").set_value(["School leaders"]).run()
     assert shown(at) == [
         "The headteacher must report to the board each term\\.",
         "The headteacher should attend meetings\\.",
     ]
     # Must and should look different: red and bold against blue and plain.
     assert badges(at) == [":red[**MUST**]", ":blue[SHOULD]"]
-    at.multiselect(key="duties-actors").set_value(["Governing boards", "School leaders"]).run()
+    both = ["Governing boards", "School leaders"]
+    at.multiselect(key="duties-actors-handbook").set_value(both).run()
     at.multiselect(key="duties-strength").set_value(["must"]).run()
     assert shown(at) == [
         "Governing bodies and proprietors must publish their instrument of government\\.",
@@ -146,3 +149,14 @@ def test_downloads_are_offered_for_the_selection_and_disabled_for_none(at: AppTe
     at.text_input(key="duties-search").set_value("no such words").run()
     assert all(b.proto.disabled for b in at.get("download_button"))
     assert "No duties match these filters." in [i.value for i in at.info]
+
+
+def test_a_document_without_board_duties_shows_its_own_actors(at: AppTest) -> None:
+    """Choosing the nursery guide (no board duties) shows its providers' duties and says why,
+    instead of "no duties match" under a board it never names."""
+    at.multiselect(key="duties-docs").set_value(["nursery"]).run()
+    actors = at.multiselect(key="duties-actors-nursery")
+    assert actors.options == ["Providers"] and actors.value == ["Providers"]
+    assert len(shown(at)) == 2
+    notes = [c.value for c in at.caption if "no duties for governing boards" in c.value]
+    assert notes == ["These documents state no duties for governing boards; shown: Providers."]

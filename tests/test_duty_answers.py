@@ -79,3 +79,14 @@ def test_an_actor_the_register_does_not_know_is_answered_as_before(tmp_path: Pat
     assistant = _assistant(tmp_path)
     answer = assistant.answer("What must the Martians do?")  # type: ignore[attr-defined]
     assert answer.answerer == "extractive"
+
+
+def test_a_duties_question_later_in_a_conversation_uses_the_register(tmp_path: Path) -> None:
+    assistant = _assistant(tmp_path)
+    history = ["What must the governing board do about the annual budget?"]
+    answer = assistant.answer("What must local authorities do?", history)  # type: ignore[attr-defined]
+    assert answer.answerer == "duties"
+    assert answer.text.startswith("Local authorities must publish their schemes")
+    # A topic that points back to the conversation is a follow-up, answered as one.
+    again = assistant.answer("What should the governing board do about it?", history)  # type: ignore[attr-defined]
+    assert again.answerer != "duties"

@@ -29,12 +29,21 @@ BADGES = {
 UNNAMED = "(no actor named)"
 
 
-def _default_actors(register: Register) -> list[str]:
+BOARD = "Governing boards"
+
+
+def _actors_of(duties: list[Duty]) -> list[str]:
+    """The named actors of `duties`, the one with the most duties first."""
+    counts: dict[str, int] = {}
+    for duty in duties:
+        if duty.actor:
+            counts[duty.actor] = counts.get(duty.actor, 0) + 1
+    return sorted(counts, key=lambda actor: (-counts[actor], actor))
+
+
+def _default_actors(actors: list[str]) -> list[str]:
     """The board when the documents give it duties, else the actor with the most."""
-    actors = register.actors
-    if "Governing boards" in actors:
-        return ["Governing boards"]
-    return actors[:1]
+    return [BOARD] if BOARD in actors else actors[:1]
 
 
 def duty_card(register: Register, duty: Duty) -> None:
@@ -87,19 +96,26 @@ def _chosen_duties(register: Register) -> list[Duty]:
         placeholder="All documents",
         key="duties-docs",
     )
+    # The actors of the chosen documents only, so a choice never leaves the list empty; a new
+    # choice of documents starts from its own default (the widget's key names the documents).
+    in_docs = select(register, docs)
+    named = _actors_of(in_docs)
+    default = _default_actors(named)
     actors = right.multiselect(
         "Actors",
-        [*register.actors, UNNAMED] if any(not d.actor for d in register.duties)
-        else register.actors,
-        default=_default_actors(register),
+        [*named, UNNAMED] if any(not d.actor for d in in_docs) else named,
+        default=default,
         placeholder="All actors",
-        key="duties-actors",
+        key="duties-actors" + "".join(f"-{doc}" for doc in sorted(docs)),
     )  # fmt: skip
+    if default and default != [BOARD]:
+        right.caption(
+            f"These documents state no duties for governing boards; shown: {escape(default[0])}."
+        )
     left, middle, right = st.columns([1, 1, 2])
     strengths = left.multiselect(
         "Strength", list(STRENGTHS), placeholder="Any strength", key="duties-strength"
     )
-    in_docs = select(register, docs)
     sections = sorted({d.section_path for d in in_docs if d.section})
     section = middle.selectbox("Section", ["All sections", *sections], key="duties-section")
     search = right.text_input("Search the duties", key="duties-search")
