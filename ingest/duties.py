@@ -83,7 +83,8 @@ _CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"responsibility\s+(?:for|to)\b",
             "must",
         ),
-        (r"\bneeds?\s+to\b", "must"),
+        # "A provider may need to use ...": a possibility, not a duty.
+        (r"(?<!\bmay\s)(?<!\bmight\s)(?<!\bcould\s)\bneeds?\s+to\b", "must"),
         (r"\b(?:is|are)\s+to\b(?=\s+be\s+\w+(?:ed|en)\b)", "must"),
         # "... should a school be found to": a condition, the verb before its subject.
         (r"\b(?:should(?!\s+(?:a|an|the|any|this|that|these|those)\s)|ought\s+to)\b", "should"),

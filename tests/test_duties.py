@@ -76,6 +76,7 @@ def test_each_cue_maps_to_its_strength(sentence: str, strength: str) -> None:
         "If any question should arise, it is decided by vote.",
         "This framework uses the word ‘must’ where the requirement is mandatory.",
         "Results are annulled should a school be found to cheat.",  # a condition
+        "A group-based provider may need to use the goals to assess children.",
     ],
 )
 def test_sentences_that_state_no_duty_are_left_out(sentence: str) -> None:
