@@ -25,7 +25,7 @@ from ingest.errors import GovassistError
 
 # Ids are made here (secrets.token_urlsafe) and arrive back from a cookie or a URL: anything
 # else is refused before it comes near a path.
-_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # The most conversations kept per browser; older ones go first.
 MAX_CONVERSATIONS = 50
 TITLE_CHARS = 80
@@ -42,7 +42,7 @@ def new_id() -> str:
 
 def valid_id(value: object) -> str | None:
     """`value` if it has the shape of an id made by new_id, else None."""
-    return value if isinstance(value, str) and _ID.match(value) else None
+    return value if isinstance(value, str) and _ID.fullmatch(value) else None
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,9 @@ class ConversationStore:
             "updated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
             "turns": [{"question": q, "answer": answer_record(a)} for q, a in turns],
         }
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        # Unique per writer: two sessions (threads of one process) saving at once must not
+        # write into the same temporary file.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")

@@ -34,21 +34,21 @@ def md(text: str) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
 
 
-def _md_line(text: str) -> str:
+def md_line(text: str) -> str:
     """One-line fields (question, title, section): a line break would end the heading."""
     return md(" ".join(text.split()))
 
 
 def to_markdown(turns: Sequence[Turn], title: str = "School governance assistant") -> str:
     """The conversation as Markdown; every document and user text is escaped (see `md`)."""
-    lines = [f"# {_md_line(title)}: session export", "", f"Exported {_stamp()}.", ""]
+    lines = [f"# {md_line(title)}: session export", "", f"Exported {_stamp()}.", ""]
     for number, (question, answer) in enumerate(turns, start=1):
-        lines += [f"## {number}. {_md_line(question)}", "", md(answer.text), ""]
+        lines += [f"## {number}. {md_line(question)}", "", md(answer.text), ""]
         for c in answer.citations:
             page = f", page {c.page}" if c.page else ""
             lines += [
-                f"**\\[{c.n}\\] {_md_line(c.byline)}** — {_md_line(c.section)}{page} "
-                f"(document {_md_line(c.doc_id)}, characters {c.start}–{c.end})",
+                f"**\\[{c.n}\\] {md_line(c.byline)}** — {md_line(c.section)}{page} "
+                f"(document {md_line(c.doc_id)}, characters {c.start}–{c.end})",
                 "",
                 *(f"> {line}" if line else ">" for line in md(c.quote).split("\n")),
                 "",

@@ -139,9 +139,16 @@ def nearness(answer: str, alternatives: Sequence[str], embedder: Embedder) -> fl
     return float((facts @ spans.T).max())
 
 
+# A learner's answer is a few sentences; marking a longer one embeds many of its phrases (a
+# pasted book kept a core busy for hours), so only this much of it is marked.
+MAX_ANSWER_CHARS = 2000
+
+
 def mark(answer: str, item: QuizItem, embedder: Embedder | None = None) -> Marking:
     """Which key facts the learner's answer contains (any alternative of each counts), and,
-    given an embedder, which of the others it gives in other words."""
+    given an embedder, which of the others it gives in other words (the first
+    MAX_ANSWER_CHARS characters are marked)."""
+    answer = answer[:MAX_ANSWER_CHARS]
     found: list[str] = []
     close: list[str] = []
     missed: list[str] = []

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ui.common import page_style
+from app.ui.common import page_icon, page_style
 
 # Presentation mode, for a projector: large type and the sidebar folded away. Read before the
 # toggle is drawn, as the page's settings come first.
 presenting = bool(st.session_state.get("presentation", False))
 st.set_page_config(
     page_title="govassist",
-    page_icon=":material/menu_book:",
+    page_icon=page_icon(),
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "auto",
 )

@@ -27,6 +27,7 @@ from app.ui.conversation_list import (
     sidebar_conversations,
 )
 from engine.answers import Answer
+from engine.question_text import MAX_QUESTION_CHARS
 from index.store import StoreUnavailableError
 from index.types import Filters
 from ingest.governance import SPACES
@@ -228,7 +229,11 @@ def page() -> None:
         with st.chat_message("assistant"):
             show_answer(index, asked, answered, [q for q, _ in turns[:index]], fresh=False)
 
-    question = st.chat_input("Ask about powers, decisions, legitimacy or accountability")
+    # No longer than the engine reads (a pasted book would be kept, shown and saved whole).
+    question = st.chat_input(
+        "Ask about powers, decisions, legitimacy or accountability", max_chars=MAX_QUESTION_CHARS
+    )
+    question = question[:MAX_QUESTION_CHARS] if question else question
     if not turns and not question:
         st.markdown("**New here? Try one of these:**")
         for starter in STARTER_QUESTIONS:

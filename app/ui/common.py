@@ -6,6 +6,7 @@ import html
 import re
 
 import streamlit as st
+from PIL import Image, ImageDraw
 
 from app.duty_register import load_register
 from app.feedback import FeedbackStore
@@ -275,6 +276,19 @@ html { font-size: 24px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
 .govassist-card p { font-size: 1.25rem; }
 </style>"""
+
+
+@st.cache_resource
+def page_icon() -> Image.Image:
+    """The browser tab's icon, drawn here: a Material icon as page icon is fetched by every
+    browser from fonts.gstatic.com, and nothing may leave a school's machine."""
+    icon = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(icon)
+    draw.rounded_rectangle((8, 6, 56, 58), radius=6, fill=(31, 78, 121, 255))  # a closed book
+    draw.rectangle((16, 6, 20, 58), fill=(255, 255, 255, 255))
+    for y in (20, 30, 40):
+        draw.line((26, y, 48, y), fill=(255, 255, 255, 255), width=3)
+    return icon
 
 
 def page_style(presentation: bool) -> None:

@@ -57,7 +57,8 @@ def _what_removal_does(document: Document) -> str:
 def remove_section(config: Settings, document: Document) -> None:
     """A "Remove" button for `document`, then a confirmation saying what removing does."""
     if st.session_state.get("library_confirm") != document.doc_id:
-        if st.button(f"Remove {document.title}", key="library-remove"):
+        # A label is Markdown: a title's image or link would be fetched or followed.
+        if st.button(escape(f"Remove {document.title}"), key="library-remove"):
             st.session_state["library_confirm"] = document.doc_id
             st.rerun()
         return

@@ -9,7 +9,8 @@ import time
 
 import streamlit as st
 
-from app.quiz import QuizItem, choose, mark, quiz_items
+from app.export import md_line
+from app.quiz import MAX_ANSWER_CHARS, QuizItem, choose, mark, quiz_items
 from app.resources import IndexMissingError, index_status
 from app.room_scores import RoomScores, ScoresUnavailable, learner_name, session_code
 from app.ui.common import escape, index_problem, settings, shared_assistant, source_card
@@ -36,26 +37,34 @@ def points(results: list[dict]) -> str:
 
 
 def export(results: list[dict]) -> str:
+    """The session as Markdown; every text from a document or a learner is escaped, so the file
+    renders as that text (no HTML, links or images) wherever it is opened."""
     lines = ["# Training session", ""]
     lines += [f"Score: {points(results)} of {len(results)}", ""]
     for number, result in enumerate(results, start=1):
         lines += [
-            f"## {number}. {result['question']}",
+            f"## {number}. {md_line(result['question'])}",
             "",
-            f"- Learner's answer: {result['answer'] or '(none)'}",
-            f"- Key facts found: {', '.join(result['found']) or 'none'}",
-            f"- Key facts close (in other words): {', '.join(result['close']) or 'none'}",
+            f"- Learner's answer: {md_line(result['answer']) or '(none)'}",
+            f"- Key facts found: {md_line(', '.join(result['found'])) or 'none'}",
+            f"- Key facts close (in other words): {md_line(', '.join(result['close'])) or 'none'}",
             f"- Credit: {round(result['credit'], 2):g} of 1",
-            f"- Reference answer: {result['reference']}",
+            f"- Reference answer: {md_line(result['reference'])}",
         ]
         lines += [
-            f"- Source [{c['n']}]: {c['byline']}, {c['section']}"
+            f"- Source [{c['n']}]: {md_line(c['byline'])}, {md_line(c['section'])}"
             + (f", page {c['page']}" if c.get("page") else "")
-            + f": “{c['quote']}”"
+            + f": “{md_line(c['quote'])}”"
             for c in result["sources"]
         ]
         lines.append("")
     return "\n".join(lines)
+
+
+def answer_box(position: int) -> str:
+    """The learner's answer, no longer than is marked (a scripted client is cut here too)."""
+    text = st.text_area("Your answer", key=f"quiz-answer-{position}", max_chars=MAX_ANSWER_CHARS)
+    return text[:MAX_ANSWER_CHARS]
 
 
 def room_scores() -> RoomScores:
@@ -148,7 +157,7 @@ def play(quiz: dict) -> None:
     if item.history:
         st.caption("Earlier in the conversation: " + " / ".join(item.history))
     st.markdown(f"### {escape(item.question)}")
-    answer = st.text_area("Your answer", key=f"quiz-answer-{quiz['position']}")
+    answer = answer_box(quiz["position"])
     if not quiz["checked"]:
         if st.button("Check my answer", type="primary"):
             quiz["checked"] = True
