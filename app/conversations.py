@@ -130,9 +130,13 @@ class ConversationStore:
         try:
             path = self._file(browser, conversation)
             record = json.loads(path.read_text(encoding="utf-8"))
-            return [(t["question"], answer_from_record(t["answer"])) for t in record["turns"]]
-        except (ConversationUnavailable, OSError, ValueError, KeyError, TypeError):
+            turns = [(t["question"], answer_from_record(t["answer"])) for t in record["turns"]]
+        except (ConversationUnavailable, OSError, ValueError, KeyError, TypeError, RecursionError):
             return None
+        # A file written by hand or half-written: every shown field must be text.
+        if not all(isinstance(q, str) and isinstance(a.text, str) for q, a in turns):
+            return None
+        return turns
 
     def summaries(self, browser: str) -> list[Summary]:
         """This browser's conversations, the most recently updated first."""
@@ -141,7 +145,9 @@ class ConversationStore:
             try:
                 record = json.loads(path.read_text(encoding="utf-8"))
                 first = record["turns"][0]["question"] if record["turns"] else ""
-            except (OSError, ValueError, KeyError, TypeError, IndexError):
+                if not isinstance(first, str):
+                    raise TypeError(first)
+            except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
                 continue  # a damaged file is left out of the list, not shown as an error
             title = first if len(first) <= TITLE_CHARS else first[: TITLE_CHARS - 1] + "…"
             summaries.append(Summary(path.stem, title, record["updated"], len(record["turns"])))

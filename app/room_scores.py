@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,8 +40,13 @@ def session_code(text: str) -> str | None:
 
 
 def learner_name(text: str) -> str:
-    """A learner's name as the trainer sees it: one line, at most NAME_CHARS characters."""
-    return " ".join(text.split())[:NAME_CHARS]
+    """A learner's name as the trainer sees it: one line, at most NAME_CHARS characters, in
+    one form (NFKC), with no invisible or direction-changing characters (a look-alike "Alice"
+    with a zero-width space would be a second row) and no leading = + - @ (a spreadsheet would
+    run the name as a formula when the trainer downloads the table)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split()).lstrip("=+-@ ")[:NAME_CHARS]
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,13 @@ as text, and the browser tab's icon is drawn locally (a Material icon is fetched
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
-from app.conversations import new_id, valid_id
+from app.conversations import ConversationStore, new_id, valid_id
 from app.quiz import MAX_ANSWER_CHARS, QuizItem, mark
+from app.room_scores import learner_name
 from app.ui.common import page_icon
 from app.ui.training_page import export
 
@@ -47,3 +50,25 @@ def test_the_training_export_renders_as_text() -> None:
 def test_the_tab_icon_is_an_image_drawn_here() -> None:
     icon = page_icon()
     assert icon.size == (64, 64)
+
+
+def test_look_alike_and_formula_names_are_one_plain_name() -> None:
+    assert learner_name("Ali\u200bce") == "Alice"  # a zero-width space
+    assert learner_name("\u202eAlice") == "Alice"  # a right-to-left override
+    assert learner_name("Ａｌｉｃｅ") == "Alice"  # full-width letters
+    assert learner_name('=HYPERLINK("http://x")') == 'HYPERLINK("http://x")'
+    assert learner_name("  Sam   Jones ") == "Sam Jones"
+
+
+def test_a_conversation_file_of_the_wrong_shape_is_left_out(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    browser, conversation = new_id(), new_id()
+    folder = tmp_path / browser
+    folder.mkdir(parents=True)
+    for text in (
+        "[" * 100_000 + "]" * 100_000,  # nested past the parser's recursion limit
+        json.dumps({"updated": "x", "turns": [{"question": 7, "answer": {"text": 1}}]}),
+    ):
+        (folder / f"{conversation}.json").write_text(text, encoding="utf-8")
+        assert store.load(browser, conversation) is None
+        assert store.summaries(browser) == []
