@@ -37,6 +37,15 @@ FOLDER = "duty-registers"
 FORMAT = 1  # the file's layout; a file of another layout is not read
 
 
+def actors_by_count(found: Iterable[Duty]) -> list[str]:
+    """The named actors of `found`, the one with the most duties first (then by name)."""
+    counts: dict[str, int] = {}
+    for duty in found:
+        if duty.actor:
+            counts[duty.actor] = counts.get(duty.actor, 0) + 1
+    return sorted(counts, key=lambda a: (-counts[a], a))
+
+
 @dataclass(frozen=True)
 class Register:
     """Every duty of an index version, with the words each actor goes by."""
@@ -56,11 +65,7 @@ class Register:
     @property
     def actors(self) -> list[str]:
         """The actors, most duties first (then by name)."""
-        counts: dict[str, int] = {}
-        for duty in self.duties:
-            if duty.actor:
-                counts[duty.actor] = counts.get(duty.actor, 0) + 1
-        return sorted(counts, key=lambda a: (-counts[a], a))
+        return actors_by_count(self.duties)
 
     def without(self, doc_ids: Collection[str]) -> Register:
         """The register less the documents `doc_ids` (their duties, titles and passages)."""

@@ -13,6 +13,7 @@ from app.duty_register import (
     to_markdown,
 )
 from app.ui.common import escape, live_register
+from index.duty_registers import actors_by_count
 from ingest.duties import STRENGTHS, Duty
 
 # Rendering is the cost of this page (each duty is a few elements): the EYFS framework alone
@@ -30,15 +31,6 @@ UNNAMED = "(no actor named)"
 
 
 BOARD = "Governing boards"
-
-
-def _actors_of(duties: list[Duty]) -> list[str]:
-    """The named actors of `duties`, the one with the most duties first."""
-    counts: dict[str, int] = {}
-    for duty in duties:
-        if duty.actor:
-            counts[duty.actor] = counts.get(duty.actor, 0) + 1
-    return sorted(counts, key=lambda actor: (-counts[actor], actor))
 
 
 def _default_actors(actors: list[str]) -> list[str]:
@@ -99,7 +91,7 @@ def _chosen_duties(register: Register) -> list[Duty]:
     # The actors of the chosen documents only, so a choice never leaves the list empty; a new
     # choice of documents starts from its own default (the widget's key names the documents).
     in_docs = select(register, docs)
-    named = _actors_of(in_docs)
+    named = actors_by_count(in_docs)
     default = _default_actors(named)
     actors = right.multiselect(
         "Actors",
