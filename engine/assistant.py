@@ -283,9 +283,10 @@ class Assistant:
         for (chunk_id, start), similarity in self.sentence_embeddings.nearest(
             vector, SENTENCES_LOOKED_AT, list(chunks)
         ):
-            text = chunks[chunk_id].sentence_at(start).text
-            if text in texts:
+            sentence = chunks[chunk_id].sentence_at(start)
+            if sentence is None or sentence.text in texts:
                 continue
+            text = sentence.text
             texts.add(text)
             if chunk_id not in seen and text not in already_read:
                 seen.add(chunk_id)

@@ -89,7 +89,7 @@ def duty_sentence(chunks: dict[str, Chunk], duty: Duty) -> tuple[Chunk, Sentence
     chunk = chunks.get(duty.chunk_id)
     if chunk is None:
         return None
-    sentence = next((s for s in chunk.sentences if s.chunk_start == duty.chunk_start), None)
+    sentence = chunk.sentence_at(duty.chunk_start)
     return (chunk, sentence) if sentence is not None else None
 
 

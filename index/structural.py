@@ -37,7 +37,6 @@ class StructureTable:
         self._recommendations = np.array([bool(c.tags.recommendation) for c in self._chunks])
         # The rows each cell (actor, dimension) and the recommendations hold: a question's
         # ranking reads only the rows it can pick, so its cost does not grow with the rest.
-        self._cells: dict[tuple[int, int], np.ndarray] = {}
         cells: dict[tuple[int, int], list[int]] = {}
         for row, (actor, dimension) in enumerate(zip(self._actors, self._dimensions, strict=True)):
             if actor and dimension:

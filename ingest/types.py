@@ -64,9 +64,9 @@ class Chunk:
     author: str = ""
     year: int | None = None
 
-    def sentence_at(self, chunk_start: int) -> Sentence:
-        """The sentence that starts at `chunk_start` in this chunk's text."""
-        return next(s for s in self.sentences if s.chunk_start == chunk_start)
+    def sentence_at(self, chunk_start: int) -> Sentence | None:
+        """The sentence that starts at `chunk_start` in this chunk's text, if one does."""
+        return next((s for s in self.sentences if s.chunk_start == chunk_start), None)
 
     def quote(self, sentence_start: int, sentence_end: int) -> str:
         """The original file's text between two file offsets inside this chunk."""
