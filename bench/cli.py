@@ -25,13 +25,22 @@ def bench(
     repeats: Annotated[
         int, typer.Option(min=1, help="Repeats of each timing; the numbers are their medians.")
     ] = 5,
+    pdf_pages: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Pages of the generated PDF whose ingest is timed (its keys name them)."
+        ),
+    ] = 200,
 ) -> None:
     """Measure answer speed, ingest cost, scaling, start-up, a room of 30, and the peer."""
     from app.cli import stderr
     from bench.run import run as run_bench
 
     results = run_bench(
-        scale=scale, repeats=repeats, say=lambda message: stderr.print(f"[dim]{message}…[/dim]")
+        scale=scale,
+        repeats=repeats,
+        pdf_pages=pdf_pages,
+        say=lambda message: stderr.print(f"[dim]{message}…[/dim]"),
     )
     text = json.dumps(results, indent=2)
     if json_out is not None:

@@ -217,6 +217,7 @@ class _Bench:
     embedder: Embedder  # loaded and warmed once, outside every timing
     repeats: int
     results: dict[str, Any]
+    pdf_pages: int = PDF_PAGES
     ingest_1x: list[float] = field(default_factory=list)  # seconds of each ingest of corpus/
     assistant: Assistant | None = None  # over corpus/, warm
 
@@ -227,7 +228,10 @@ class _Bench:
 
 
 def run(
-    scale: int = 100, say: Callable[[str], None] = print, repeats: int = REPEATS
+    scale: int = 100,
+    say: Callable[[str], None] = print,
+    repeats: int = REPEATS,
+    pdf_pages: int = PDF_PAGES,
 ) -> dict[str, Any]:
     began = time.perf_counter()
 
@@ -240,7 +244,7 @@ def run(
     embedder.embed(["warm up"])  # load the model once, outside every timing
     work = Path(tempfile.mkdtemp(prefix="govassist-bench-"))
     results: dict[str, Any] = {"cores": os.cpu_count(), "scale": scale}
-    bench = _Bench(work, corpus, questions, embedder, repeats, results)
+    bench = _Bench(work, corpus, questions, embedder, repeats, results, pdf_pages)
     try:
         log("ingest at 1x and the encoding floor (repeats, taken in turn)")
         _ingest_at_1x(bench)
@@ -248,7 +252,7 @@ def run(
         _queries_at_1x(bench)
         log("the dev-docs library on first sight")
         _devdocs(bench)
-        log(f"a {PDF_PAGES}-page PDF in a new ingest process")
+        log(f"a {pdf_pages}-page PDF in a new ingest process")
         _big_pdf(bench)
         log("start-up of a new process")
         results["startup_first_answer_s"] = _median(
@@ -329,16 +333,17 @@ def _devdocs(bench: _Bench) -> None:
 
 
 def _big_pdf(bench: _Bench) -> None:
-    """Time and peak memory of a new ingest process reading a PDF_PAGES-page PDF."""
+    """Time and peak memory of a new ingest process reading a generated PDF (PDF_PAGES pages
+    unless the run asks for fewer: the keys name the pages measured)."""
     from bench.make_big_pdf import write as write_pdf  # fpdf2: a development dependency
 
-    work, results = bench.work, bench.results
-    pdf = work / f"report-{PDF_PAGES}-pages.pdf"
-    write_pdf(pdf, PDF_PAGES)
+    work, results, pages = bench.work, bench.results, bench.pdf_pages
+    pdf = work / f"report-{pages}-pages.pdf"
+    write_pdf(pdf, pages)
     pdf_runs = [pdf_ingest(pdf, work / f"data-pdf-{r}") for r in range(min(bench.repeats, 3))]
-    results["pdf_200_pages_ingest_s"] = _median([s for s, _ in pdf_runs])
+    results[f"pdf_{pages}_pages_ingest_s"] = _median([s for s, _ in pdf_runs])
     results["ingest_peak_rss_mb"] = round(max(mb for _, mb in pdf_runs), 1)
-    results["chunks_pdf_200_pages"] = len(
+    results[f"chunks_pdf_{pages}_pages"] = len(
         load_assistant(Settings(data_dir=work / "data-pdf-0")).index.chunks
     )
     for r in range(len(pdf_runs)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from index.lexical import tokenize
 from index.question import asking_sentence
 
 
@@ -125,6 +126,17 @@ _TIME = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+# "How many adults (staff) do ...": up to three words after "how many", and a bracketed plain term.
+_COUNTED = re.compile(r"\bhow\s+many\s+((?:[\w'’-]+\s*){1,3})(\([^)]*\))?", re.I)
+# Where the words of what is counted end: a verb, a preposition, a pronoun.
+_NOT_COUNTED = frozenset(
+    re.findall(
+        r"\w+",
+        "do does did can could must may might should shall will would are is was were be been "
+        "have has had need needs there per in on at for of to with from by we our you your they "
+        "their i it its he she more less most least times",
+    )
+)
 
 
 def expected_type(question: str) -> AnswerType | None:
@@ -140,12 +152,24 @@ def expected_type(question: str) -> AnswerType | None:
     return None
 
 
-def satisfies(text: str, answer_type: AnswerType | None) -> bool:
-    """Whether `text` contains the kind of answer asked for (always true when nothing is)."""
+def satisfies(
+    text: str,
+    answer_type: AnswerType | None,
+    given: frozenset[str] = frozenset(),
+    counted: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether `text` contains the kind of answer asked for (always true when nothing is).
+    A number the question itself gives (`given`, from `quantities`) answers nothing: "two" in
+    "a room for under two-year-olds" does not say how many adults a room of two-year-olds
+    needs. Nor does a number of something else: when the question says what it counts
+    (`counted`, from `counted_words`), the sentence must name it ("one member of staff for every
+    five children" counts staff; "Two-year-olds: 2.5m2 per child" does not)."""
     if answer_type is AnswerType.MONEY:
         return bool(_MONEY.search(text))
     if answer_type is AnswerType.QUANTITY:
-        return bool(_QUANTITY.search(text))
+        if not any(m.group(0).lower() not in given for m in _QUANTITY.finditer(text)):
+            return False
+        return not counted or bool(counted & set(tokenize(text)))
     if answer_type is AnswerType.TIME:
         return bool(_TIME.search(text))
     if answer_type is AnswerType.FREQUENCY:
@@ -155,6 +179,27 @@ def satisfies(text: str, answer_type: AnswerType | None) -> bool:
     if answer_type is AnswerType.YES_NO:
         return bool(_SETTLES.search(text))
     return True
+
+
+def quantities(text: str) -> frozenset[str]:
+    """The numbers and number words in `text`, in lower case ("two" in "two-year-olds")."""
+    return frozenset(m.group(0).lower() for m in _QUANTITY.finditer(text))
+
+
+def counted_words(question: str) -> frozenset[str]:
+    """The stemmed words of what a "How many ...?" question counts, with the plain term the
+    reading added after them ("How many adults (staff) do we need" -> adult, staff); none when it
+    does not say ("How many of the rest ...").
+    """
+    match = _COUNTED.search(asking_sentence(question))
+    if not match:
+        return frozenset()
+    words = []
+    for word in match.group(1).split():
+        if word.lower() in _NOT_COUNTED:
+            break
+        words.append(word)
+    return frozenset(tokenize(" ".join(words) + " " + (match.group(2) or "")))
 
 
 def years(text: str) -> set[str]:

@@ -321,7 +321,10 @@ class Assistant:
             best_dense=max(s.dense for s in scored),
             best_coverage=max(s.lexical for s in scored),
             unknown_weight=terms.unknown_share,
-            answer_type_missing=not any(satisfies(s.sentence.text, wanted) for s in leading),
+            answer_type_missing=not any(
+                satisfies(s.sentence.text, wanted, query.given_numbers, query.counted)
+                for s in leading
+            ),
             unknown_years=unknown_years,
         )
 

@@ -245,7 +245,9 @@ def _bonus(query: Query, chunk: Chunk, sentence: Sentence) -> float:
         + (CONTRAST_BONUS if sets_against(sentence.text, asked.actors) else 0.0)
         + (RECOMMENDATION_BONUS if asked.recommendation and tags.recommendation else 0.0)
     )
-    if query.answer_type is not None and satisfies(sentence.text, query.answer_type):
+    if query.answer_type is not None and satisfies(
+        sentence.text, query.answer_type, query.given_numbers, query.counted
+    ):
         bonus += ANSWER_TYPE_BONUS
     if sentence is chunk.sentences[0] and _POINTS_BACK.match(sentence.text):
         # "This is a crucial distinction" opening a passage points at a sentence the passage

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.answer_type import AnswerType, expected_type, years
+from engine.answer_type import AnswerType, counted_words, expected_type, quantities, years
 from engine.followup import ResolvedQuestion, resolve
 from index.lexical import tokenize
 from index.question import asking_sentence
@@ -41,6 +41,12 @@ class Query:
     answer_type: AnswerType | None
     # Years the asking sentence names ("in 2022"); years given as context before it are not.
     years: frozenset[str]
+    # The numbers the question itself gives ("two" in "a room of two-year-olds"), which a
+    # sentence cannot offer as the number asked for.
+    given_numbers: frozenset[str] = frozenset()
+    # What a "How many ...?" question counts (stemmed), which the sentence giving the number
+    # must name.
+    counted: frozenset[str] = frozenset()
     filters: Filters = Filters()
 
     @property
@@ -71,5 +77,7 @@ def read_query(
         search_tokens=tokenize(search_text),
         answer_type=expected_type(text),
         years=frozenset(years(asking_sentence(text))),
+        given_numbers=quantities(text),
+        counted=counted_words(text),
         filters=filters,
     )

@@ -1,4 +1,11 @@
-from engine.answer_type import AnswerType, expected_type, satisfies, years
+from engine.answer_type import (
+    AnswerType,
+    counted_words,
+    expected_type,
+    quantities,
+    satisfies,
+    years,
+)
 
 
 def test_expected_type_from_the_question_opening() -> None:
@@ -18,6 +25,27 @@ def test_quantities_are_numbers_but_not_years() -> None:
     assert satisfies("more than two thirds of schools", AnswerType.QUANTITY)
     assert not satisfies("set up by the Education (Schools) Act 1992", AnswerType.QUANTITY)
     assert not satisfies("RSCs draw authority from the Secretary of State", AnswerType.QUANTITY)
+
+
+def test_a_number_the_question_gives_is_not_the_number_it_asks_for() -> None:
+    question = "How many adults (staff) do we need for a room of two-year-olds?"
+    given, counted = quantities(question), counted_words(question)
+    assert given == {"two"} and counted == {"adult", "staff"}
+    quantity = AnswerType.QUANTITY
+    # The question's own "two", and a number of something else, answer nothing.
+    assert not satisfies("A room for under two-year-olds needs a lead.", quantity, given, counted)
+    assert not satisfies("Two-year-olds: 2.5m2 per child.", quantity, given, counted)
+    assert satisfies("one member of staff for every five children", quantity, given, counted)
+    # Without those, any number still does.
+    assert satisfies("Two-year-olds: 2.5m2 per child.", quantity)
+
+
+def test_what_a_how_many_question_counts() -> None:
+    assert counted_words("As a new trustee, how many members must a trust have?") == {"member"}
+    assert counted_words("How many directors have to be there for a meeting?") == {"director"}
+    # "How many of the rest ..." does not say what it counts, so no word is required.
+    assert counted_words("How many of the rest of the team need a level 2?") == frozenset()
+    assert counted_words("What share of schools are academies?") == frozenset()
 
 
 def test_times_are_years_months_or_durations() -> None:

@@ -28,7 +28,7 @@ TARGET_KEYS = (
     "cold_query_p95_ms",
     "cold_query_p95_ms_devdocs",
     "cold_query_p95_ms_2x",
-    "pdf_200_pages_ingest_s",
+    "pdf_20_pages_ingest_s",
     "ingest_peak_rss_mb",
 )
 
@@ -38,7 +38,11 @@ def test_bench_writes_every_key(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "app.cli", "bench", "--json", str(out)]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     done = subprocess.run(
-        [*command, "--scale", "2", "--repeats", "1"], cwd=ROOT, env=env, capture_output=True
+        # The PDF's ingest at a tenth of its pages: the 200-page one is a minute of encoding.
+        [*command, "--scale", "2", "--repeats", "1", "--pdf-pages", "20"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
     )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     results = json.loads(out.read_text(encoding="utf-8"))
@@ -52,4 +56,4 @@ def test_bench_writes_every_key(tmp_path: Path) -> None:
     # Every sentence vector was stored at ingest: none is computed on a question's first sight.
     assert results["cold_sentence_vectors_computed_per_question"] == 0
     assert 200 < results["ingest_peak_rss_mb"] < 5000
-    assert results["chunks_devdocs"] > 200 and results["chunks_pdf_200_pages"] > 1000
+    assert results["chunks_devdocs"] > 200 and results["chunks_pdf_20_pages"] > 100
