@@ -153,23 +153,26 @@ class Vocabulary:
             return None
         stem = stems[0]
         allowed = 1 if len(word) < LONG_WORD else 2
-        best: tuple[int, int, str] | None = None
+        best: tuple[int, bool, int, str] | None = None
         for known in self._by_initial.get(word[0], ()):
             if abs(len(known) - len(word)) > allowed + 1:
                 continue
             distance = OSA.distance(word, known, score_cutoff=allowed)
-            if distance > allowed:
+            as_stemmed = distance > allowed
+            if as_stemmed:
                 known_stems = tokenize(known)
                 if not known_stems:
                     continue
                 distance = OSA.distance(stem, known_stems[0], score_cutoff=allowed)
                 if distance > allowed:
                     continue
-            # Fewest edits first, then the word the documents use most.
-            key = (distance, -self.word_frequency[known], known)
+            # Fewest edits first, close as written before close only as stemmed ("athorities"
+            # is "authorities", not the more frequent "authority"), then the word the documents
+            # use most.
+            key = (distance, as_stemmed, -self.word_frequency[known], known)
             if best is None or key < best:
                 best = key
-        return best[2] if best else None
+        return best[3] if best else None
 
     def correct(self, text: str) -> str:
         """`text` with each word the documents never use, but nearly do, spelt their way."""

@@ -68,6 +68,15 @@ def test_slips_of_the_keyboard_are_read_as_the_documents_words() -> None:
     assert vocabulary.correct("What is the inspectorat for") == "What is the inspectorate for"
 
 
+def test_a_slip_is_read_as_the_word_it_nearly_spells_before_a_commoner_word_of_its_stem() -> None:
+    # "athorities" is one letter from "authorities" as written, and only as stemmed from
+    # "authority", which these documents use more often.
+    vocabulary = Vocabulary.learn(
+        ["The authority decides. Its authority is clear. Our authority acts. Local authorities."]
+    )
+    assert vocabulary.correct("And local athorities?") == "And local authorities?"
+
+
 def test_words_far_from_any_document_word_are_left_alone() -> None:
     vocabulary = Vocabulary.learn(TEXTS)
     for question in (
