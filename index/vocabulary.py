@@ -33,6 +33,8 @@ MAX_LONG_WORDS = 8
 # An abbreviation typed in capitals in a question ("LAs", "MATs").
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 MIN_PHRASE_COUNT = 3
+# Capitals this short are read as an abbreviation, never as a word typed in capitals.
+SHORT_ACRONYM = 3
 # A question word this short is left alone: "pay" and "day" are one letter apart.
 MIN_CORRECTABLE = 5
 # Edits allowed between a question word and a document word (or their stems): one up to 7
@@ -204,7 +206,9 @@ class Vocabulary:
                 not stems  # a stop word in capitals ("WHO", "AND")
                 or stems[0] in self
                 or acronym.rstrip("s") in self.abbreviations
-                or is_english_word(acronym)  # "SALARY" in a question typed in capitals
+                # "SALARY" in a question typed in capitals; but two or three capitals are an
+                # abbreviation even when they spell a word ("LA", "TA").
+                or (len(acronym.rstrip("s")) > SHORT_ACRONYM and is_english_word(acronym))
             ):
                 return acronym
             return self.spell_out(acronym) or acronym
@@ -244,6 +248,8 @@ class Vocabulary:
             for match in pattern.finditer(text):
                 phrase = " ".join(match.group(0).split())
                 key = tokenize(phrase)
+                if len(key) != len(letters):
+                    continue  # a letter stood for a stop word: "TA" is not "that any"
                 counts[key] += 1
                 spelling.setdefault(key, phrase.lower())
         best = counts.most_common(1)

@@ -57,6 +57,23 @@ def test_an_abbreviation_the_documents_never_use_is_spelt_out_from_their_phrases
     assert vocabulary.spell_out_unknown("What does the QZ do?") == "What does the QZ do?"
 
 
+def test_two_capitals_are_an_abbreviation_and_each_letter_a_word_that_counts() -> None:
+    vocabulary = Vocabulary.learn(
+        [
+            "A teaching assistant may help. The teaching assistant knows the child. Ask a "
+            "teaching assistant. Notice that any member may attend at general meetings, and "
+            "that any other member at general meetings, and that any proxy at general meetings."
+        ]
+    )
+    # "TA" is also a word ("thanks"), but in capitals it is the documents' teaching assistant.
+    assert vocabulary.spell_out_unknown("Can our TA do it?") == (
+        "Can our teaching assistant do it?"
+    )
+    # "at general meetings" and "that any" are frequent, but "at" and "that" are stop words: no
+    # letter of an abbreviation stands for one.
+    assert vocabulary.spell_out_unknown("When is the AGM?") == "When is the AGM?"
+
+
 def test_slips_of_the_keyboard_are_read_as_the_documents_words() -> None:
     vocabulary = Vocabulary.learn(TEXTS)
     assert vocabulary.correct("Who do the comissioners report to?") == (
