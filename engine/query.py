@@ -63,10 +63,14 @@ def read_query(
     filters: Filters = Filters(),
 ) -> Query:
     """Read `question` (plain text; `history` the earlier user turns, oldest first) once."""
-    read = vocabulary.read
-    # Read the documents' way before a follow-up is resolved ("And councils?" names an actor).
+
+    def read(text: str) -> str:
+        return vocabulary.spell_out_unknown(vocabulary.read(text))
+
+    # Read the documents' way before a follow-up is resolved ("And councils?" and "and the
+    # la?" name an actor).
     resolved = resolve(read(question), [read(turn) for turn in history])
-    text = vocabulary.spell_out_unknown(resolved.text)
+    text = resolved.text
     search_text = vocabulary.expand(text)
     return Query(
         asked=question,

@@ -32,6 +32,7 @@ _LINKING = {"of", "and", "for", "the", "in", "on", "to", "&"}
 MAX_LONG_WORDS = 8
 # An abbreviation typed in capitals in a question ("LAs", "MATs").
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
+_TYPED_SMALL = re.compile(r"\b[a-z]{2,3}\b")
 MIN_PHRASE_COUNT = 3
 # Capitals this short are read as an abbreviation, never as a word typed in capitals.
 SHORT_ACRONYM = 3
@@ -213,7 +214,20 @@ class Vocabulary:
                 return acronym
             return self.spell_out(acronym) or acronym
 
-        return _ACRONYM.sub(spell, text)
+        def spell_typed_small(match: re.Match[str]) -> str:
+            # "what does the la do": a short word the documents never use, typed in lower
+            # case, read as the abbreviation it would be in capitals ("las" as "LAs").
+            word = match.group(0)
+            stems = tokenize(word)
+            if not stems or stems[0] in self:
+                return word
+            plural = len(word) == SHORT_ACRONYM and word.endswith("s")
+            capitals = word[:-1].upper() + "s" if plural else word.upper()
+            if capitals.rstrip("s") in self.abbreviations:
+                return word
+            return self.spell_out(capitals) or word
+
+        return _TYPED_SMALL.sub(spell_typed_small, _ACRONYM.sub(spell, text))
 
     def expand(self, text: str) -> str:
         """`text` followed by the long form of each abbreviation it uses ("RSCs" ->

@@ -74,6 +74,19 @@ def test_two_capitals_are_an_abbreviation_and_each_letter_a_word_that_counts() -
     assert vocabulary.spell_out_unknown("When is the AGM?") == "When is the AGM?"
 
 
+def test_a_short_abbreviation_typed_in_lower_case_is_spelt_out_too() -> None:
+    vocabulary = Vocabulary.learn(TEXTS)
+    assert vocabulary.spell_out_unknown("who do las answer to") == (
+        "who do local authorities answer to"
+    )
+    assert vocabulary.spell_out_unknown("what does the la do") == (
+        "what does the local authorities do"
+    )
+    # Words the documents use, stop words and words without such a phrase are left alone.
+    for question in ("who are the rscs", "is it so", "who pays the fee"):
+        assert vocabulary.spell_out_unknown(question) == question
+
+
 def test_slips_of_the_keyboard_are_read_as_the_documents_words() -> None:
     vocabulary = Vocabulary.learn(TEXTS)
     assert vocabulary.correct("Who do the comissioners report to?") == (
@@ -112,3 +125,11 @@ def test_a_question_in_capitals_keeps_its_words() -> None:
         "WHO ARE local authorities ACCOUNTABLE TO"
     )
     assert vocabulary.spell_out_unknown("WHAT IS THE SALARY") == "WHAT IS THE SALARY"
+
+
+def test_a_follow_up_names_the_actor_its_lower_case_abbreviation_stands_for() -> None:
+    from engine.query import read_query
+
+    query = read_query("and the las?", ["Who are RSCs accountable to?"], Vocabulary.learn(TEXTS))
+    assert query.resolved.actors == ("Local authorities",)
+    assert "local authorities" in query.resolved.text
