@@ -76,6 +76,9 @@ def test_a_trainer_sees_the_rooms_scores(page: Page, app_url: str) -> None:
     page.get_by_label("Session code (from your trainer)").press("Enter")
     page.get_by_label("Your name, as the trainer will see it").fill("Ada")
     page.get_by_label("Your name, as the trainer will see it").press("Enter")
+    # The page says the room and name back once it has them: only then is the quiz started
+    # (a click while the page is still redrawing for the name can land on a replaced button).
+    expect(page.get_by_text(f"In room {room} as Ada")).to_be_visible()
     page.get_by_role("button", name="Start a new quiz").click()
     expect(page.get_by_text("Question 1 of 5")).to_be_visible()
     page.get_by_label("Your answer").fill("Ofsted, on behalf of the Secretary of State")

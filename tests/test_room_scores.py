@@ -64,6 +64,8 @@ def test_a_learner_who_joins_a_room_is_counted_in_the_trainers_view(
     learner.switch_page("ui/training_page.py").run()
     learner.text_input(key="room-code").set_value("Room-7").run()
     learner.text_input(key="room-name").set_value("Ada").run()
+    said_back = [caption.value.replace("\\", "") for caption in learner.caption]  # unescaped
+    assert any("In room room-7 as Ada" in text for text in said_back), said_back
     next(b for b in learner.button if b.label == "Start a new quiz").click().run()
     learner.text_area[0].set_value("Ofsted").run()
     next(b for b in learner.button if b.label == "Check my answer").click().run()

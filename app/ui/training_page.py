@@ -80,6 +80,12 @@ def join_room() -> None:
         typed = st.session_state.get("room-code", "")
         if typed and session_code(typed) is None:
             st.warning("A session code is 3 to 32 letters, digits or hyphens.")
+        elif code := session_code(typed):
+            # Said back, so a learner knows the room and name the trainer will see.
+            name = learner_name(st.session_state.get("room-name", "")) or "a learner with no name"
+            st.caption(
+                escape(f"In room {code} as {name}: each answer you mark counts in its scores.")
+            )
 
 
 def record_for_room(question: str, credit: float) -> None:
