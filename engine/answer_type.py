@@ -88,8 +88,8 @@ _SETTLES = re.compile(
     re.I,
 )
 # Within the asking sentence, the first clause that opens like a question asks (its start, or
-# after "...: ", "..., " or a dash: "As trustees we focus on our own schools — why ...?").
-_CLAUSE = re.compile(r"(?:^|[:;,]\s+|\s[—–-]\s+)(?=\S)")
+# after "...: " or "..., ").
+_CLAUSE = re.compile(r"(?:^|[:;,]\s+)(?=\S)")
 
 # Words that give a reason or a purpose.
 _REASON = re.compile(
