@@ -49,9 +49,6 @@ STATEMENT_BONUS = 0.06
 CONTRAST_BONUS = 0.06
 # A further sentence joins the answer only if it scores this close to the best one.
 RELATIVE_CUTOFF = 0.8
-# The sentence after the best one, in its paragraph, is quoted with it when it scores at least
-# this share of the best (chosen on the dev parts: 0.6 and 0.65 alike, 0.7 about half the gain).
-NEXT_SENTENCE_SHARE = 0.65
 # Sentences sharing this share of their words say the same thing: keep one. (Embeddings are
 # no judge here: two sentences of one section, "The College builds the capacity of the
 # teacher" and "The Council builds the capacity of the system", embed almost alike.)
@@ -337,35 +334,7 @@ def select(
             break
         if candidate not in chosen and not _repeats(candidate, chosen):
             chosen.append(candidate)
-    following = _next_in_paragraph(scored, scored[0])
-    if following is not None and following not in chosen:
-        # Quoted with the best sentence, in the same citation: it often says what the best one
-        # only announces ("... had some difficult findings as well as praise. The project
-        # raised achievement more than it transformed learning.").
-        chosen.insert(1, following)
     return chosen
-
-
-def _next_in_paragraph(
-    scored: Sequence[ScoredSentence], best: ScoredSentence
-) -> ScoredSentence | None:
-    """The sentence after `best` in its paragraph, if it scores at least NEXT_SENTENCE_SHARE of
-    it."""
-    sentences = best.chunk.sentences
-    position = sentences.index(best.sentence) + 1
-    if position >= len(sentences) or sentences[position].paragraph != best.sentence.paragraph:
-        return None
-    following = sentences[position]
-    return next(
-        (
-            s
-            for s in scored
-            if s.chunk.id == best.chunk.id
-            and s.sentence is following
-            and s.score >= NEXT_SENTENCE_SHARE * best.score
-        ),
-        None,
-    )
 
 
 def _words(item: ScoredSentence) -> set[str]:

@@ -74,29 +74,3 @@ def test_only_the_asking_sentence_of_a_question_is_what_is_asked() -> None:
     assert asking_sentence("How many schools did Ofsted inspect in 2017?") == (
         "How many schools did Ofsted inspect in 2017?"
     )
-
-
-def test_the_best_sentence_brings_the_next_one_of_its_paragraph_when_it_scores_close() -> None:
-    from engine.extractive import NEXT_SENTENCE_SHARE, ScoredSentence, select
-    from engine.query import read_query
-    from index.vocabulary import Vocabulary
-
-    texts = (
-        "Our first evaluation of the project had some difficult findings as well as praise.",
-        "The project raised achievement more than it transformed learning.",
-        "A new paragraph about something else entirely.",
-    )
-    sentences = tuple(
-        Sentence(t, 0, len(t), 0, len(t), paragraph=0 if i < 2 else 1) for i, t in enumerate(texts)
-    )
-    chunk = Chunk("c1", "d", "T", ("Evaluation",), " ".join(texts), 0, 1, sentences)
-    query = read_query("What did the evaluation find?", [], Vocabulary.learn(texts))
-
-    def scored(follower: float) -> list[ScoredSentence]:
-        items = [(sentences[0], 0.8), (sentences[2], 0.5), (sentences[1], follower)]
-        return [ScoredSentence(s, chunk, 1, score, 0.0, score) for s, score in items]
-
-    close = select(scored(0.8 * NEXT_SENTENCE_SHARE + 0.01), query, 4, None)  # type: ignore[arg-type]
-    assert [s.sentence.text for s in close[:2]] == list(texts[:2])
-    far = select(scored(0.8 * NEXT_SENTENCE_SHARE - 0.01), query, 4, None)  # type: ignore[arg-type]
-    assert [s.sentence.text for s in far] == [texts[0]]
