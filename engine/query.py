@@ -9,7 +9,6 @@ the evidence and composition all take the `Query`; none of them reads the questi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -72,7 +71,7 @@ def read_query(
     # la?" name an actor).
     resolved = resolve(read(question), [read(turn) for turn in history])
     text = resolved.text
-    search_text = with_number_words(vocabulary.expand(text))
+    search_text = vocabulary.expand(text)
     return Query(
         asked=question,
         resolved=resolved,
@@ -86,29 +85,3 @@ def read_query(
         counted=counted_words(text),
         filters=filters,
     )
-
-
-_NUMBER_WORDS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-]
-# A small whole number written in digits ("2 year olds"), not part of a decimal or a list.
-_SMALL_NUMBER = re.compile(r"(?<![\d.,£$])\b([1-9]|1[0-2])\b(?![.,]\d)")
-
-
-def with_number_words(text: str) -> str:
-    """`text` with each small number written in digits followed by its word ("2 (two) year
-    olds"): guidance writes them as words ("two-year-olds", "every five children"), and neither
-    the embedder nor the keyword index takes "2" for "two"."""
-    return _SMALL_NUMBER.sub(lambda m: f"{m.group(1)} ({_NUMBER_WORDS[int(m.group(1))]})", text)

@@ -133,12 +133,3 @@ def test_a_follow_up_names_the_actor_its_lower_case_abbreviation_stands_for() ->
     query = read_query("and the las?", ["Who are RSCs accountable to?"], Vocabulary.learn(TEXTS))
     assert query.resolved.actors == ("Local authorities",)
     assert "local authorities" in query.resolved.text
-
-
-def test_small_numbers_in_digits_are_searched_as_words_too() -> None:
-    from engine.query import with_number_words
-
-    assert with_number_words("nine 2 year olds in a room") == "nine 2 (two) year olds in a room"
-    # Sums, decimals, years and larger numbers stay as written.
-    for text in ("liable for £1", "2.5m2 per child", "in 2024", "for 28 days"):
-        assert with_number_words(text) == text
