@@ -167,7 +167,7 @@ def satisfies(
     if answer_type is AnswerType.MONEY:
         return bool(_MONEY.search(text))
     if answer_type is AnswerType.QUANTITY:
-        if not any(m.group(0).lower() not in given for m in _QUANTITY.finditer(text)):
+        if not quantities(text) - given:
             return False
         return not counted or bool(counted & set(tokenize(text)))
     if answer_type is AnswerType.TIME:

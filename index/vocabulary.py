@@ -198,36 +198,34 @@ class Vocabulary:
 
     def spell_out_unknown(self, text: str) -> str:
         """`text` with each abbreviation the documents never use ("LAs") replaced by the phrase
-        it stands for in them ("local authorities"), when they have one."""
+        it stands for in them ("local authorities"), when they have one; a short one typed in
+        lower case ("who do las answer to") is read as it would be in capitals."""
 
         def spell(match: re.Match[str]) -> str:
-            acronym = match.group(0)
-            stems = tokenize(acronym)
-            if (
-                not stems  # a stop word in capitals ("WHO", "AND")
-                or stems[0] in self
-                or acronym.rstrip("s") in self.abbreviations
-                # "SALARY" in a question typed in capitals; but two or three capitals are an
-                # abbreviation even when they spell a word ("LA", "TA").
-                or (len(acronym.rstrip("s")) > SHORT_ACRONYM and is_english_word(acronym))
-            ):
-                return acronym
-            return self.spell_out(acronym) or acronym
+            return self._long_form(match.group(0)) or match.group(0)
 
         def spell_typed_small(match: re.Match[str]) -> str:
-            # "what does the la do": a short word the documents never use, typed in lower
-            # case, read as the abbreviation it would be in capitals ("las" as "LAs").
             word = match.group(0)
-            stems = tokenize(word)
-            if not stems or stems[0] in self:
-                return word
             plural = len(word) == SHORT_ACRONYM and word.endswith("s")
-            capitals = word[:-1].upper() + "s" if plural else word.upper()
-            if capitals.rstrip("s") in self.abbreviations:
-                return word
-            return self.spell_out(capitals) or word
+            return self._long_form(word[:-1].upper() + "s" if plural else word.upper()) or word
 
         return _TYPED_SMALL.sub(spell_typed_small, _ACRONYM.sub(spell, text))
+
+    def _long_form(self, acronym: str) -> str | None:
+        """The phrase an abbreviation in capitals stands for in the documents, when they never
+        use or define it themselves."""
+        letters = acronym.rstrip("s")
+        stems = tokenize(acronym)
+        if (
+            not stems  # a stop word in capitals ("WHO", "AND")
+            or stems[0] in self
+            or letters in self.abbreviations
+            # "SALARY" in a question typed in capitals; but two or three capitals are an
+            # abbreviation even when they spell a word ("LA", "TA").
+            or (len(letters) > SHORT_ACRONYM and is_english_word(acronym))
+        ):
+            return None
+        return self.spell_out(acronym)
 
     def expand(self, text: str) -> str:
         """`text` followed by the long form of each abbreviation it uses ("RSCs" ->
