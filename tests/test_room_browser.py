@@ -186,9 +186,15 @@ def test_presentation_mode_gives_large_type_and_folds_the_sidebar(page: Page, ap
 
 
 def _serious_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now."""
+    """axe-core's serious and critical findings on the page once it has finished running:
+    while a script reruns, Streamlit fades its stale elements, which is no contrast of the
+    page's own (seen with two test workers sharing the cores)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_function(
+        """() => !document.querySelector('[data-stale="true"]')
+            && !document.querySelector('[data-testid^="stStatusWidgetRunning"]')"""
+    )
     results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
