@@ -85,8 +85,8 @@ screenshots: install browser
 		tests/test_duties_browser.py
 
 # What CI runs: lint, types, the eval gate, then every test (real model, real Chroma, the real
-# app in AppTest and in headless Chromium), spread over one worker per core: many tests wait on
-# a server, a browser or a child process, so two workers on two cores take about three quarters
-# of the time (pytest-xdist; 468 s against about 600 s).
+# app in AppTest and in headless Chromium). One test at a time: on two workers (pytest-xdist)
+# the suite took three quarters of the time, but tests that run several AppTest sessions in
+# threads of one process failed now and then under the shared load (docs/benchmarks.md).
 test: lint typecheck eval browser strace
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest
