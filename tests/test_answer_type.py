@@ -91,3 +91,17 @@ def test_how_often_needs_a_frequency_and_a_salary_needs_a_sum() -> None:
 def test_by_when_asks_for_a_date() -> None:
     assert expected_type("By when does the EYFS Profile have to be finished?") is AnswerType.TIME
     assert expected_type("What is the deadline for the return?") is AnswerType.TIME
+
+
+def test_a_maximum_or_minimum_asks_for_a_number() -> None:
+    assert expected_type("What's the minimum outdoor space per child?") is AnswerType.QUANTITY
+    assert expected_type("What is the maximum number of children per adult?") is (
+        AnswerType.QUANTITY
+    )
+    assert expected_type("is there a maximum number of babies in one room? I heard 12") is (
+        AnswerType.QUANTITY
+    )
+    assert expected_type("Is there a limit on how many terms a director serves?") is (
+        AnswerType.QUANTITY
+    )
+    assert expected_type("Is there a role for the local authority?") is AnswerType.YES_NO

@@ -74,3 +74,8 @@ def test_only_the_asking_sentence_of_a_question_is_what_is_asked() -> None:
     assert asking_sentence("How many schools did Ofsted inspect in 2017?") == (
         "How many schools did Ofsted inspect in 2017?"
     )
+    # A remark after the question asks nothing: the sentence with the question mark asks.
+    assert asking_sentence("is there a maximum number of babies in one room? someone said 12") == (
+        "is there a maximum number of babies in one room?"
+    )
+    assert asking_sentence("We met. Who chairs?") == "Who chairs?"
