@@ -44,8 +44,8 @@ unit: install
 
 # Evaluate into build/eval (results.jsonl, metrics.json, report.md): the gold set with its
 # rewordings (checked up to date with their sources first) over corpus/, and into
-# build/eval-devdocs the held-out sets over evals/devdocs/ (its third round into
-# build/eval-devdocs-r3), each corpus indexed in its own data directory;
+# build/eval-devdocs the held-out sets over evals/devdocs/ (its third and fourth
+# rounds into build/eval-devdocs-r3 and -r4), each corpus indexed in its own data directory;
 # then hold the test split of every set to evals/gate.yaml: floors, and at most a small drop
 # below evals/baseline/.
 EVAL_DATA := build/eval-data
@@ -62,9 +62,11 @@ eval: install
 		--gold evals/gold_devdocs.yaml --out $(DEVDOCS_OUT)
 	GOVASSIST_DATA_DIR=$(DEVDOCS_DATA) GOVASSIST_CORPUS_DIR=evals/devdocs $(BIN)/govassist eval \
 		--gold evals/gold_devdocs_r3.yaml --out $(DEVDOCS_OUT)-r3
+	GOVASSIST_DATA_DIR=$(DEVDOCS_DATA) GOVASSIST_CORPUS_DIR=evals/devdocs $(BIN)/govassist eval \
+		--gold evals/gold_devdocs_r4.yaml --out $(DEVDOCS_OUT)-r4
 	$(BIN)/govassist duties --evaluate evals/duties_labels.yaml --out $(EVAL_OUT)/duties-metrics.json
 	$(BIN)/govassist gate $(EVAL_OUT)/metrics.json $(DEVDOCS_OUT)/metrics.json \
-		$(DEVDOCS_OUT)-r3/metrics.json $(EVAL_OUT)/duties-metrics.json
+		$(DEVDOCS_OUT)-r3/metrics.json $(DEVDOCS_OUT)-r4/metrics.json $(EVAL_OUT)/duties-metrics.json
 
 # Headless Chromium for the end-to-end test, from Debian's packages (needs root or sudo).
 browser:

@@ -26,6 +26,7 @@ BASELINE_FILES = (
     "metrics.json",
     "devdocs-metrics.json",
     "devdocs-r3-metrics.json",
+    "devdocs-r4-metrics.json",
     "duties-metrics.json",
 )
 
@@ -198,16 +199,21 @@ def test_gate_on_the_test_part_fails_a_degraded_answerer_and_passes_the_real_one
     rewordings = _test_part(ROOT / "evals" / "gold_rewordings.yaml")
     assert len(originals) == 68 and rewordings
     config = load_config(ROOT / "evals" / "gate.yaml")
-    assert {"gold", "gold_rewordings", "gold_devdocs", "gold_devdocs_r3", "duties"} <= set(
-        config.sets
-    )
+    assert {
+        "gold",
+        "gold_rewordings",
+        "gold_devdocs",
+        "gold_devdocs_r3",
+        "gold_devdocs_r4",
+        "duties",
+    } <= set(config.sets)
     assert all(gate.split == "test" for gate in config.sets.values())
     measured = config.model_copy(
         update={
             "sets": {
                 k: v
                 for k, v in config.sets.items()
-                if k not in ("gold_devdocs", "gold_devdocs_r3", "duties")
+                if k not in ("gold_devdocs", "gold_devdocs_r3", "gold_devdocs_r4", "duties")
             }
         }
     )
