@@ -12,7 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.question import asking_clause, asking_sentence
-from ingest.governance import actor_mentions, asks_for_recommendation, find_dimensions
+from ingest.governance import (
+    actor_mentions,
+    asks_for_recommendation,
+    find_dimensions,
+    subject_actor,
+)
 
 _REFERS_BACK = re.compile(
     r"\b(they|them|their|theirs|it|its|this|that|these|those|he|she|his|her|the same|both)\b",
@@ -106,3 +111,21 @@ def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
     return ResolvedQuestion(
         text, tuple(actors), tuple(dimensions), recommendation, from_history=text != question
     )
+
+
+def answered_turn(question: str, quotes: Sequence[str]) -> str:
+    """An earlier turn as the conversation established it, for the history of the next one.
+
+    "Who inspects our school?" names nobody: its answer does ("Only Ofsted has the statutory
+    power to inspect schools."), so "and who are they accountable to?" asks about Ofsted. A
+    question that names no actor carries, in brackets, the actor its first quoted sentence is
+    about; any other question, or one answered without quotes, stays as asked.
+    """
+    if actor_mentions(question):
+        return question
+    for quote in quotes[:1]:
+        subject = subject_actor(quote)
+        words = next((w for name, w in actor_mentions(quote) if name == subject), None)
+        if words:
+            return f"{question} ({words})"
+    return question

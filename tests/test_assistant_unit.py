@@ -68,6 +68,21 @@ def test_followup_without_an_actor_leans_on_the_last_question() -> None:
     assert resolved.from_history
 
 
+def test_an_earlier_turn_carries_whom_its_answer_was_about() -> None:
+    from engine.followup import answered_turn
+
+    quotes = ["Only Ofsted has the statutory power to inspect schools.", "It is independent."]
+    turn = answered_turn("Who inspects our school?", quotes)
+    assert turn == "Who inspects our school? (Ofsted)"
+    assert resolve("and who are they accountable to?", [turn]).text == (
+        "and who are Ofsted accountable to?"
+    )
+    # A question that names its actor, or an answer that names none, is left as asked.
+    assert answered_turn("What powers do RSCs have?", quotes) == "What powers do RSCs have?"
+    assert answered_turn("Who decides?", ["The board meets termly."]) == "Who decides?"
+    assert answered_turn("Who decides?", []) == "Who decides?"
+
+
 def test_standalone_question_is_left_alone() -> None:
     question = "Who holds the power to inspect schools?"
     resolved = resolve(question, ["Where does Ofsted draw its legitimacy from?"])

@@ -68,6 +68,15 @@ def test_followup_uses_the_conversation(app: AppTest) -> None:
     assert "Secretary of State" in texts[1]
 
 
+def test_a_followup_asks_about_whom_the_last_answer_was_about(app: AppTest) -> None:
+    # The first question names nobody; its answer names Ofsted, and "they" is Ofsted.
+    _ask(app, "Who inspects our school?")
+    _ask(app, "and who are they accountable to?")
+    texts = _assistant_texts(app)
+    assert "Ofsted" in texts[0]
+    assert "Ofsted is ultimately accountable" in texts[1]
+
+
 def test_document_filter_restricts_citations(app: AppTest) -> None:
     ssat = "ssat-2018-the-school-led-system-refocusing-governance"
     app.sidebar.multiselect[0].set_value([ssat]).run()

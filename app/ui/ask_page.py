@@ -27,6 +27,7 @@ from app.ui.conversation_list import (
     sidebar_conversations,
 )
 from engine.answers import Answer
+from engine.followup import answered_turn
 from engine.question_text import MAX_QUESTION_CHARS
 from index.store import StoreUnavailableError
 from index.types import Filters
@@ -187,6 +188,13 @@ def show_answer(index: int, question: str, answer: Answer, history: list[str], f
     feedback_controls(index, question, answer, history)
 
 
+def conversation_so_far(turns: list[tuple[str, Answer]]) -> list[str]:
+    """The earlier questions as the conversation established them: one that named nobody
+    carries the actor its answer was about, so "and who are they accountable to?" can follow
+    "Who inspects our school?"."""
+    return [answered_turn(q, [c.quote for c in a.citations]) for q, a in turns]
+
+
 def produce(question: str, history: list[str], filters: Filters) -> Answer:
     """Answer with the configured answerer. A language model's answer appears sentence by
     sentence, each only once it has been checked against the passage it cites (a sentence the
@@ -227,7 +235,7 @@ def page() -> None:
         with st.chat_message("user"):
             st.markdown(escape(asked))
         with st.chat_message("assistant"):
-            show_answer(index, asked, answered, [q for q, _ in turns[:index]], fresh=False)
+            show_answer(index, asked, answered, conversation_so_far(turns[:index]), fresh=False)
 
     # No longer than the engine reads (a pasted book would be kept, shown and saved whole).
     question = st.chat_input(
@@ -240,7 +248,7 @@ def page() -> None:
             if st.button(starter):
                 question = starter
     if question:
-        history = [q for q, _ in turns]
+        history = conversation_so_far(turns)
         with st.chat_message("user"):
             st.markdown(escape(question))
         with st.chat_message("assistant"):
