@@ -203,6 +203,15 @@ def test_component_tags_are_blanked_in_markdown(tag: str) -> None:
     assert tag not in text and len(text) == len(f"Before.\n{tag}\nAfter.\n")
 
 
+def test_a_word_document_without_a_title_property_is_titled_by_its_large_first_line() -> None:
+    from ingest.loaders.docx import load_docx
+
+    # Its first line is Normal style set in 26 pt bold; its first heading is "Attendance
+    # reports", which is what an upload without sources.yaml had been titled.
+    loaded = load_docx((DEVDOCS / "board-report-template.docx").read_bytes())
+    assert loaded.title == "Governing Board Report – [DATE]"
+
+
 def test_board_report_contents_groups_become_lists_under_their_titles() -> None:
     board = DEVDOCS / "board-report-template.docx"
     found = sentences(board)

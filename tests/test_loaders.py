@@ -141,6 +141,25 @@ def make_docx(path: Path) -> Path:
     return path
 
 
+def test_docx_title_from_a_large_first_line_when_it_has_no_title_property(tmp_path: Path) -> None:
+    from docx.shared import Pt
+
+    def first_line(size: int | None) -> str:
+        document = docx.Document()
+        run = document.add_paragraph().add_run("Trust Board Report")
+        if size is not None:
+            run.font.size = Pt(size)
+        document.add_heading("Attendance", level=1)
+        document.add_paragraph("Attendance rose this term.")
+        path = tmp_path / f"report-{size}.docx"
+        document.save(str(path))
+        return load(path).title
+
+    assert first_line(26) == "Trust Board Report"
+    assert first_line(11) == ""  # body-sized: the first heading will title it
+    assert first_line(None) == ""
+
+
 def test_docx_headings_table_text_box_once_and_links(tmp_path: Path) -> None:
     path = make_docx(tmp_path / "handbook.docx")
     loaded = load(path)

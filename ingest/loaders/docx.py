@@ -26,6 +26,11 @@ _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.I)
 # (Python's zipfile never inflates a member past its recorded size). python-docx holds the
 # parsed XML at ~25 bytes per byte (100 MB of document.xml took 2.6 GB), and Word's own XML
 # deflates ~5-20:1; a 357 KB file holding 100 MB of XML is ~280:1.
+# A first line set this large (Word stores sizes in half-points: 32 is 16 pt) and this short,
+# before any heading, is the document's title even in the Normal style ("Governing Board
+# Report – [DATE]" in 26 pt bold), as a cover's largest line is a PDF's.
+TITLE_MIN_HALF_POINTS = 32
+TITLE_MAX_WORDS = 15
 MAX_UNCOMPRESSED_MB = 200
 MAX_RATIO = 100
 RATIO_CHECKED_FROM = 1_000_000  # tiny parts can have any ratio without costing anything
@@ -99,6 +104,28 @@ def check_zip(data: bytes) -> None:
             )
 
 
+def _cover_title(body: Any, styles: dict[str, str]) -> str:
+    """The first paragraph with words, when it is set as a title (large type, a few words) and
+    no heading or table comes before it; otherwise nothing."""
+    for element in body.iterchildren():
+        if element.tag != f"{W}p":
+            return ""
+        text = _paragraph_text(element)
+        if not text:
+            continue
+        if _HEADING_STYLE.match(_style_name(element, styles)):
+            return ""  # the document's own heading says what it is
+        # A run without a size of its own takes its style's, which is not known here: only a
+        # paragraph whose every run is set large counts.
+        sizes = [run.find(f"{W}rPr/{W}sz") for run in element.iter(f"{W}r") if _paragraph_text(run)]
+        large = bool(sizes) and all(
+            size is not None and int(size.get(f"{W}val") or 0) >= TITLE_MIN_HALF_POINTS
+            for size in sizes
+        )
+        return text if large and len(text.split()) <= TITLE_MAX_WORDS else ""
+    return ""
+
+
 def load_docx(data: bytes) -> LoadedText:
     check_zip(data)
     try:
@@ -140,7 +167,7 @@ def load_docx(data: bytes) -> LoadedText:
     core = document.core_properties
     return LoadedText(
         text=text,
-        title=(core.title or "").strip(),
+        title=(core.title or "").strip() or _cover_title(document.element.body, styles),
         author=(core.author or "").strip(),
         year=core.created.year if core.created else None,
     )
