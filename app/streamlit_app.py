@@ -19,17 +19,23 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "auto",
 )
+# Each page's address is its own short name (/admin, /map), not its file's (/admin_page): the
+# one people are told and type. Ask, the default, is at "/".
 navigation = st.navigation(
     [
         # Material icons ship with Streamlit's own font: no emoji font needed on the server.
         st.Page("ui/ask_page.py", title="Ask", icon=":material/forum:", default=True),
-        st.Page("ui/map_page.py", title="Governance map", icon=":material/account_tree:"),
-        st.Page("ui/duties_page.py", title="Duties", icon=":material/checklist:"),
-        st.Page("ui/training_page.py", title="Training", icon=":material/school:"),
-        st.Page("ui/library_page.py", title="Library", icon=":material/library_books:"),
-        st.Page("ui/admin_page.py", title="Admin", icon=":material/settings:"),
+        st.Page("ui/map_page.py", title="Governance map", icon=":material/account_tree:",
+                url_path="map"),
+        st.Page("ui/duties_page.py", title="Duties", icon=":material/checklist:",
+                url_path="duties"),
+        st.Page("ui/training_page.py", title="Training", icon=":material/school:",
+                url_path="training"),
+        st.Page("ui/library_page.py", title="Library", icon=":material/library_books:",
+                url_path="library"),
+        st.Page("ui/admin_page.py", title="Admin", icon=":material/settings:", url_path="admin"),
     ]
-)
+)  # fmt: skip
 st.sidebar.toggle(
     "Presentation mode",
     key="presentation",

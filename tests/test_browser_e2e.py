@@ -54,14 +54,14 @@ def test_chat_answers_with_a_source_card(page: Page, app_url: str) -> None:
 
 
 def test_map_page(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/map_page")
+    page.goto(f"{app_url}/map")
     expect(page.get_by_role("heading", name="Governance map")).to_be_visible()
     expect(page.get_by_text("It holds the power to inspect schools.").first).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "map.png"), full_page=False)
 
 
 def test_training_page(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/training_page")
+    page.goto(f"{app_url}/training")
     expect(page.get_by_role("heading", name="Training")).to_be_visible()
     page.get_by_role("button", name="Start a new quiz").click()
     expect(page.get_by_text("Question 1 of 5")).to_be_visible()
@@ -70,7 +70,7 @@ def test_training_page(page: Page, app_url: str) -> None:
 
 def test_a_trainer_sees_the_rooms_scores(page: Page, app_url: str) -> None:
     room = f"room-{uuid.uuid4().hex[:8]}"  # the shared index may hold other tests' rooms
-    page.goto(f"{app_url}/training_page")
+    page.goto(f"{app_url}/training")
     page.get_by_text("In a training session? Join your trainer's room").click()
     page.get_by_label("Session code (from your trainer)").fill(room)
     page.get_by_label("Session code (from your trainer)").press("Enter")

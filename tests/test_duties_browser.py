@@ -79,7 +79,7 @@ def test_the_duties_page_filters_and_its_exports_cite_every_duty(
     page: Page, app_url: str, browser: Browser, tmp_path: Path
 ) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.goto(f"{app_url}/duties_page")
+    page.goto(f"{app_url}/duties")
     expect(page.get_by_role("heading", name="Duties register")).to_be_visible()
     # Every actor's duties: must and should look different (colour and weight).
     page.get_by_role("button", name="Remove Directors").click()
@@ -155,7 +155,7 @@ def test_a_duties_question_in_the_chat_is_answered_with_a_cited_list(
 
 
 def test_a_training_round_from_the_register(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/training_page")
+    page.goto(f"{app_url}/training")
     page.get_by_role("tab", name="Duties round").click()
     page.get_by_role("button", name="Start a duties round").click()
     expect(page.get_by_text("Sentence 1 of 5")).to_be_visible()

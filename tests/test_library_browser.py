@@ -91,7 +91,7 @@ def test_a_document_removed_on_the_library_page_is_gone_from_answers(
     before = _ask(page, app_url)
     assert "Funding guide" in before and "secretary of state" in before
 
-    page.goto(f"{app_url}/library_page")
+    page.goto(f"{app_url}/library")
     expect(page.get_by_role("heading", name="Library")).to_be_visible()
     page.get_by_label("Admin token").fill(TOKEN)
     page.get_by_label("Admin token").press("Enter")

@@ -214,15 +214,15 @@ def test_every_page_passes_axe_without_serious_violations(page: Page, app_url: s
     ask(page, FIRST)
     found["Ask, with an answer"] = _serious_violations(page)
 
-    page.goto(f"{app_url}/map_page")
+    page.goto(f"{app_url}/map")
     expect(page.get_by_text("It holds the power to inspect schools.").first).to_be_visible()
     found["Governance map"] = _serious_violations(page)
 
-    page.goto(f"{app_url}/duties_page")
+    page.goto(f"{app_url}/duties")
     expect(page.get_by_text(re.compile(r"^\d+ duties \(")).first).to_be_visible()
     found["Duties"] = _serious_violations(page)
 
-    page.goto(f"{app_url}/training_page")
+    page.goto(f"{app_url}/training")
     page.get_by_role("button", name="Start a new quiz").click()
     expect(page.get_by_text("Question 1 of 5")).to_be_visible()
     found["Training"] = _serious_violations(page)
@@ -234,7 +234,7 @@ def test_every_page_passes_axe_without_serious_violations(page: Page, app_url: s
     expect(page.get_by_role("button", name="Next sentence")).to_be_visible()
     found["Training, a duties round checked"] = _serious_violations(page)
 
-    page.goto(f"{app_url}/admin_page")
+    page.goto(f"{app_url}/admin")
     _sign_in(page)
     uploader = page.get_by_test_id("stFileUploader")
     expect(uploader).to_be_visible()
@@ -245,7 +245,7 @@ def test_every_page_passes_axe_without_serious_violations(page: Page, app_url: s
     expect(uploader).to_contain_text(f"{limit.group(1)}MB per file")
     found["Admin"] = _serious_violations(page)
 
-    page.goto(f"{app_url}/library_page")
+    page.goto(f"{app_url}/library")
     _sign_in(page)
     expect(page.get_by_role("heading", name="Excluded documents")).to_be_visible()
     found["Library"] = _serious_violations(page)
