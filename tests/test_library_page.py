@@ -1,5 +1,6 @@
 """The Library page in AppTest over a real small index: admin only, the table of documents,
-removal after a confirmation, a replacement that keeps the id, and the skipped files."""
+removal after a confirmation, a replacement that keeps the id, and the skipped files; and an
+earlier answer on the Ask page whose document was removed or replaced since."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from streamlit.runtime.caching import cache_resource
 from streamlit.testing.v1 import AppTest
 from test_library_cli import FUNDING, make_library
 
-from app.resources import library
+from app.resources import library, remove_document, replace_document
 from app.settings import Settings
+from app.ui.common import CARD_CLASS
 
 pytestmark = pytest.mark.integration
 APP = str(Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py")
@@ -146,3 +148,41 @@ def test_the_skipped_files_are_listed_with_their_reasons(env: dict[str, str]) ->
     assert list(skipped["file"]) == [str(settings.corpus_dir / "scan.pdf")]
     assert skipped["reason"][0]  # the loader's own words, whatever they are
     assert any("By govassist ingest" in c.value for c in at.caption)
+
+
+def _ask_about_funding() -> AppTest:
+    """The Ask page, having answered from the Funding guide (source card 1)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.chat_input[0].set_value("Who is the ESFA accountable to?").run()
+    assert any('id="answer-0-source-1"' in h.value and "Funding guide" in h.value for h in at.html)
+    return at
+
+
+def _warnings(at: AppTest) -> list[str]:
+    return [w.value.replace("\\", "") for w in at.warning]  # markdown escapes dropped
+
+
+def test_an_earlier_answer_says_its_document_was_removed(env: dict[str, str]) -> None:
+    at = _ask_about_funding()
+    remove_document(_settings(env), "funding")
+    at.run()  # the answer is drawn again, from the index without the document
+    at.button(key="whole-0-1").click().run()
+    assert not at.exception, at.exception
+    gone = "“Funding guide” is no longer in the library: it was removed or replaced"
+    # "Show in document" and "Open the whole document" both say so; no empty document.
+    assert [w.startswith(gone) for w in _warnings(at)] == [True, True]
+    assert not any("cited sentences are marked below" in c.value for c in at.caption)
+    assert f'<div class="{CARD_CLASS}"></div>' not in [h.value for h in at.html]
+
+
+def test_an_earlier_answer_says_its_document_was_replaced(env: dict[str, str]) -> None:
+    at = _ask_about_funding()
+    new = FUNDING.replace("academies.", "academies and free schools.")
+    replace_document(_settings(env), "funding", "funding.md", new.encode(), 1024 * 1024)
+    at.run()
+    at.button(key="whole-0-1").click().run()
+    assert not at.exception, at.exception
+    changed = "“Funding guide” has been replaced since this answer was given"
+    assert [w.startswith(changed) for w in _warnings(at)] == [True, True]
+    assert any("academies and free schools." in h.value for h in at.html)  # the new version

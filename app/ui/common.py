@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Literal
 
 import streamlit as st
 from PIL import Image, ImageDraw
@@ -194,6 +195,35 @@ def context_html(assistant: Assistant, citation: Citation) -> str:
 
 QUOTE_IN_DOCUMENT = "govassist-cited-here"
 
+# Where an earlier answer's passage stands now: an admin may have removed its document since,
+# or replaced it with a version that no longer has the passage.
+PassageState = Literal["in place", "replaced", "removed"]
+
+
+def passage_state(assistant: Assistant, citation: Citation) -> PassageState:
+    """Whether the cited passage is still in the library, as the answer cited it."""
+    chunks = assistant.index.chunks
+    if citation.chunk_id in chunks:
+        return "in place"
+    if not any(c.doc_id == citation.doc_id for c in chunks.values()):
+        return "removed"
+    return "replaced" if citation.chunk_id else "in place"
+
+
+def gone_notice(state: PassageState, citation: Citation) -> str:
+    """Why the cited passage cannot be shown in its document now ("" when it can)."""
+    if state == "removed":
+        return (
+            f"“{citation.title}” is no longer in the library: it was removed or replaced after "
+            "this answer was given."
+        )
+    if state == "replaced":
+        return (
+            f"“{citation.title}” has been replaced since this answer was given, and the cited "
+            "passage is not in the version now in the library."
+        )
+    return ""
+
 
 def document_html(assistant: Assistant, citation: Citation) -> str:
     """The whole cited document, passage by passage in order, each heading path and page once
@@ -224,6 +254,15 @@ def document_html(assistant: Assistant, citation: Citation) -> str:
 @st.dialog("The whole document", width="large")
 def _whole_document(assistant: Assistant, citation: Citation) -> None:
     st.markdown(f"**{escape(citation.byline)}**")
+    state = passage_state(assistant, citation)
+    notice = gone_notice(state, citation)
+    if state == "removed":  # nothing of it to show: an empty page would say nothing
+        st.warning(escape(f"{notice} The passage as it was cited is on the source card."))
+        return
+    if state == "replaced":
+        st.warning(escape(f"{notice} The version now in the library is below, nothing marked."))
+        st.html(document_html(assistant, citation))
+        return
     where = citation.section + (f" · page {citation.page}" if citation.page else "")
     st.caption(escape(f"Cited: {where}. The cited sentences are marked below."))
     st.html(document_html(assistant, citation))
@@ -246,6 +285,8 @@ def source_card(
         if assistant is not None:
             nearby, whole = st.columns([1, 1])
             with nearby.popover("Show in document"):
+                if notice := gone_notice(passage_state(assistant, citation), citation):
+                    st.warning(escape(f"{notice} Below is the passage as it was cited."))
                 st.html(context_html(assistant, citation))
             key = f"whole-{turn}-{citation.n}"
             if whole.button("Open the whole document", key=key):
