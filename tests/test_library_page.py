@@ -1,6 +1,6 @@
 """The Library page in AppTest over a real small index: admin only, the table of documents,
 removal after a confirmation, a replacement that keeps the id, and the skipped files; and an
-earlier answer on the Ask page whose document was removed or replaced since."""
+earlier answer on the Ask page, and the map, after their documents were removed or replaced."""
 
 from __future__ import annotations
 
@@ -186,3 +186,19 @@ def test_an_earlier_answer_says_its_document_was_replaced(env: dict[str, str]) -
     changed = "“Funding guide” has been replaced since this answer was given"
     assert [w.startswith(changed) for w in _warnings(at)] == [True, True]
     assert any("academies and free schools." in h.value for h in at.html)  # the new version
+
+
+def test_the_map_says_why_it_is_empty_and_which_document_was_removed(
+    env: dict[str, str],
+) -> None:
+    # Both documents with sections on actors go: the corpus one excluded, the upload deleted.
+    remove_document(_settings(env), "inspection")
+    remove_document(_settings(env), "funding")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("ui/map_page.py").run()
+    assert not at.exception, at.exception
+    assert not at.subheader  # no actor rows
+    (notice,) = [i.value.replace("\\", "") for i in at.info if "The map is drawn" in i.value]
+    assert "no document now in the library has any." in notice
+    assert "Removed from the library: “Inspection handbook” (inspection)." in notice

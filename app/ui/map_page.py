@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app.governance_map import ActorRow, build_map, recommendations, rows_from_sentences
-from app.resources import IndexMissingError
-from app.ui.common import escape, index_problem, shared_assistant
+from app.resources import IndexMissingError, library
+from app.ui.common import escape, index_problem, settings, shared_assistant
 from engine.answers import Citation
+from index.library import LibraryError
 from ingest.governance import DIMENSIONS
 
 DIMENSION_QUESTIONS = {
@@ -37,8 +38,37 @@ def actor_row(row: ActorRow) -> None:
             cell(row.cells.get(dimension))
 
 
+def removed_documents() -> str:
+    """The documents removed from the library (and kept out of it), by title: what a map left
+    without rows may have been drawn from. Uploads removed are deleted and leave no record."""
+    try:
+        excluded = library(settings()).excluded
+    except LibraryError:  # a damaged record: the Library page says so, to an admin
+        return ""
+    return "; ".join(f"“{e.title}” ({e.doc_id})" for e in excluded)
+
+
+def no_sections_notice(other_rows: list[ActorRow]) -> str:
+    """Why the map has no rows of its own: no document now in the library has the sections
+    they are drawn from, and which documents were removed, if any."""
+    notice = (
+        "The map is drawn from documents' sections on an actor's authority, decision-making, "
+        "legitimacy or accountability (headings such as “The intervention space > RSCs > "
+        "Accountability”), and no document now in the library has any"
+    )
+    notice += ": only the actors named in the text are shown." if other_rows else "."
+    if removed := removed_documents():
+        notice += (
+            f" Removed from the library: {removed}. An admin can include a removed document "
+            "again on the Library page."
+        )
+    return notice
+
+
 def map_tab(rows: list[ActorRow], other_rows: list[ActorRow]) -> None:
     st.caption(" · ".join(f"**{d.capitalize()}**: {q}" for d, q in DIMENSION_QUESTIONS.items()))
+    if not rows:
+        st.info(escape(no_sections_notice(other_rows)))
     for space in dict.fromkeys(row.space for row in rows):
         st.header(f"The {space} space" if space else "Other actors")
         for row in rows:
