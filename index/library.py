@@ -182,6 +182,17 @@ def load_skipped(data_dir: Path) -> Skipped:
         return Skipped()
 
 
+def _without_deleted_uploads(skipped: Skipped, folders: Folders) -> Skipped:
+    """The skipped files, less the uploads that are gone: an upload no ingest could read is
+    deleted, not kept (the Admin page says so), so it is no file of the library's any more.
+    Any other missing file stays listed: it is someone's to put back or fix."""
+    files = [
+        f for f in skipped.files
+        if folders.origin(Path(f.path).resolve()) != "upload" or Path(f.path).exists()
+    ]  # fmt: skip
+    return skipped.model_copy(update={"files": files})
+
+
 def _document(name: str, entry: FileEntry, folders: Folders) -> Document:
     path = Path(name)
     return Document(
@@ -203,7 +214,7 @@ def read_library(folders: Folders) -> Library:
     return Library(
         documents=tuple(documents),
         excluded=tuple(load_exclusions(folders.data_dir)),
-        skipped=load_skipped(folders.data_dir),
+        skipped=_without_deleted_uploads(load_skipped(folders.data_dir), folders),
         built_at=manifest.built_at if manifest else "",
     )
 

@@ -1,6 +1,6 @@
 """The Admin page in AppTest over a real small index: a file that cannot be read is a failure
-with its name and reason (never a green "Saved"), one upload limit everywhere, and an uploaded
-document removed from the page."""
+with its name and reason (never a green "Saved") and is not listed in the library afterwards,
+one upload limit everywhere, and an uploaded document removed from the page."""
 
 from __future__ import annotations
 
@@ -67,6 +67,17 @@ def test_a_file_that_cannot_be_read_is_a_failure_not_saved(env: dict[str, str]) 
     assert successes == ["Saved trust\\.md\\."]  # the readable one, and only it
     assert _uploads(env) == ["funding.md", "trust.md"]
     assert "trust" in _indexed(env) and "broken" not in _indexed(env)
+
+
+def test_an_upload_not_kept_is_not_listed_as_skipped_in_the_library(env: dict[str, str]) -> None:
+    at = _admin()
+    at.file_uploader[0].set_value(("garbage.pdf", b"%PDF-1.7 not a PDF", "application/pdf")).run()
+    next(b for b in at.button if b.label == "Save and rebuild the index").click().run()
+    assert any("The file was not kept" in e.value for e in at.error)
+    at.switch_page("ui/library_page.py").run()
+    assert not at.exception, at.exception
+    listed = [str(path) for table in at.dataframe[1:] for path in table.value["file"]]
+    assert not [path for path in listed if "garbage" in path]
 
 
 def test_the_limit_the_page_states_is_the_one_the_widget_enforces(
