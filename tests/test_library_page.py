@@ -131,7 +131,11 @@ def test_a_refused_replacement_is_explained(env: dict[str, str]) -> None:
         ("empty.md", b"   ", "text/markdown")
     ).run()
     at.button(key="library-replace").click().run()
-    assert any("empty.md: the file is empty" in e.value.replace("\\", "") for e in at.error)
+    (error,) = [e.value.replace("\\", "") for e in at.error]
+    assert error == (
+        "empty.md: the file is empty. The current version of “Funding guide” stays in use."
+    )
+    assert not at.get("progress")  # nothing is being read any more
     assert (Path(env["GOVASSIST_DATA_DIR"]) / "uploads" / "funding.md").read_text(
         encoding="utf-8"
     ) == FUNDING

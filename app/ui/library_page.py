@@ -82,7 +82,9 @@ def replace_section(config: Settings, document: Document) -> None:
             upload_limit_bytes(limit_mb), on_progress=on_progress, on_wait=on_wait,
         )  # fmt: skip
     except CHANGE_ERRORS as error:
-        st.error(escape(str(error)))
+        bar.empty()  # nothing is being read any more: a bar left standing says otherwise
+        reason = str(error).rstrip(".")
+        st.error(escape(f"{reason}. The current version of “{document.title}” stays in use."))
         return
     done(
         f"Replaced {document.title} with {file.name} (id {document.doc_id}); "
