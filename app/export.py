@@ -17,18 +17,24 @@ def _stamp() -> str:
 
 
 # What can make Markdown text into something else when the file is rendered: HTML tags and
-# autolinks (<, >), links and images ([, ], !), code and emphasis (`, *, _, ~, |, \\), and an
-# entity that would turn into a "<" ("&lt;"). Other punctuation is left as written.
+# autolinks (<), links and images ([, ], !), code and emphasis (`, *, _, ~, |, \\), and an
+# entity that would turn into a "<" ("&lt;"). Other punctuation is left as written, so a heading
+# path reads "A > B" in a text editor: without a "<" a ">" opens no tag, and at the start of a
+# line (a quote) it is escaped.
 _MD_SPECIALS = re.compile(r"([\\`*_\[\]!|~])")
-_MD_HTML = {"<": "&lt;", ">": "&gt;"}
+_MD_HTML = {"<": "&lt;"}
 _ENTITY = re.compile(r"&(?=#?\w+;)")
-_LINE_START = re.compile(r"^(\s*)([#=+-]|\d+[.)])", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)([#=+>-]|\d+[.)])", re.MULTILINE)
+# A citation marker reads "[1]", not "\[1\]": brackets round a number make a link only when
+# followed by "(" or "[" or, as "[1]: url", define one; those keep their escapes, so no number
+# ever gets a link to point at.
+_MARKER = re.compile(r"\\\[([0-9]+)\\\](?![(:]|\\\[)")
 
 
 def md(text: str) -> str:
     """Document or user text as Markdown that renders as that text: no HTML, links or images."""
     text = _ENTITY.sub("&amp;", text)
-    text = _MD_SPECIALS.sub(r"\\\1", text)
+    text = _MARKER.sub(r"[\1]", _MD_SPECIALS.sub(r"\\\1", text))
     text = "".join(_MD_HTML.get(ch, ch) for ch in text)
     # A line that starts like a heading, list or rule keeps being a line of text.
     return _LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
@@ -47,7 +53,7 @@ def to_markdown(turns: Sequence[Turn], title: str = "School governance assistant
         for c in answer.citations:
             page = f", page {c.page}" if c.page else ""
             lines += [
-                f"**\\[{c.n}\\] {md_line(c.byline)}** — {md_line(c.section)}{page} "
+                f"**[{c.n}] {md_line(c.byline)}** — {md_line(c.section)}{page} "
                 f"(document {md_line(c.doc_id)}, characters {c.start}–{c.end})",
                 "",
                 *(f"> {line}" if line else ">" for line in md(c.quote).split("\n")),

@@ -85,10 +85,10 @@ def test_exports_carry_citations_and_escape_html() -> None:
     turns = [("Where does <b>Ofsted</b> get authority?", _answer())]
     markdown = to_markdown(turns)
     # Question text is shown, not rendered: its HTML arrives as entities.
-    assert "## 1. Where does &lt;b&gt;Ofsted&lt;/b&gt; get authority?" in markdown
+    assert "## 1. Where does &lt;b>Ofsted&lt;/b> get authority?" in markdown
     assert "> Ofsted draws its authority from Parliament." in markdown
     assert "Legitimacy" in markdown and "characters" in markdown
-    assert "**\\[1\\] Doc · A. Author · 2018**" in markdown  # the document as a reader names it
+    assert "**[1] Doc · A. Author · 2018**" in markdown  # the document as a reader names it
     page = to_html(turns)
     assert "[1] Doc · A. Author · 2018" in page
     assert "<b>Ofsted</b>" not in page and "&lt;b&gt;Ofsted&lt;/b&gt;" in page

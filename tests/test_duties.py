@@ -298,9 +298,9 @@ def test_csv_has_the_contract_columns_and_cannot_run_a_formula() -> None:
 def test_markdown_is_a_checklist_by_actor_with_escaped_text_and_citations() -> None:
     text = to_markdown(HOSTILE)
     assert "## Governing boards (1)" in text
-    assert "- [ ] **MUST**: The board must read &lt;b&gt;this&lt;/b&gt; & \\[link\\]" in text
-    assert "  — &lt;script&gt;" in text
-    assert "guide &gt; Rules, page 3" in text  # the title, section and page
+    assert "- [ ] **MUST**: The board must read &lt;b>this&lt;/b> & \\[link\\]" in text
+    assert "  — &lt;script>" in text
+    assert "guide > Rules, page 3" in text  # the title, section and page
     assert "characters " not in text  # offsets are for the CSV's columns, not for readers
     assert "<b>" not in text and "[link](http" not in text
 

@@ -135,7 +135,7 @@ def test_markdown_and_html_go_to_a_file_with_a_checkbox_and_citation_per_duty(
     assert text.count("- [ ] **") == 3
     assert "## Governing boards (3)" in text
     assert "- [ ] **MAY**: Boards may delegate functions to a committee." in text
-    assert "  — Governance handbook, Governance handbook &gt; The board\n" in text
+    assert "  — Governance handbook, Governance handbook > The board\n" in text
     page = tmp_path / "board.html"
     result = run(data_dir, "--actor", "boards", "--format", "html", "--out", str(page))
     assert result.exit_code == 0, result.output

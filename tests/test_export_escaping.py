@@ -45,3 +45,31 @@ def test_md_leaves_ordinary_sentences_readable() -> None:
     )
     assert md("1. first\n- second") == "1\\. first\n\\- second"
     assert md("&lt;b&gt; & co") == "&amp;lt;b&amp;gt; & co"
+
+
+def test_heading_paths_and_citation_markers_read_as_written_in_a_text_editor() -> None:
+    section = "The intervention space > RSCs > Accountability"
+    citation = Citation(
+        n=1, doc_id="cst", title="Where next", section=section, page=None, text=QUOTE,
+        quote=QUOTE, start=0, end=len(QUOTE), highlight=(0, len(QUOTE)),
+    )  # fmt: skip
+    answer = Answer(question="Who?", text="RSCs answer to the Secretary of State. [1]",
+                    abstained=False, citations=[citation])  # fmt: skip
+    markdown = to_markdown([("Who?", answer)])
+    assert "RSCs answer to the Secretary of State. [1]" in markdown
+    assert f"**[1] Where next** — {section} (document cst" in markdown
+    assert "&gt;" not in markdown and "\\[1\\]" not in markdown
+    rendered = MarkdownIt("commonmark").render(markdown)
+    assert f"<strong>[1] Where next</strong> — {section.replace('>', '&gt;')}" in rendered
+    assert "<a " not in rendered
+
+
+def test_numbers_in_brackets_that_could_be_links_keep_their_escapes() -> None:
+    from app.export import md
+
+    assert md("[1]: https://evil.example") == "\\[1\\]: https://evil.example"  # a definition
+    assert md("[2](https://evil.example) [3][x]") == "\\[2\\](https://evil.example) \\[3\\]\\[x\\]"
+    assert md("> not a quote\nsee [4], [5].") == "\\> not a quote\nsee [4], [5]."
+    text = "[1]\n\n[1]: https://evil.example\n\n![1] [1][1] [1](https://evil.example)"
+    rendered = MarkdownIt("commonmark").render(md(text))
+    assert "<a " not in rendered and "<img" not in rendered and "<blockquote" not in rendered

@@ -44,7 +44,7 @@ def test_the_training_export_renders_as_text() -> None:
         ]
     )  # fmt: skip
     assert "<img" not in text and "![b](http" not in text
-    assert "&lt;img src=x onerror=alert(1)&gt; \\!\\[b\\](http" in text
+    assert "&lt;img src=x onerror=alert(1)> \\!\\[b\\](http" in text
 
 
 def test_the_tab_icon_is_an_image_drawn_here() -> None:
