@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from engine.answers import Answerer
 from index.question import asking_clause, asking_sentence
 from ingest.governance import (
     actor_mentions,
@@ -129,3 +130,15 @@ def answered_turn(question: str, quotes: Sequence[str]) -> str:
         if words:
             return f"{question} ({words})"
     return question
+
+
+def conversation(assistant: Answerer, history: Sequence[str]) -> list[str]:
+    """The earlier turns as the app passes them: each asked in order, in the light of the ones
+    before it, and carrying the actor its answer was about when it named none (so "and where
+    do they get their authority" after "Who makes decisions about school improvement?" asks
+    about whom that answer named)."""
+    turns: list[str] = []
+    for earlier in history:
+        answer = assistant.answer(earlier, history=turns)
+        turns.append(answered_turn(earlier, [c.quote for c in answer.citations]))
+    return turns

@@ -12,6 +12,7 @@ from typing import Any
 
 from app.gold import GoldItem
 from engine.answers import Answer, Answerer
+from engine.followup import conversation
 from evals import consistency
 from evals.consistency import VariantOutcome, shares_a_passage
 from evals.metrics import ItemScore, aggregate, by_category, by_split, score_item
@@ -168,7 +169,7 @@ def run(
         variants_path=variants_path,
     )
     for number, item in enumerate(items, start=1):
-        answer = assistant.answer(item.question, history=item.history)
+        answer = assistant.answer(item.question, history=conversation(assistant, item.history))
         score = score_item(
             item.id,
             item.category,

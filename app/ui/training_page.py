@@ -15,6 +15,7 @@ from app.resources import IndexMissingError, index_status
 from app.room_scores import RoomScores, ScoresUnavailable, learner_name, session_code
 from app.ui.common import escape, index_problem, settings, shared_assistant, source_card
 from app.ui.duty_rounds import duty_round
+from engine.followup import conversation
 from ingest.governance import SPACES
 
 
@@ -171,7 +172,8 @@ def play(quiz: dict) -> None:
         return
     assistant = shared_assistant()
     marking = mark(answer, item, assistant.index.embedder)
-    cited = assistant.answer(item.question, history=list(item.history))
+    # Asked as in the app and the evaluation: the earlier turns answered first.
+    cited = assistant.answer(item.question, history=conversation(assistant, item.history))
     if marking.found:
         st.success(f"Key facts you gave: {', '.join(marking.found)}")
     if marking.close:
