@@ -36,11 +36,29 @@ navigation = st.navigation(
         st.Page("ui/admin_page.py", title="Admin", icon=":material/settings:", url_path="admin"),
     ]
 )  # fmt: skip
+# Switching presentation on folds the sidebar away once. The page setting above does it on a
+# wide screen; on a narrow one (a laptop at 200% zoom: 640 px) Streamlit keeps an open sidebar
+# open over half the page, so its own "Collapse sidebar" button is pressed.
+FOLD_SIDEBAR = """<script>
+(() => {
+  const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (button) { button.click(); }
+})();
+</script>"""
+
+
+def _presentation_switched() -> None:
+    st.session_state["fold_sidebar"] = bool(st.session_state.get("presentation"))
+
+
 st.sidebar.toggle(
     "Presentation mode",
     key="presentation",
+    on_change=_presentation_switched,
     help="Large type and the sidebar folded away, for a projector. Open the sidebar (top "
     "left) to switch it off.",
 )
 page_style(presenting)
+if st.session_state.pop("fold_sidebar", False):
+    st.html(FOLD_SIDEBAR, unsafe_allow_javascript=True)
 navigation.run()

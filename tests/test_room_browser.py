@@ -185,6 +185,28 @@ def test_presentation_mode_gives_large_type_and_folds_the_sidebar(page: Page, ap
     assert size >= 28  # px; 16 outside presentation mode
 
 
+def test_presentation_mode_folds_the_sidebar_at_200_percent_zoom(
+    browser: Browser, app_url: str
+) -> None:
+    # A 1280 x 720 projector at 200% zoom: 640 x 360 CSS pixels, where an open sidebar lies
+    # over half the page.
+    context = browser.new_context(viewport={"width": 640, "height": 360})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        page.goto(app_url)
+        expect(page.get_by_test_id("stChatInput")).to_be_visible()
+        sidebar = page.get_by_test_id("stSidebar")
+        page.get_by_test_id("stExpandSidebarButton").click()
+        expect(sidebar).to_be_in_viewport()
+        page.get_by_text("Presentation mode").click()
+        expect(page.get_by_role("switch", name="Presentation mode")).to_be_checked()
+        expect(sidebar).not_to_be_in_viewport()
+        expect(page.locator("html")).to_have_css("font-size", "24px")
+    finally:
+        context.close()
+
+
 def _serious_violations(page: Page) -> list[str]:
     """axe-core's serious and critical findings on the page once it has finished running:
     while a script reruns, Streamlit fades its stale elements, which is no contrast of the
