@@ -265,17 +265,30 @@ def sets_against(text: str, actors: Sequence[str]) -> bool:
     return any(actor in actors for actor in find_actors(opening))
 
 
+# An author's thanks ("I would like to thank ...", "Finally, I would like to pay tribute to my
+# colleagues ..."): about the writing of the document, never about how anything is governed,
+# yet it shares words ("pay") with questions the documents do not answer ("Who pays for ...?").
+_THANKS = re.compile(
+    r"\b(?:I|we)\s+(?:would\s+(?:also\s+)?like\s+to\s+|wish\s+to\s+|want\s+to\s+|must\s+)?"
+    r"(?:thank|pay\s+tribute|express\s+(?:my|our)\s+(?:thanks|gratitude))|"
+    r"\b(?:I\s+am|we\s+are)\s+(?:very\s+|most\s+|deeply\s+)?grateful\b|"
+    r"\b(?:my|our)\s+(?:sincere\s+|warm\s+)?thanks\s+(?:go|goes|are\s+due)\b",
+    re.I,
+)
+
+
 def can_answer(sentence: Sentence) -> bool:
     """Whether a sentence may be offered as an answer at all: not a question (the documents' own
     rhetorical questions restate a question, they do not answer it), not a bare heading, number
-    or caption, and not text addressing a language model (a prompt injection)."""
+    or caption, not an author's thanks, and not text addressing a language model (a prompt
+    injection)."""
     text = sentence.text.rstrip("’'”\" )")
     if text.endswith("?"):
         return False
     words = sum(1 for word in text.split() if any(c.islower() for c in word))
     if words < (1 if sentence.list_item else MIN_ANSWER_WORDS):
         return False
-    return not addresses_a_model(sentence.text)
+    return not _THANKS.search(text) and not addresses_a_model(sentence.text)
 
 
 def about_actor(chunk: Chunk, sentence: Sentence, actors: Sequence[str]) -> bool:
