@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -96,14 +97,23 @@ class Chunk:
         """The sentence introducing the list a list item belongs to ("For children aged two:"
         before "There must be at least one member of staff for every five children."), None
         for prose or a list without one. An item means little without it: the lead-in says
-        whom or what the item is about."""
+        whom or what the item is about. A lettered clause's lead-in may be an item itself: a
+        numbered article ("18. A person ceases to be a director as soon as—") before its "(a)",
+        "(b)" ...; the next article ("19. ...") is no clause of it."""
         if not sentence.list_item:
             return None
+        clause = bool(_CLAUSE_LETTER.match(sentence.text))
         position = self.sentences.index(sentence)
         for earlier in reversed(self.sentences[:position]):
+            if introduces_list(earlier.text) and (clause or not earlier.list_item):
+                return earlier
             if not earlier.list_item:
-                return earlier if introduces_list(earlier.text) else None
+                return None
         return None
+
+
+# A lettered or roman clause of a legal text: "(a) ", "(iv) ".
+_CLAUSE_LETTER = re.compile(r"^\((?:[a-z]|[ivx]{2,5})\)\s")
 
 
 def introduces_list(text: str) -> bool:

@@ -228,6 +228,29 @@ def test_compose_brings_an_elaboration_a_reason_and_the_rest_of_a_quotation() ->
     )
 
 
+ARTICLES_DOC = """# Articles
+
+## Termination of director's appointment
+
+1. A person ceases to be a director as soon as—
+2. (a) a bankruptcy order is made against that person;
+3. (b) notification is received by the company that the person is resigning.
+
+4. The directors may appoint a chairman.
+"""
+
+
+def test_a_numbered_article_is_the_lead_in_of_its_lettered_clauses() -> None:
+    # Each numbered line is a list item; the article that announces the clauses is still their
+    # lead-in, so a clause is never quoted without it.
+    chunk = next(c for c in _chunk(ARTICLES_DOC) if "bankruptcy" in c.text)
+    by_text = {s.text: s for s in chunk.sentences}
+    clause = by_text["(b) notification is received by the company that the person is resigning."]
+    lead = chunk.lead_in(clause)
+    assert lead is not None and lead.text == "A person ceases to be a director as soon as—"
+    assert chunk.lead_in(by_text["The directors may appoint a chairman."]) is None
+
+
 @pytest.fixture
 def assistant(tmp_path: Path, fake_embedder) -> Assistant:
     # The fake embedder's similarities run lower than the real model's: a looser dense floor.
