@@ -44,10 +44,10 @@ _EXPECTS = (
         AnswerType.QUANTITY,
         re.compile(
             r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:many|much)|what\s+(?:share|proportion|percentage|"
-            r"number|fraction)\s+of|what\s+(?:is|are)\s+the\s+(?:number|size|maximum|minimum)|"
+            r"number|fraction)\s+of|what(?:\s+is|\s+are|'s|’s)\s+the\s+(?:number|size|maximum|"
+            r"minimum)|"
             # "Is there a maximum number of babies in one room?" is answered by the number.
-            r"(?:is|are)\s+there\s+(?:a|an|any)\s+(?:maximum|minimum|upper\s+limit|limit\s+on)|"
-            r"what(?:'s|’s)\s+the\s+(?:number|size|maximum|minimum))\b",
+            r"(?:is|are)\s+there\s+(?:a|an|any)\s+(?:maximum|minimum|upper\s+limit|limit\s+on))\b",
             re.I,
         ),
     ),

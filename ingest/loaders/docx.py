@@ -22,15 +22,15 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 TEXT_BOX = f"{W}txbxContent"
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.I)
-# A zip bomb is refused from the sizes in the zip's directory, before any part is inflated
-# (Python's zipfile never inflates a member past its recorded size). python-docx holds the
-# parsed XML at ~25 bytes per byte (100 MB of document.xml took 2.6 GB), and Word's own XML
-# deflates ~5-20:1; a 357 KB file holding 100 MB of XML is ~280:1.
 # A first line set this large (Word stores sizes in half-points: 32 is 16 pt) and this short,
 # before any heading, is the document's title even in the Normal style ("Governing Board
 # Report – [DATE]" in 26 pt bold), as a cover's largest line is a PDF's.
 TITLE_MIN_HALF_POINTS = 32
 TITLE_MAX_WORDS = 15
+# A zip bomb is refused from the sizes in the zip's directory, before any part is inflated
+# (Python's zipfile never inflates a member past its recorded size). python-docx holds the
+# parsed XML at ~25 bytes per byte (100 MB of document.xml took 2.6 GB), and Word's own XML
+# deflates ~5-20:1; a 357 KB file holding 100 MB of XML is ~280:1.
 MAX_UNCOMPRESSED_MB = 200
 MAX_RATIO = 100
 RATIO_CHECKED_FROM = 1_000_000  # tiny parts can have any ratio without costing anything
