@@ -209,7 +209,7 @@ def score_sentences(
         (hit, sentence)
         for hit in hits[:passages]
         for sentence in hit.chunk.sentences
-        if can_answer(sentence)
+        if can_answer(sentence) and not is_title_line(hit.chunk, sentence)
     ]
     if not items:
         return []
@@ -289,6 +289,12 @@ def can_answer(sentence: Sentence) -> bool:
     if words < (1 if sentence.list_item else MIN_ANSWER_WORDS):
         return False
     return not _THANKS.search(text) and not addresses_a_model(sentence.text)
+
+
+def is_title_line(chunk: Chunk, sentence: Sentence) -> bool:
+    """Whether the sentence is the document's title standing on its own line (a Word cover's
+    "Governing Board Report – [DATE]"): it names the document, it answers nothing."""
+    return " ".join(sentence.text.split()).casefold() == " ".join(chunk.title.split()).casefold()
 
 
 def about_actor(chunk: Chunk, sentence: Sentence, actors: Sequence[str]) -> bool:

@@ -83,3 +83,16 @@ def test_only_the_asking_sentence_of_a_question_is_what_is_asked() -> None:
         "is there a maximum number of babies in one room?"
     )
     assert asking_sentence("We met. Who chairs?") == "Who chairs?"
+
+
+def test_the_documents_title_on_its_own_line_answers_nothing() -> None:
+    from engine.extractive import is_title_line
+    from ingest.chunking import chunk_sections
+    from ingest.structure import parse_sections
+    from ingest.types import SourceInfo
+
+    doc = "Governing Board Report – [DATE]\n\nThe board meets each term to review attendance.\n"
+    info = SourceInfo("report", "report.docx", "Governing Board Report – [DATE]")
+    (chunk,) = chunk_sections(info, parse_sections(doc), doc)
+    title, statement = chunk.sentences
+    assert is_title_line(chunk, title) and not is_title_line(chunk, statement)
