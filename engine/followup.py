@@ -122,14 +122,11 @@ def answered_turn(question: str, quotes: Sequence[str]) -> str:
     question that names no actor carries, in brackets, the actor its first quoted sentence is
     about; any other question, or one answered without quotes, stays as asked.
     """
-    if actor_mentions(question):
+    if not quotes or actor_mentions(question):
         return question
-    for quote in quotes[:1]:
-        subject = subject_actor(quote)
-        words = next((w for name, w in actor_mentions(quote) if name == subject), None)
-        if words:
-            return f"{question} ({words})"
-    return question
+    subject = subject_actor(quotes[0])
+    words = next((w for name, w in actor_mentions(quotes[0]) if name == subject), None)
+    return f"{question} ({words})" if words else question
 
 
 def conversation(assistant: Answerer, history: Sequence[str]) -> list[str]:

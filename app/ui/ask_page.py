@@ -231,11 +231,13 @@ def page() -> None:
         return
     turns = current_turns()
     filters = sidebar_filters()
+    # Each earlier turn as established once, not once more for every turn drawn after it.
+    established = conversation_so_far(turns)
     for index, (asked, answered) in enumerate(turns):
         with st.chat_message("user"):
             st.markdown(escape(asked))
         with st.chat_message("assistant"):
-            show_answer(index, asked, answered, conversation_so_far(turns[:index]), fresh=False)
+            show_answer(index, asked, answered, established[:index], fresh=False)
 
     # No longer than the engine reads (a pasted book would be kept, shown and saved whole).
     question = st.chat_input(
@@ -248,7 +250,7 @@ def page() -> None:
             if st.button(starter):
                 question = starter
     if question:
-        history = conversation_so_far(turns)
+        history = established
         with st.chat_message("user"):
             st.markdown(escape(question))
         with st.chat_message("assistant"):
