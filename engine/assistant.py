@@ -341,9 +341,12 @@ class Assistant:
     def abstention(self, question: str, found: Retrieval, started: float) -> Answer:
         """ "The documents don't cover this", and what they do cover nearby."""
         hits = found.hits
+        # In a library of several documents a section's name alone ("Termination of
+        # membership") does not say where to look: the document's title follows it.
+        several = self.index.documents > 1
         nearby = tuple(
             dict.fromkeys(
-                h.chunk.section_path
+                f"{h.chunk.section_path} ({h.chunk.title})" if several else h.chunk.section_path
                 for h in hits[:3]
                 if h.chunk.section and (h.dense_similarity or 0.0) >= self.policy.min_nearby
             )

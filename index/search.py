@@ -73,9 +73,12 @@ class HybridIndex:
     vocabulary: Vocabulary = field(init=False, repr=False)
     # The chunk ids in the order of the rows of `vectors`.
     _ids: list[str] = field(init=False, repr=False)
+    # How many documents the chunks come from.
+    documents: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._ids = list(self.chunks)
+        self.documents = len({chunk.doc_id for chunk in self.chunks.values()})
         self.vocabulary = Vocabulary.learn(c.embedding_text for c in self.chunks.values())
         self.structure = StructureTable(list(self.chunks.values()))
 

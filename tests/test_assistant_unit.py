@@ -363,3 +363,40 @@ def test_compose_brings_the_next_sentence_when_it_points_back_at_the_chosen_one(
         "Registered providers must notify Ofsted of any food poisoning affecting two or more "
         "children. This must be done within 14 days of the incident. [1]"
     )
+
+
+def _refusing(tmp_path: Path, fake_embedder, documents: dict[str, str]) -> Assistant:
+    """An assistant over `documents` (file name: Markdown) that abstains on every question and
+    names every passage as nearby."""
+    from conftest import index_folder
+
+    from index.search import HybridIndex
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in documents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    store = index_folder(folder, tmp_path, fake_embedder)
+    policy = AbstentionPolicy(min_dense=2.0, min_nearby=-1.0)
+    return Assistant(HybridIndex.load(store, fake_embedder), policy=policy)
+
+
+def test_nearby_sections_name_their_document_when_the_library_holds_several(
+    tmp_path: Path, fake_embedder
+) -> None:
+    other = "# Membership\n\n## Termination of membership\n\nMembership is not transferable.\n"
+    answer = _refusing(tmp_path, fake_embedder, {"a.md": DOC, "b.md": other}).answer(
+        "Can a member hand their membership to someone else?"
+    )
+    assert answer.abstained and answer.nearby
+    titles = {"The inspection space", "Membership"}
+    assert all(entry.endswith(tuple(f" ({t})" for t in titles)) for entry in answer.nearby)
+    assert "Nearby, they cover: " + "; ".join(answer.nearby) in answer.text
+
+
+def test_nearby_sections_of_a_single_document_are_not_titled(tmp_path: Path, fake_embedder) -> None:
+    refusing = _refusing(tmp_path, fake_embedder, {"a.md": DOC})
+    answer = refusing.answer("Who inspects schools?")
+    assert answer.abstained and answer.nearby
+    sections = {chunk.section_path for chunk in refusing.index.chunks.values()}
+    assert set(answer.nearby) <= sections
