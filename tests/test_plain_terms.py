@@ -92,3 +92,21 @@ def test_a_yes_or_no_question_prefers_the_sentence_that_settles_it() -> None:
     assert satisfies("Membership is not transferable.", AnswerType.YES_NO)
     assert satisfies("This guidance is non-statutory.", AnswerType.YES_NO)
     assert not satisfies("Membership opens in September.", AnswerType.YES_NO)
+
+
+def test_the_shipped_groups_leave_words_of_another_sense_alone() -> None:
+    terms = PlainTerms.learn(
+        ["The articles of association say so. Pupils and students on placement."] * 3,
+        term_groups(),
+    )
+    # School rules are not a trust's articles; a trust's rules are.
+    assert terms.add_document_terms("What do the school rules say on phones?") == (
+        "What do the school rules say on phones?"
+    )
+    assert terms.add_document_terms("Can the trust's rules be changed?") == (
+        "Can the trust's rules (articles) be changed?"
+    )
+    # In early years guidance "students" are trainees on placement, not pupils.
+    assert terms.add_document_terms("Can students count in the ratios?") == (
+        "Can students count in the ratios?"
+    )
