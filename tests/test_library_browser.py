@@ -1,5 +1,6 @@
 """In a real headless Chromium: `govassist app` over a small library; an admin removes a document
-on the Library page, and the next answer no longer cites it."""
+on the Library page, and the next answer no longer cites it; an admin adds one on the Admin page,
+the upload box empties, and the next answer cites it."""
 
 from __future__ import annotations
 
@@ -73,12 +74,12 @@ def page() -> Iterator[Page]:
         browser.close()
 
 
-def _ask(page: Page, url: str) -> str:
-    """A fresh session asks the question; returns the assistant's message once it is whole."""
+def _ask(page: Page, url: str, question: str = QUESTION) -> str:
+    """A fresh session asks `question`; returns the assistant's message once it is whole."""
     page.goto(url)
     box = page.locator('[data-testid="stChatInput"] textarea')
     box.wait_for()
-    box.fill(QUESTION)
+    box.fill(question)
     box.press("Enter")
     # The export button is drawn after the answer and its sources: the answer is complete.
     expect(page.get_by_role("button", name="Download as Markdown")).to_be_enabled()
@@ -105,3 +106,42 @@ def test_a_document_removed_on_the_library_page_is_gone_from_answers(
     after = _ask(page, app_url)
     assert "Funding guide" not in after
     assert "accountable to the secretary of state for the funding" not in after
+
+
+def _wait_until_idle(page: Page) -> None:
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid^="stStatusWidgetRunning"]')"""
+    )
+
+
+CLERKING = b"""# Clerking the trust board
+
+## Appointment
+
+The clerk to the trust board is appointed by the trustees and must not be one of them.
+"""
+
+
+def test_a_document_added_on_the_admin_page_is_cited_and_leaves_the_box_empty(
+    page: Page, app_url: str, tmp_path: Path
+) -> None:
+    page.goto(f"{app_url}/admin")
+    page.get_by_label("Admin token").fill(TOKEN)
+    page.get_by_label("Admin token").press("Enter")
+    upload = tmp_path / "clerking.md"
+    upload.write_bytes(CLERKING)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
+    expect(page.locator('[data-testid="stFileChip"]')).to_have_count(1)
+    save = page.get_by_role("button", name="Save and rebuild the index")
+    expect(save).to_be_visible()
+    _wait_until_idle(page)  # a click while the upload's own run is still drawing can be lost
+    save.click()
+    expect(page.get_by_text("Saved clerking.md.")).to_be_visible()
+    expect(page.get_by_text("Index rebuilt")).to_be_visible()
+    # The file has been used: the box is empty, and there is nothing to save twice.
+    expect(page.locator('[data-testid="stFileChip"]')).to_have_count(0)
+    expect(page.get_by_role("button", name="Save and rebuild the index")).to_have_count(0)
+
+    answer = _ask(page, app_url, "Who appoints the clerk to the trust board?")
+    assert "Clerking the trust board" in answer
+    assert "appointed by the trustees" in answer

@@ -109,7 +109,7 @@ def test_replace_keeps_the_id(env: dict[str, str]) -> None:
     at = _open()
     at.selectbox(key="library-document").set_value("funding").run()
     new = FUNDING.replace("academies.", "academies and free schools.")
-    at.file_uploader(key="library-replace-funding").set_value(
+    at.file_uploader(key="library-replace-funding-0").set_value(
         ("funding 2024.md", new.encode(), "text/markdown")
     ).run()
     at.button(key="library-replace").click().run()
@@ -117,6 +117,9 @@ def test_replace_keeps_the_id(env: dict[str, str]) -> None:
     assert not at.error, [e.value for e in at.error]
     shown = [s.value.replace("\\", "") for s in at.success]  # markdown escapes dropped
     assert any("Replaced Funding guide with funding 2024.md (id funding)" in s for s in shown)
+    # The box is drawn empty again: the file in it has been used.
+    (box,) = [u for u in at.file_uploader if u.label.startswith("Replace it with a new file")]
+    assert box.value is None
     assert _table_ids(at) == ["funding", "hostile", "inspection"]
     (document,) = [d for d in library(_settings(env)).documents if d.doc_id == "funding"]
     assert document.size == len(new.encode())
@@ -127,7 +130,7 @@ def test_replace_keeps_the_id(env: dict[str, str]) -> None:
 def test_a_refused_replacement_is_explained(env: dict[str, str]) -> None:
     at = _open()
     at.selectbox(key="library-document").set_value("funding").run()
-    at.file_uploader(key="library-replace-funding").set_value(
+    at.file_uploader(key="library-replace-funding-0").set_value(
         ("empty.md", b"   ", "text/markdown")
     ).run()
     at.button(key="library-replace").click().run()

@@ -66,6 +66,13 @@ def test_a_file_that_cannot_be_read_is_a_failure_not_saved(env: dict[str, str]) 
     successes = [s.value for s in at.success]
     assert successes == ["Saved trust\\.md\\."]  # the readable one, and only it
     assert _uploads(env) == ["funding.md", "trust.md"]
+    # The page says what the rebuild did, and the box is empty: its files have been used.
+    assert any(i.value.startswith("Index rebuilt") for i in at.info)
+    assert at.file_uploader[0].value == []
+    assert "Save and rebuild the index" not in [b.label for b in at.button]
+    # The outcome is told once, not on every later run.
+    at.run()
+    assert not at.success and not at.error
     assert "trust" in _indexed(env) and "broken" not in _indexed(env)
 
 

@@ -11,7 +11,13 @@ from app.resources import IndexWriteError, build_index, index_status, library
 from app.settings import Settings
 from app.ui.admin_gate import admit_uploads, signed_in
 from app.ui.common import escape, settings
-from app.ui.documents import remove_section, show_notice, upload_limit_mb
+from app.ui.documents import (
+    clear_uploads,
+    remove_section,
+    show_notice,
+    upload_key,
+    upload_limit_mb,
+)
 from app.uploads import (
     UploadRejected,
     safe_name,
@@ -73,10 +79,15 @@ def rebuild() -> SyncReport | None:
     return report
 
 
+# What the last save did, shown on the run after it (which draws the upload box empty).
+UPLOAD_OUTCOME = "admin_upload_outcome"
+
+
 def save_and_rebuild(config: Settings, files: list[UploadedFile]) -> None:
     """Store the files, rebuild, then say of each file whether it is in the index: a file
     that could not be read is an error with its reason (and is not kept), never "Saved"."""
     stored: list[tuple[str, Path]] = []
+    rejected: list[str] = []
     for file in files:
         try:
             path = store_upload(
@@ -84,28 +95,45 @@ def save_and_rebuild(config: Settings, files: list[UploadedFile]) -> None:
                 upload_limit_bytes(upload_limit_mb(config)),
             )  # fmt: skip
         except UploadRejected as error:
-            st.error(escape(f"Not added: {error}."))
+            rejected.append(f"Not added: {error}.")
             continue
         stored.append((file.name, path))
     report = rebuild()
     if report is None:
+        # The rebuild's error stays on the page, and the files stay in the box to try again.
+        for message in rejected:
+            st.error(escape(message))
         for name, path in stored:
             st.warning(
                 escape(f"{name} is kept as {path.name} but not yet indexed: rebuild the index.")
             )
         return
+    summary = f"Index rebuilt: {report.files_summary()}; {report.total_chunks} passages."
+    outcome = [("info", summary), *(("error", message) for message in rejected)]
     problems = {problem.path.resolve(): problem.reason for problem in report.problems}
     for name, path in stored:
         reason = problems.pop(path.resolve(), None)
         if reason is not None:
             path.unlink(missing_ok=True)  # an upload no ingest can read would fail every one
-            st.error(escape(f"{name} could not be added: {reason}. The file was not kept."))
+            outcome.append(
+                ("error", f"{name} could not be added: {reason}. The file was not kept.")
+            )
         elif path.name == safe_name(name):
-            st.success(escape(saved_message(name, path)))
+            outcome.append(("success", saved_message(name, path)))
         else:
-            st.warning(escape(saved_message(name, path)))
+            outcome.append(("warning", saved_message(name, path)))
     for path, reason in problems.items():  # files of the corpus folder, not uploaded here
-        st.warning(escape(f"Skipped {path.name}: {reason}"))
+        outcome.append(("warning", f"Skipped {path.name}: {reason}"))
+    st.session_state[UPLOAD_OUTCOME] = outcome
+    clear_uploads()
+    st.rerun()
+
+
+def show_upload_outcome() -> None:
+    """What the last save did, file by file, once (the page was drawn again after it)."""
+    shown = {"info": st.info, "success": st.success, "warning": st.warning, "error": st.error}
+    for level, message in st.session_state.pop(UPLOAD_OUTCOME, []):
+        shown[level](escape(message))
 
 
 def uploads_section(config: Settings) -> None:
@@ -142,6 +170,7 @@ def page() -> None:
         return
     admit_uploads()
     show_notice()
+    show_upload_outcome()
     limit_mb = upload_limit_mb(config)
     files = st.file_uploader(
         f"Add documents ({', '.join(SUPPORTED_SUFFIXES)}, up to {limit_mb} MB each)",
@@ -149,6 +178,7 @@ def page() -> None:
         accept_multiple_files=True,
         # The same limit `govassist app` gives Streamlit's server (which enforces it).
         max_upload_size=limit_mb,
+        key=upload_key("admin-upload"),
     )
     if files and st.button("Save and rebuild the index", type="primary"):
         save_and_rebuild(config, files)

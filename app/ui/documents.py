@@ -32,10 +32,26 @@ def on_wait(holder: str) -> None:
     st.info(escape(f"The index is being written by {holder}; this change waits for it."))
 
 
+# A change empties the upload boxes: a new key is a new, empty widget. A file left in the box
+# after it was added reads as not yet added, and a second click would add it again.
+UPLOAD_ROUND = "upload_round"
+
+
+def upload_key(name: str) -> str:
+    """The key of an upload box, new after every change."""
+    return f"{name}-{st.session_state.get(UPLOAD_ROUND, 0)}"
+
+
+def clear_uploads() -> None:
+    """Draw every upload box empty on the next run."""
+    st.session_state[UPLOAD_ROUND] = st.session_state.get(UPLOAD_ROUND, 0) + 1
+
+
 def done(message: str) -> None:
     """Tell the admin on the next run (the page is drawn again from the new index)."""
     st.session_state["library_notice"] = message
     st.session_state.pop("library_confirm", None)
+    clear_uploads()
     st.rerun()
 
 

@@ -17,6 +17,7 @@ from app.ui.documents import (
     on_wait,
     remove_section,
     show_notice,
+    upload_key,
     upload_limit_mb,
 )
 from app.uploads import upload_limit_bytes
@@ -67,7 +68,7 @@ def replace_section(config: Settings, document: Document) -> None:
         f"{limit_mb} MB); it keeps the id {document.doc_id}",
         type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
         max_upload_size=limit_mb,
-        key=f"library-replace-{document.doc_id}",
+        key=upload_key(f"library-replace-{document.doc_id}"),
     )
     if file is None or not st.button("Replace the document", key="library-replace"):
         return
