@@ -159,7 +159,9 @@ def query_stages(assistant: Assistant, questions: list[str]) -> dict[str, float]
         t5 = clock()
         embeddings = assistant.sentence_embeddings
         terms = index.terms(query.tokens)
-        scored = score_sentences(query, vector, hits, embeddings, terms, index.vocabulary)
+        scored = score_sentences(
+            query, vector, hits, embeddings, terms, index.vocabulary, cover=index.cover
+        )
         if scored:
             compose(select(scored, query, assistant.max_citations, embeddings))
         t6 = clock()

@@ -241,8 +241,9 @@ class Assistant:
         hits, read = self.with_sentence_hits(candidates[: self.top_k], candidates, vector)
         terms = self.index.terms(query.tokens)
         scored = score_sentences(
-            query, vector, hits, self.sentence_embeddings, terms, self.index.vocabulary, read
-        )
+            query, vector, hits, self.sentence_embeddings, terms, self.index.vocabulary, read,
+            self.index.cover,
+        )  # fmt: skip
         # A passage found through one of its sentences is quoted only when that sentence is the
         # best of all: otherwise the ranked passages answer, as before, with no extra citation.
         ranked = [s for s in scored if s.hit_rank <= PASSAGES_READ]
@@ -348,7 +349,9 @@ class Assistant:
             dict.fromkeys(
                 f"{h.chunk.section_path} ({h.chunk.title})" if several else h.chunk.section_path
                 for h in hits[:3]
-                if h.chunk.section and (h.dense_similarity or 0.0) >= self.policy.min_nearby
+                if h.chunk.section
+                and h.chunk.id not in self.index.cover  # a cover's names and dates cover nothing
+                and (h.dense_similarity or 0.0) >= self.policy.min_nearby
             )
         )
         if nearby:

@@ -21,9 +21,11 @@ from engine.answers import AnswerSentence, Citation
 from engine.query import Query
 from index.embedder import Embedder
 from index.lexical import tokenize
+from index.question import asking_sentence
 from index.sentence_vectors import SentenceVectors
 from index.types import Hit, Terms
 from index.vocabulary import Vocabulary
+from ingest.cover import is_field
 from ingest.governance import (
     addresses_a_model,
     find_actors,
@@ -198,6 +200,7 @@ def score_sentences(
     terms: Terms,
     vocabulary: Vocabulary | None = None,
     passages: int = PASSAGES_READ,
+    cover: frozenset[str] = frozenset(),
 ) -> list[ScoredSentence]:
     """Every sentence of the first `passages` hits, scored; best first.
 
@@ -205,11 +208,14 @@ def score_sentences(
     question's words (`terms`) in the sentence (its headings count half) + structure bonuses +
     rank prior.
     """
+    about_publication = asks_about_publication(query.text)
     items = [
         (hit, sentence)
         for hit in hits[:passages]
         for sentence in hit.chunk.sentences
-        if can_answer(sentence) and not is_title_line(hit.chunk, sentence)
+        if can_answer(sentence)
+        and not is_title_line(hit.chunk, sentence)
+        and (about_publication or not publishes(hit.chunk, sentence, cover))
     ]
     if not items:
         return []
@@ -293,8 +299,62 @@ def can_answer(sentence: Sentence) -> bool:
 
 def is_title_line(chunk: Chunk, sentence: Sentence) -> bool:
     """Whether the sentence is the document's title standing on its own line (a Word cover's
-    "Governing Board Report – [DATE]"): it names the document, it answers nothing."""
-    return " ".join(sentence.text.split()).casefold() == " ".join(chunk.title.split()).casefold()
+    "Governing Board Report – [DATE]"), or the title with its subtitle ("SSAT on the School-led
+    System: refocusing governance in ..."): it names the document, it answers nothing."""
+    text, title = _folded(sentence.text), _folded(chunk.title)
+    if text == title:
+        return True
+    subtitle = text.removeprefix(title).lstrip() if text.startswith(title) else ""
+    return subtitle[:1] in _SUBTITLE_MARKS and not text.rstrip(_CLOSERS).endswith(".")
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+_SUBTITLE_MARKS = (":", "–", "—", "-")
+_CLOSERS = "’'”\" )"
+
+# A publication's own details: its imprint (ISBN, copyright, charity and company numbers),
+# byline and how to cite it. They share words with questions ("the CST report" and "By the
+# Confederation of School Trusts (CST)") but answer only questions about the document itself.
+_PUBLICATION_DETAIL = re.compile(
+    r"\bISBN\b|©|\bcopyright\b|\bregistered\s+charity\b|\bcompany\s+(?:number|no\.?)\s*\d|"
+    r"\bVAT\s+registration\b|\bhow\s+to\s+cite\b|\bto\s+cite\s+this\b|\beditor:|\bdesign:|"
+    r"\bopen\s+government\s+licen[cs]e\b|"
+    r"^published:?\s+(?:(?:in|on)\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.I,
+)
+# "By the Confederation of School Trusts (CST)": a short line naming who wrote it ("By
+# September 2025, providers must ..." is a sentence).
+_BYLINE = re.compile(r"By\s+(?:the\s+)?[A-Z][^,.;:]*")
+BYLINE_MAX_WORDS = 10
+_ABOUT_PUBLICATION = re.compile(
+    r"\b(?:wrote|write|written|writer|authors?|authored|authorship|publish\w*|editor|edited|"
+    r"cite|citing|citation|copyright|isbn|licen[cs]ed?)\b",
+    re.I,
+)
+
+
+def publishes(chunk: Chunk, sentence: Sentence, cover: frozenset[str]) -> bool:
+    """Whether the sentence is about the publication rather than its subject: a line of the
+    document's cover (`cover`: ingest/cover.py) other than a "Label: value" field, or its
+    imprint, byline or citation wherever it stands."""
+    on_cover = chunk.id in cover and not is_field(sentence)
+    return on_cover or is_publication_detail(sentence)
+
+
+def is_publication_detail(sentence: Sentence) -> bool:
+    """Whether the sentence gives the publication's imprint, byline or citation."""
+    text = sentence.text.strip()
+    byline = _BYLINE.fullmatch(text) is not None and len(text.split()) <= BYLINE_MAX_WORDS
+    return byline or _PUBLICATION_DETAIL.search(text) is not None
+
+
+def asks_about_publication(question: str) -> bool:
+    """Whether the question asks about a document itself: who wrote or published it, how to
+    cite it, its copyright."""
+    return bool(_ABOUT_PUBLICATION.search(asking_sentence(question)))
 
 
 def about_actor(chunk: Chunk, sentence: Sentence, actors: Sequence[str]) -> bool:

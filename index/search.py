@@ -17,6 +17,7 @@ from index.structural import StructureTable
 from index.top_k import best_first
 from index.types import Filters, Hit, Preference, Terms
 from index.vocabulary import Vocabulary
+from ingest.cover import cover_passages
 from ingest.types import Chunk
 
 # RRF's usual constant: rank 1 scores 1/61, rank 10 scores 1/70, so no single list dominates.
@@ -75,12 +76,16 @@ class HybridIndex:
     _ids: list[str] = field(init=False, repr=False)
     # How many documents the chunks come from.
     documents: int = field(init=False, repr=False)
+    # The passages of each document's cover (ingest/cover.py), quoted only for questions about
+    # a document itself.
+    cover: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._ids = list(self.chunks)
         self.documents = len({chunk.doc_id for chunk in self.chunks.values()})
         self.vocabulary = Vocabulary.learn(c.embedding_text for c in self.chunks.values())
         self.structure = StructureTable(list(self.chunks.values()))
+        self.cover = cover_passages(self.chunks.values())
 
     @classmethod
     def load(cls, store: Store, embedder: Embedder) -> HybridIndex:

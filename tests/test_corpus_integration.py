@@ -140,3 +140,29 @@ def test_ingest_reports_bad_files_and_keeps_going(tmp_path: Path) -> None:
     assert "notes.docx: not a readable Word document (.docx)" in result.stderr
     assert "Traceback" not in result.output
     assert "1 new or changed" in result.stdout
+
+
+def test_the_covers_answer_only_questions_about_the_documents(real_assistant) -> None:
+    from app.gold import group_matched, load_gold
+    from engine.extractive import asks_about_publication
+
+    chunks = real_assistant.index.chunks
+    cover = real_assistant.index.cover
+    cover_text = " ".join(chunks[i].text for i in cover)
+    # Each report's title page: who wrote and published it, not what it says.
+    assert "By the Confederation of School Trusts (CST)" in cover_text
+    assert "Sue Williamson" in cover_text
+    # The cover ends where the report begins: its foreword is body.
+    assert not [i for i in cover if "FOREWORD" in chunks[i].section]
+    # No gold question about governance rests on a cover alone.
+    body = [c.text for i, c in chunks.items() if i not in cover]
+    for item in load_gold(CORPUS.parent / "evals" / "gold.yaml"):
+        if asks_about_publication(item.question):
+            continue
+        for group in item.sources:
+            assert any(group_matched(text, group) for text in body), (item.id, group)
+    # Asked who published it, the byline answers; asked what it says, it does not.
+    published = real_assistant.answer("Who published the CST report?")
+    assert any("By the Confederation of School Trusts" in c.quote for c in published.citations)
+    spaces = real_assistant.answer("What does the CST report say about the improvement space?")
+    assert not {c.chunk_id for c in spaces.citations} & cover
