@@ -11,7 +11,7 @@ from __future__ import annotations
 import atexit
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -505,13 +505,65 @@ def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
     return run
 
 
+def list_continuation(
+    chunk: Chunk, run: Sequence[Sentence], following: Chunk | None
+) -> list[Sentence]:
+    """The clauses of a lettered or numbered list that `run` quotes, from its lead-in, to the
+    end of its passage, and that go on at the start of the next passage of the same section (a
+    long list is split between passages: "A person ceases to be a director as soon as— (a) ...
+    (e)" | "(f) ... resigning"): as many as LIST_WORDS allows, at least one. Only a label that
+    follows the last one quoted ("(e)" then "(f)") says the list goes on; a bulleted list may
+    end where its passage does."""
+    if (
+        following is None
+        or following.doc_id != chunk.doc_id
+        or following.section != chunk.section
+        or run[-1] is not chunk.sentences[-1]
+        or not any(introduces_list(sentence.text) for sentence in run)
+    ):
+        return []
+    items: list[Sentence] = []
+    words = 0
+    last = run[-1]
+    for sentence in following.sentences:
+        if not follows(last.text, sentence.text) or (items and words >= LIST_WORDS):
+            break
+        items.append(sentence)
+        words += len(sentence.text.split())
+        last = sentence
+    return items
+
+
+_CLAUSE_LABEL = re.compile(r"\(?([a-z]|[ivx]{1,5}|\d{1,2})[).]\s")
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii")
+
+
+def follows(earlier: str, later: str) -> bool:
+    """Whether `later` opens with the clause label after the one `earlier` opens with: "(b)"
+    after "(a)", "(iv)" after "(iii)", "3." after "2."; or with the first label after a
+    sentence that introduces a list."""
+    first, second = _CLAUSE_LABEL.match(earlier), _CLAUSE_LABEL.match(later)
+    if second is None:
+        return False
+    if first is None:  # the lead-in itself: the list starts ("the chairman must—" | "(a) ...")
+        return introduces_list(earlier) and second.group(1) in ("a", "i", "1")
+    a, b = first.group(1), second.group(1)
+    if a.isdigit() and b.isdigit():
+        return int(b) == int(a) + 1
+    if a in _ROMAN and b in _ROMAN and _ROMAN.index(b) == _ROMAN.index(a) + 1:
+        return True  # "(i)" then "(ii)"; "(h)" then "(i)" is read as letters below
+    return len(a) == 1 and len(b) == 1 and ord(b) == ord(a) + 1
+
+
 def compose(
     chosen: Sequence[ScoredSentence],
+    next_passage: Callable[[Chunk], Chunk | None] = lambda chunk: None,
 ) -> tuple[str, tuple[AnswerSentence, ...], tuple[Citation, ...]]:
     """Answer text with `[n]` after each cited run of sentences, and the citations.
 
     Adjacent sentences of one passage share a citation whose quote spans them, taken from the
-    original file's characters so that `quote == file_text[start:end]`.
+    original file's characters so that `quote == file_text[start:end]`. A list that goes on in
+    the next passage (`next_passage`) is quoted on, the rest under a citation of its own.
     """
     # Group sentences into contiguous runs per chunk, in the order the chunks were chosen.
     runs: list[tuple[Chunk, list[Sentence]]] = []
@@ -532,6 +584,18 @@ def compose(
                     break
         else:
             runs.append((item.chunk, sentences))
+    # A list's rest comes before the last runner-up: the answer keeps its number of citations.
+    cited = len(runs)
+    continued: set[int] = set()
+    for position in range(len(runs) - 1, -1, -1):
+        chunk, run = runs[position]
+        following = next_passage(chunk)
+        items = list_continuation(chunk, run, following)
+        if following is not None and items and all(c.id != following.id for c, _ in runs):
+            runs.insert(position + 1, (following, items))
+            continued.add(id(items))
+    while len(runs) > cited and id(runs[-1][1]) not in continued:
+        runs.pop()
 
     parts: list[str] = []
     answer_sentences: list[AnswerSentence] = []

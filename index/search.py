@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -74,6 +75,8 @@ class HybridIndex:
     vocabulary: Vocabulary = field(init=False, repr=False)
     # The chunk ids in the order of the rows of `vectors`.
     _ids: list[str] = field(init=False, repr=False)
+    # Each chunk's id -> the id of the chunk after it in its document.
+    _next: dict[str, str] = field(init=False, repr=False)
     # How many documents the chunks come from.
     documents: int = field(init=False, repr=False)
     # The passages of each document's cover (ingest/cover.py), quoted only for questions about
@@ -82,10 +85,17 @@ class HybridIndex:
 
     def __post_init__(self) -> None:
         self._ids = list(self.chunks)
+        in_order = sorted(self.chunks.values(), key=lambda c: (c.doc_id, c.start))
+        self._next = {a.id: b.id for a, b in pairwise(in_order) if a.doc_id == b.doc_id}
         self.documents = len({chunk.doc_id for chunk in self.chunks.values()})
         self.vocabulary = Vocabulary.learn(c.embedding_text for c in self.chunks.values())
         self.structure = StructureTable(list(self.chunks.values()))
         self.cover = cover_passages(self.chunks.values())
+
+    def next_passage(self, chunk: Chunk) -> Chunk | None:
+        """The passage that follows `chunk` in its document, if any."""
+        following = self._next.get(chunk.id)
+        return self.chunks[following] if following is not None else None
 
     @classmethod
     def load(cls, store: Store, embedder: Embedder) -> HybridIndex:

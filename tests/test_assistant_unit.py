@@ -1,6 +1,7 @@
 """Follow-ups, sentence selection, composition and abstention, on tiny inline documents with the
 fake embedder and a real embedded Chroma."""
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from engine.assistant import AbstentionPolicy, Assistant, Evidence
 from engine.extractive import ScoredSentence, compose
 from engine.followup import resolve
 from index.types import Filters
-from ingest.chunking import chunk_sections
+from ingest.chunking import ChunkingConfig, chunk_sections
 from ingest.structure import parse_sections
 from ingest.types import SourceInfo
 
@@ -400,3 +401,61 @@ def test_nearby_sections_of_a_single_document_are_not_titled(tmp_path: Path, fak
     assert answer.abstained and answer.nearby
     sections = {chunk.section_path for chunk in refusing.index.chunks.values()}
     assert set(answer.nearby) <= sections
+
+
+CEASING_DOC = """# Articles
+
+## Termination of director's appointment
+
+A person ceases to be a director as soon as—
+
+- (a) that person is prohibited from being a director by law;
+- (b) a bankruptcy order is made against that person;
+- (c) a composition is made with that person's creditors generally;
+- (d) notification is received by the company that the director is resigning from office.
+
+## Directors' remuneration
+
+Directors may undertake any services for the company that the directors decide.
+"""
+
+
+def test_a_lettered_list_split_between_passages_is_quoted_to_its_end() -> None:
+    small = ChunkingConfig(max_tokens=60)  # the list no longer fits one passage
+    chunks = chunk_sections(
+        SourceInfo("d", "d.md", "D"), parse_sections(CEASING_DOC), CEASING_DOC, small
+    )
+    first = next(c for c in chunks if "as soon as" in c.text)
+    following = {a.id: b for a, b in pairwise(chunks)}
+    assert "(d)" not in first.text and "(d)" in following[first.id].text
+    lead = first.sentences[0]
+    text, _, citations = compose(
+        [ScoredSentence(lead, first, 1, 0.9, 1.0, 1.0)], lambda c: following.get(c.id)
+    )
+    assert "(c) a composition" in text and "(d) notification" in text and "resigning" in text
+    assert text.index("(c)") < text.index("(d)")
+    assert [c.chunk_id for c in citations][:1] == [first.id] and len(citations) >= 2
+    # The next section is not the list's rest, and without neighbours nothing is added.
+    assert "remuneration" not in text and "services" not in text
+    alone, _, _ = compose([ScoredSentence(lead, first, 1, 0.9, 1.0, 1.0)])
+    assert "(d)" not in alone
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "expected"),
+    [
+        ("(a) by ordinary resolution", "(b) by a decision", True),
+        ("(e) by reason of", "(f) notification", True),
+        ("(iii) a member", "(iv) a director", True),
+        ("(h) the chair", "(i) the clerk", True),
+        ("2. The board", "3. The chair", True),
+        ("The chairman of the meeting must—", "(a) either specify", True),
+        ("(a) by ordinary resolution", "(c) by a decision", False),
+        ("Help a baby who is choking.", "The full course lasts 12 hours.", False),
+        ("The board meets termly.", "(a) either specify", False),
+    ],
+)
+def test_which_clause_follows_which(earlier: str, later: str, expected: bool) -> None:
+    from engine.extractive import follows
+
+    assert follows(earlier, later) is expected
