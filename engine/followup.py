@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.answers import Answerer
+from engine.answers import Answer, Answerer
 from index.question import asking_clause, asking_sentence
 from ingest.governance import (
     actor_mentions,
@@ -114,17 +114,40 @@ def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
     )
 
 
+_CITATION_MARK = re.compile(r"\s*\[\d+\]\s*")
+_ASKS_WHO = re.compile(r"\W*(?:(?:and|so|but|then)\s+)?(?:who|whom)\b", re.I)
+
+
+def said(answer: Answer) -> list[str]:
+    """What an answer says, cited run by cited run, as the asker read it: with the actor its
+    section names when a run opens with "They" ("Regional Schools Commissioners (RSCs): They
+    make decisions about approving new academies"), which its quote alone does not say."""
+    if not answer.citations:
+        return []
+    return [run for run in _CITATION_MARK.split(answer.text) if run.strip()]
+
+
 def answered_turn(question: str, quotes: Sequence[str]) -> str:
     """An earlier turn as the conversation established it, for the history of the next one.
 
     "Who inspects our school?" names nobody: its answer does ("Only Ofsted has the statutory
     power to inspect schools."), so "and who are they accountable to?" asks about Ofsted. A
-    question that names no actor carries, in brackets, the actor its first quoted sentence is
-    about; any other question, or one answered without quotes, stays as asked.
+    question that names no actor, or asks who, carries, in brackets, the actor its answer's
+    first cited run is about; any other question, or one answered without quotes, stays as
+    asked.
     """
-    if not quotes or actor_mentions(question):
+    # "Who decides if a school becomes an academy?" names academies, but asks who: the answer
+    # ("Regional Schools Commissioners ...: They make decisions ...") is whom "they" means next.
+    asks_who = _ASKS_WHO.match(asking_clause(question)) is not None
+    if not quotes or (actor_mentions(question) and not asks_who):
         return question
     subject = subject_actor(quotes[0])
+    if subject is None and asks_who:
+        # "2014 saw the introduction of regional schools commissioners (RSCs) ...": the one a
+        # "who" question's answer names first is the one it gives.
+        subject = next((name for name, _ in actor_mentions(quotes[0])), None)
+    if subject in {name for name, _ in actor_mentions(question)}:
+        return question  # "Who are RSCs accountable to?" answered about RSCs: said already
     words = next((w for name, w in actor_mentions(quotes[0]) if name == subject), None)
     return f"{question} ({words})" if words else question
 
@@ -137,5 +160,5 @@ def conversation(assistant: Answerer, history: Sequence[str]) -> list[str]:
     turns: list[str] = []
     for earlier in history:
         answer = assistant.answer(earlier, history=turns)
-        turns.append(answered_turn(earlier, [c.quote for c in answer.citations]))
+        turns.append(answered_turn(earlier, said(answer)))
     return turns

@@ -84,6 +84,39 @@ def test_an_earlier_turn_carries_whom_its_answer_was_about() -> None:
     assert answered_turn("Who decides?", []) == "Who decides?"
 
 
+def test_a_who_question_carries_whom_its_answer_gave() -> None:
+    from engine.answers import Answer, Citation
+    from engine.followup import answered_turn, said
+
+    # The question names academies but asks who: "them" next is whom the answer gave, read as
+    # the answer says it (its quote alone opens "They make decisions ...").
+    citation = Citation(1, "d", "D", "RSCs", None, "t", "They make decisions.", 0, 1, (0, 1))
+    answer = Answer(
+        "Who decides if a school becomes an academy?",
+        "Regional Schools Commissioners (RSCs): They make decisions about new academies. [1]",
+        False,
+        citations=(citation,),
+    )
+    assert said(answer) == [
+        "Regional Schools Commissioners (RSCs): They make decisions about new academies."
+    ]
+    turn = answered_turn(answer.question, said(answer))
+    assert turn == "Who decides if a school becomes an academy? (Regional Schools Commissioners)"
+    assert resolve("who holds them to account?", [turn]).text == (
+        "who holds Regional Schools Commissioners to account?"
+    )
+    # An answer whose opening names no subject gives the first actor it names.
+    introduced = ["2014 saw the introduction of regional schools commissioners (RSCs)."]
+    assert answered_turn("Who approves academy conversions?", introduced).endswith(
+        "(regional schools commissioners)"
+    )
+    # Answered about the actor the question names: nothing to add.
+    assert answered_turn("Who are RSCs accountable to?", ["RSCs are civil servants."]) == (
+        "Who are RSCs accountable to?"
+    )
+    assert said(Answer("q", "The documents don't cover this.", True)) == []
+
+
 def test_standalone_question_is_left_alone() -> None:
     question = "Who holds the power to inspect schools?"
     resolved = resolve(question, ["Where does Ofsted draw its legitimacy from?"])

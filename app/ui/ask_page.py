@@ -27,7 +27,7 @@ from app.ui.conversation_list import (
     sidebar_conversations,
 )
 from engine.answers import Answer
-from engine.followup import answered_turn
+from engine.followup import answered_turn, said
 from engine.question_text import MAX_QUESTION_CHARS
 from index.store import StoreUnavailableError
 from index.types import Filters
@@ -192,7 +192,7 @@ def conversation_so_far(turns: list[tuple[str, Answer]]) -> list[str]:
     """The earlier questions as the conversation established them: one that named nobody
     carries the actor its answer was about, so "and who are they accountable to?" can follow
     "Who inspects our school?"."""
-    return [answered_turn(q, [c.quote for c in a.citations]) for q, a in turns]
+    return [answered_turn(q, said(a)) for q, a in turns]
 
 
 def produce(question: str, history: list[str], filters: Filters) -> Answer:
