@@ -52,12 +52,24 @@ def _settings(env: dict[str, str]) -> Settings:
     )
 
 
-def test_the_page_needs_the_admin_token(env: dict[str, str]) -> None:
+def test_anyone_sees_the_documents_and_only_an_admin_changes_them(env: dict[str, str]) -> None:
     at = _open(signed_in=False)
-    assert not at.dataframe and not at.button
+    # The documents, read only: no controls, and not the skipped files' paths.
+    assert len(at.dataframe) == 1 and _table_ids(at) == ["funding", "hostile", "inspection"]
+    assert not at.button and not at.selectbox
     at.text_input[0].set_value("wrong").run()
     assert any("not right" in e.value for e in at.error)
-    assert not at.dataframe and not at.button
+    assert len(at.dataframe) == 1 and not at.button and not at.selectbox
+
+
+def test_without_an_admin_token_the_library_is_listed_and_cannot_change(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GOVASSIST_ADMIN_TOKEN")
+    at = _open(signed_in=False)
+    assert _table_ids(at) == ["funding", "hostile", "inspection"]
+    assert any("Changing the library is switched off" in i.value for i in at.info)
+    assert not at.text_input and not at.button
 
 
 def test_the_table_lists_every_document_and_the_rules(env: dict[str, str]) -> None:

@@ -1,5 +1,6 @@
-"""Library: every indexed document, removing or replacing one, and the files the last ingest
-could not read. Only with GOVASSIST_ADMIN_TOKEN set and entered (the Admin page's check)."""
+"""Library: every indexed document, for anyone; removing or replacing one, and the files the
+last ingest could not read, only with GOVASSIST_ADMIN_TOKEN set and entered (the Admin page's
+check)."""
 
 from __future__ import annotations
 
@@ -126,15 +127,21 @@ def skipped_section(skipped: Skipped) -> None:
     )
 
 
-def shelf(config: Settings, contents: Library) -> None:
-    show_notice()
+def listing(contents: Library) -> None:
+    """Every indexed document, for anyone: which documents the answers come from."""
     if not contents.documents:
         st.info(
             "No documents are indexed yet: add some on the Admin page, or run govassist ingest."
         )
-    else:
-        st.caption(f"{len(contents.documents)} documents, index built {contents.built_at}.")
-        documents_table(contents.documents)
+        return
+    st.caption(f"{len(contents.documents)} documents, index built {contents.built_at}.")
+    documents_table(contents.documents)
+
+
+def changes(config: Settings, contents: Library) -> None:
+    """Removing, replacing and including again, and what the last ingest skipped: admins."""
+    st.caption(RULES)
+    if contents.documents:
         by_id = {d.doc_id: d for d in contents.documents}
         chosen = st.selectbox(
             "Document",
@@ -152,19 +159,21 @@ def shelf(config: Settings, contents: Library) -> None:
 def page() -> None:
     st.title("Library")
     config = settings()
-    if not config.admin_token:
-        st.info("The library is switched off. Set GOVASSIST_ADMIN_TOKEN to enable it.")
-        return
-    if not signed_in(config):
-        return
-    admit_uploads()
-    st.caption(RULES)
+    show_notice()
     try:
         contents = library(config)
     except LibraryError as error:
         st.error(escape(str(error)))
         return
-    shelf(config, contents)
+    listing(contents)
+    st.subheader("Change the library")
+    if not config.admin_token:
+        st.info("Changing the library is switched off. Set GOVASSIST_ADMIN_TOKEN to enable it.")
+        return
+    if not signed_in(config):
+        return
+    admit_uploads()
+    changes(config, contents)
 
 
 page()
