@@ -174,8 +174,11 @@ def test_a_duties_round_is_played_and_scored(app: AppTest, real_index_dir: Path)
             play(position, question.answer)
             assert f"Right: {question.answer}." in [s.value for s in app.success]
         else:
-            play(position, next(c for c in question.choices if c != question.answer))
-            assert any(question.answer in e.value for e in app.error)
+            wrong = next(c for c in question.choices if c != question.answer)
+            play(position, wrong)
+            word = escape(question.answer)
+            said = f"you chose {escape(wrong)}; the document uses the word {word}."
+            assert any(said in e.value for e in app.error), [e.value for e in app.error]
         # The answer key: the sentence as written, its strength word in bold, and its citation.
         written = escape(question.duty.text)
         key = next(m.value for m in app.markdown if m.value.replace("**", "") == written)

@@ -74,7 +74,10 @@ def play(state: dict) -> None:
     if is_right(question, state["choice"]):
         st.success(f"Right: {answer}.")
     else:
-        st.error(f"Not this time: you chose {escape(state['choice'])}; the document's is {answer}.")
+        # "the document uses the word should", "the document gives it to providers"
+        says = "uses the word" if question.kind == "strength" else "gives it to"
+        chose = escape(state["choice"])
+        st.error(f"Not this time: you chose {chose}; the document {says} {answer}.")
     st.markdown(answer_key(question))
     st.caption(escape(citation(question.duty)))
     if st.button("Next sentence"):
