@@ -134,6 +134,9 @@ def test_map_shows_a_cited_cell_for_ofsteds_authority(app: AppTest) -> None:
 def test_a_quiz_round_is_scored(app: AppTest) -> None:
     app.switch_page("ui/training_page.py").run()
     assert not app.exception, app.exception
+    # Categories are named as a trainer would say them, not as the gold set spells them.
+    assert "Where authority comes from" in app.multiselect[0].options
+    assert "legitimacy" not in app.multiselect[0].options
     app.multiselect[0].set_value(["legitimacy"])
     app.number_input[0].set_value(1)
     next(b for b in app.form_submit_button if b.label == "Start a new quiz").click().run()

@@ -135,10 +135,31 @@ def room_tab() -> None:
     )
 
 
+# The gold set's categories as a trainer would name them; one not listed shows as written.
+CATEGORY_NAMES = {
+    "accountability": "Who answers to whom",
+    "comparison": "Comparisons",
+    "fact": "Facts",
+    "follow-up": "Follow-up questions",
+    "legitimacy": "Where authority comes from",
+    "power": "Who holds power",
+    "recommendation": "Recommendations",
+    "role": "Roles",
+    "unanswerable": "Not in the documents",
+    "yesno": "Yes or no",
+    "number": "Numbers",
+    "process": "How things are done",
+}
+
+
+def category_name(category: str) -> str:
+    return CATEGORY_NAMES.get(category, category.replace("-", " ").capitalize())
+
+
 def setup(items: list[QuizItem]) -> None:
     categories = sorted({item.category for item in items})
     with st.form("quiz-setup"):
-        chosen_categories = st.multiselect("Categories", categories)
+        chosen_categories = st.multiselect("Categories", categories, format_func=category_name)
         chosen_spaces = st.multiselect("Spaces", list(SPACES), format_func=str.capitalize)
         length = st.number_input("Questions", min_value=1, max_value=30, value=5)
         if st.form_submit_button("Start a new quiz"):
