@@ -512,8 +512,9 @@ def list_continuation(
     end of its passage, and that go on at the start of the next passage of the same section (a
     long list is split between passages: "A person ceases to be a director as soon as— (a) ...
     (e)" | "(f) ... resigning"): as many as LIST_WORDS allows, at least one. Only a label that
-    follows the last one quoted ("(e)" then "(f)") says the list goes on; a bulleted list may
-    end where its passage does."""
+    follows the last one quoted ("(e)" then "(f)") says the list goes on, or, when the passage
+    ends with the lead-in itself, a list that starts the next one; a bulleted list quoted in
+    part may end where its passage does."""
     if (
         following is None
         or following.doc_id != chunk.doc_id
@@ -522,11 +523,17 @@ def list_continuation(
         or not any(introduces_list(sentence.text) for sentence in run)
     ):
         return []
+    # A list whose lead-in ends the passage starts in the next one, bulleted or not.
+    bulleted = introduces_list(run[-1].text) and not _CLAUSE_LABEL.match(run[-1].text)
     items: list[Sentence] = []
     words = 0
     last = run[-1]
     for sentence in following.sentences:
-        if not follows(last.text, sentence.text) or (items and words >= LIST_WORDS):
+        if _CLAUSE_LABEL.match(sentence.text):
+            goes_on = follows(last.text, sentence.text)
+        else:
+            goes_on = bulleted and sentence.list_item
+        if not goes_on or (items and words >= LIST_WORDS):
             break
         items.append(sentence)
         words += len(sentence.text.split())

@@ -147,6 +147,30 @@ def test_a_paragraph_cut_by_a_page_break_is_joined_and_its_footnote_set_before_i
     assert laid.page_starts == (0, laid.text.index("be trained."))
 
 
+def test_a_page_ending_with_a_lead_in_has_its_footnotes_set_before_the_lead_in() -> None:
+    pages = [
+        [
+            line("Staff must be trained.", 720),
+            line("For children aged three and over:", 700),
+            line("An instructor is a person at the school.", 60, size=8, marked=True),
+        ],
+        [line("- There must be one member of staff for every 13 children.", 700)],
+    ]
+    text = lay_out(pages, []).text
+    assert text.index("An instructor") < text.index("For children aged three and over:")
+    assert "over:\n\n- There must be one member of staff for every 13 children." in text
+
+
+def test_eyfs_lead_in_and_its_items_across_a_page_break_stay_together() -> None:
+    document = parsed(EYFS)
+    flow = [s.text for c in document.chunks for s in c.sentences]
+    lead = flow.index(
+        "For children aged three and over in maintained nursery schools and nursery classes in "
+        "maintained schools:"
+    )
+    assert flow[lead + 1] == "There must be at least one member of staff for every 13 children."
+
+
 def test_footnotes_are_the_small_lines_below_the_body() -> None:
     body = [line("Body text here.", 700), line("More body text.", 688)]
     notes = [line("First note", 60, 8, True), line("runs on.", 52, 8), line("Second.", 44, 8, True)]

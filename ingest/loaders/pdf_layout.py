@@ -43,6 +43,7 @@ _CLAUSE_START = re.compile(r"^\d{1,3}\.(?:\s?[—–]|\s+[A-Z(“‘\"])")
 # "Number of pupils: 7,215": a short label, a colon, a value; consecutive ones are separate.
 _FIELD = re.compile(r"^[A-Z][\w ’'()/-]{1,40}:\s+\S")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
+_LEADS_IN = (":", "—", "–")  # a paragraph ending so announces the list that follows it
 
 
 @dataclass(frozen=True)
@@ -446,8 +447,12 @@ def _add_page(blocks: list[_Block], page_blocks: list[_Block], note_blocks: list
         blocks[-1].pieces.extend(page_blocks.pop(0).pieces)
     if note_blocks:
         # Footnotes go after the page's last whole paragraph: one cut by the page's end
-        # runs on to the next page, and a note must not sit inside its sentence.
-        cut = bool(page_blocks) and not _SENTENCE_END.search(page_blocks[-1].text)
+        # runs on to the next page, and a note must not sit inside its sentence; nor between
+        # a list's lead-in ("For children aged three and over in ...:") and its items.
+        last = page_blocks[-1].text if page_blocks else ""
+        cut = bool(page_blocks) and (
+            not _SENTENCE_END.search(last) or last.rstrip().endswith(_LEADS_IN)
+        )
         at = len(page_blocks) - 1 if cut and page_blocks[-1].kind != "heading" else len(page_blocks)
         page_blocks[at:at] = note_blocks
     blocks.extend(page_blocks)
