@@ -41,6 +41,17 @@ def test_eyfs_title_from_the_pdf_properties() -> None:
     assert load(EYFS).title == "EYFS statutory framework for group and school-based providers"
 
 
+def test_a_login_name_is_not_an_author() -> None:
+    from ingest.loaders.base import author_name
+
+    assert load(EYFS).author == "Department for Education"
+    assert load(CONSTITUTION).author == ""  # its PDF property is the login "AHarcombe"
+    for login in ("AHarcombe", "jsmith", "DOMAIN\\user1", "j.smith@example.org"):
+        assert author_name(login) == ""
+    for name in ("David Lowbridge-Ellis", "DfE", "Ofsted", "NGA"):
+        assert author_name(name) == name
+
+
 def test_eyfs_section_path_and_page_from_the_outline() -> None:
     section, sentence = find(EYFS, "Staffing arrangements must meet the needs of all children")
     assert section == (

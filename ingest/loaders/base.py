@@ -25,6 +25,18 @@ class LoadedText:
         return max(1, bisect.bisect_right(self.page_starts, offset))
 
 
+# A file's author property is often whoever saved it last, as their login: "AHarcombe",
+# "jsmith", "DOMAIN\\user1". Shown on every citation as the author, it misleads; a person's or
+# a body's name ("Department for Education", "David Lowbridge-Ellis", "DfE", "Ofsted") stays.
+_LOGIN = re.compile(r"[a-z][a-z0-9._-]*|[A-Z]{1,3}[A-Z][a-z]+|\S*[\\@_\d]\S*")
+
+
+def author_name(value: str) -> str:
+    """`value` as a document's author, or "" when it is a login name rather than a name."""
+    value = " ".join(value.split())
+    return "" if _LOGIN.fullmatch(value) else value
+
+
 def blocks_to_text(blocks: list[tuple[int, str]]) -> tuple[str, tuple[int, ...]]:
     """Join (page, block) pairs with blank lines; return the text and each page's start offset.
 

@@ -15,7 +15,7 @@ from typing import Any
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 
-from ingest.loaders.base import LoadedText, blocks_to_text, table_lines
+from ingest.loaders.base import LoadedText, author_name, blocks_to_text, table_lines
 from ingest.sources import IngestError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -168,6 +168,6 @@ def load_docx(data: bytes) -> LoadedText:
     return LoadedText(
         text=text,
         title=(core.title or "").strip() or _cover_title(document.element.body, styles),
-        author=(core.author or "").strip(),
+        author=author_name(core.author or ""),
         year=core.created.year if core.created else None,
     )

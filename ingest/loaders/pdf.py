@@ -23,7 +23,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 
-from ingest.loaders.base import LoadedText
+from ingest.loaders.base import LoadedText, author_name
 from ingest.loaders.pdf_layout import Line, OutlineEntry, lay_out, median_size
 from ingest.sources import IngestError
 
@@ -258,6 +258,6 @@ def load_pdf(data: bytes) -> LoadedText:
         text=laid.text,
         page_starts=laid.page_starts,
         title=_metadata_title(str(info.get("Title") or "")) or laid.cover_title,
-        author=str(info.get("Author") or "").strip(),
+        author=author_name(str(info.get("Author") or "")),
         year=int(year) if year.isdigit() else None,
     )
