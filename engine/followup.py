@@ -44,6 +44,11 @@ class ResolvedQuestion:
     from_history: bool = False
 
 
+def refers_back(text: str) -> bool:
+    """Whether `text` has a word that points at something said before ("they", "this")."""
+    return _REFERS_BACK.search(text) is not None
+
+
 def _possessive(words: str) -> str:
     return f"{words}'" if words.endswith("s") else f"{words}'s"
 

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.answer_type import AnswerType, counted_words, expected_type, quantities, years
-from engine.followup import ResolvedQuestion, resolve
+from engine.followup import ResolvedQuestion, refers_back, resolve
 from index.lexical import tokenize
-from index.question import asking_sentence
+from index.question import asking_clause, asking_sentence
 from index.types import Filters, Preference
 from index.vocabulary import Vocabulary
 
@@ -56,6 +56,15 @@ class Query:
         return Preference(resolved.actors, resolved.dimensions, resolved.recommendation)
 
 
+def continues(question: str, vocabulary: Vocabulary) -> bool:
+    """Whether `question` may lean on the conversation before it. One that brings a word no
+    document uses ("Tell me a joke") starts something new, unless it points back ("and is it
+    true for them?"): read alone, it is refused instead of answered as the last question was."""
+    clause = asking_clause(question)
+    brings_new = any(token not in vocabulary for token in tokenize(clause))
+    return not brings_new or refers_back(clause)
+
+
 def read_query(
     question: str,
     history: Sequence[str],
@@ -69,7 +78,8 @@ def read_query(
 
     # Read the documents' way before a follow-up is resolved ("And councils?" and "and the
     # la?" name an actor).
-    resolved = resolve(read(question), [read(turn) for turn in history])
+    turns = [read(turn) for turn in history] if continues(read(question), vocabulary) else []
+    resolved = resolve(read(question), turns)
     text = resolved.text
     search_text = vocabulary.expand(text)
     return Query(

@@ -492,3 +492,19 @@ def test_which_clause_follows_which(earlier: str, later: str, expected: bool) ->
     from engine.extractive import follows
 
     assert follows(earlier, later) is expected
+
+
+def test_a_turn_that_brings_a_word_no_document_uses_starts_afresh() -> None:
+    from engine.query import read_query
+    from index.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.learn(
+        ["Ofsted inspects schools and tells parents what it finds. Ofsted is accountable."] * 3
+    )
+    history = ["Who inspects schools?"]
+    joke = read_query("Tell me a joke", history, vocabulary)
+    assert joke.resolved.text == "Tell me a joke" and not joke.resolved.from_history
+    # Words the documents use, or a word that points back, still follow on.
+    assert read_query("Why?", history, vocabulary).resolved.from_history
+    assert read_query("and what does it tell parents?", history, vocabulary).resolved.from_history
+    assert read_query("And is that joke true of them?", history, vocabulary).resolved.from_history
