@@ -37,6 +37,13 @@ NURSERY = """# Nursery guide
 
 Providers must keep children safe. Providers should read the *annex* [here](http://x.example).
 """
+ARTICLES = """# Articles of association
+
+## Directors
+
+The directors must keep minutes of their meetings. Providers must keep accounts.
+Providers must file the accounts. Providers should publish a report.
+"""
 
 
 def _not_read(*args: object) -> object:
@@ -49,6 +56,7 @@ def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     docs.mkdir()
     (docs / "handbook.md").write_text(HANDBOOK, encoding="utf-8")
     (docs / "nursery.md").write_text(NURSERY, encoding="utf-8")
+    (docs / "articles.md").write_text(ARTICLES, encoding="utf-8")
     index_folder(docs, tmp_path / "data", FakeEmbedder())
     # Read from the file ingest wrote beside the index, not from the index's passages.
     monkeypatch.setattr(duty_register, "build_register", _not_read)
@@ -160,3 +168,16 @@ def test_a_document_without_board_duties_shows_its_own_actors(at: AppTest) -> No
     assert len(shown(at)) == 2
     notes = [c.value for c in at.caption if "no duties for governing boards" in c.value]
     assert notes == ["These documents state no duties for governing boards; shown: Providers."]
+
+
+def test_a_board_by_another_name_comes_before_the_actor_with_most_duties(at: AppTest) -> None:
+    """A trust's articles give its board's duties to its directors: those are shown, though
+    another actor has more."""
+    at.multiselect(key="duties-docs").set_value(["articles"]).run()
+    assert at.multiselect(key="duties-actors-articles").value == ["Directors"]
+    assert shown(at) == ["The directors must keep minutes of their meetings\\."]  # escaped
+    notes = [c.value for c in at.caption if "no duties for governing boards" in c.value]
+    assert notes == [
+        "These documents state no duties for governing boards; shown: Directors (the board by "
+        "another name)."
+    ]

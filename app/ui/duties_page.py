@@ -33,9 +33,15 @@ UNNAMED = "(no actor named)"
 BOARD = "Governing boards"
 
 
+# What documents other than governance guidance call the board a governor sits on: a trust's
+# articles give its duties to the company's directors, who are its trustees.
+BOARD_NAMES = ("Trust boards", "Trustees", "Boards", "Directors", "Governors")
+
+
 def _default_actors(actors: list[str]) -> list[str]:
-    """The board when the documents give it duties, else the actor with the most."""
-    return [BOARD] if BOARD in actors else actors[:1]
+    """The board when the documents give it duties, else the board by another name, else the
+    actor with the most."""
+    return next(([name] for name in (BOARD, *BOARD_NAMES) if name in actors), actors[:1])
 
 
 def duty_card(register: Register, duty: Duty) -> None:
@@ -101,8 +107,10 @@ def _chosen_duties(register: Register) -> list[Duty]:
         key="duties-actors" + "".join(f"-{doc}" for doc in sorted(docs)),
     )  # fmt: skip
     if default and default != [BOARD]:
+        board = " (the board by another name)" if default[0] in BOARD_NAMES else ""
         right.caption(
-            f"These documents state no duties for governing boards; shown: {escape(default[0])}."
+            "These documents state no duties for governing boards; "
+            f"shown: {escape(default[0])}{board}."
         )
     left, middle, right = st.columns([1, 1, 2])
     strengths = left.multiselect(
