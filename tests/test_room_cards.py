@@ -61,3 +61,15 @@ def test_cited_markers_become_links_to_their_cards() -> None:
     assert "[\\[1\\]](#answer-4-source-1)" in linked
     assert "[\\[2\\]](#answer-4-source-2)" in linked
     assert "stray \\[7\\] stays" in linked
+
+
+def test_two_runs_of_one_passage_share_one_card_with_both_marked() -> None:
+    first = _citation(TWO_PARAGRAPHS, (0, len("Ofsted inspects schools.")), n=1)
+    start = TWO_PARAGRAPHS.index("It is old.")
+    third = _citation(TWO_PARAGRAPHS, (start, len(TWO_PARAGRAPHS)), n=3)
+    card = card_html(first, source_anchor(0, 1), [third], [source_anchor(0, 3)])
+    assert _marked(card) == ["Ofsted inspects schools.", "It is old."]
+    assert "[1] [3] A &lt;b&gt;guide&lt;/b&gt;" in card
+    # Both answers' [n] links land on this card.
+    assert 'id="answer-0-source-1"' in card and 'id="answer-0-source-3"' in card
+    assert card.count("<p>") == 2  # the passage once

@@ -60,6 +60,17 @@ def test_question_gives_answer_with_source_cards(app: AppTest) -> None:
     assert "characters" not in card  # offsets are for the JSON and exports, not for people
 
 
+def test_two_runs_of_one_passage_are_shown_on_one_card(app: AppTest) -> None:
+    _ask(app, "Do sub-regional improvement boards make decisions?")
+    (answer,) = _assistant_texts(app)
+    assert "(#answer-0-source-1)" in answer and "(#answer-0-source-2)" in answer
+    cards = [h.value for h in app.html if 'class="govassist-card" id="answer-' in h.value]
+    # Both sentences come from one passage: one card, both marked, both [n] landing on it.
+    (card,) = cards
+    assert "[1] [2]" in card and card.count('<mark class="govassist-quote">') >= 2
+    assert 'id="answer-0-source-2"' in card
+
+
 def test_followup_uses_the_conversation(app: AppTest) -> None:
     _ask(app, "What powers do regional schools commissioners have?")
     _ask(app, "And who are they accountable to?")

@@ -26,7 +26,7 @@ from app.ui.conversation_list import (
     save,
     sidebar_conversations,
 )
-from engine.answers import Answer
+from engine.answers import Answer, Citation
 from engine.followup import answered_turn, said
 from engine.question_text import MAX_QUESTION_CHARS
 from index.store import StoreUnavailableError
@@ -183,8 +183,12 @@ def show_answer(index: int, question: str, answer: Answer, history: list[str], f
         st.write_stream(stream(answer, index))
     else:
         st.markdown(linked(answer, index))
+    # One card per passage: two runs of one passage ([1] and [3]) are marked on the same card.
+    by_passage: dict[str, list[Citation]] = {}
     for citation in answer.citations:
-        source_card(citation, assistant, turn=index)
+        by_passage.setdefault(citation.chunk_id or f"#{citation.n}", []).append(citation)
+    for first, *also in by_passage.values():
+        source_card(first, assistant, turn=index, also=also)
     feedback_controls(index, question, answer, history)
 
 

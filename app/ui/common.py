@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 import streamlit as st
@@ -93,12 +94,14 @@ def feedback_store() -> FeedbackStore:
     return FeedbackStore(settings().data_dir / "feedback.sqlite3")
 
 
-def _paragraphs_html(text: str, start: int = 0, end: int = 0) -> str:
-    """`text` as HTML paragraphs, escaped, with `text[start:end]` marked.
+def _paragraphs_html(text: str, start: int = 0, end: int = 0, *more: tuple[int, int]) -> str:
+    """`text` as HTML paragraphs, escaped, with `text[start:end]` (and each span of `more`)
+    marked.
 
     The mark is closed and opened again at each paragraph break, so a quote that runs over two
     paragraphs is highlighted in both (a mark cannot span paragraphs; in Markdown the directive
     broke there and showed its brackets as text)."""
+    spans = sorted(span for span in ((start, end), *more) if span[0] < span[1])
     parts: list[str] = []
     offset = 0
     for paragraph in re.split(r"(\n\s*\n)", text):
@@ -106,23 +109,22 @@ def _paragraphs_html(text: str, start: int = 0, end: int = 0) -> str:
         offset = p_end
         if not paragraph.strip():
             continue
-        lo, hi = max(start, p_start) - p_start, min(end, p_end) - p_start
-        if lo < hi and paragraph[lo:hi].strip():
-            body = (
-                html.escape(paragraph[:lo])
-                + f'<mark class="{QUOTE_CLASS}">{html.escape(paragraph[lo:hi])}</mark>'
-                + html.escape(paragraph[hi:])
-            )
-        else:
-            body = html.escape(paragraph)
-        parts.append(f"<p>{body}</p>")
+        body, at = "", 0
+        for span_start, span_end in spans:
+            lo, hi = max(span_start - p_start, at), min(span_end, p_end) - p_start
+            if lo < hi and paragraph[lo:hi].strip():
+                body += html.escape(paragraph[at:lo])
+                body += f'<mark class="{QUOTE_CLASS}">{html.escape(paragraph[lo:hi])}</mark>'
+                at = hi
+        parts.append(f"<p>{body + html.escape(paragraph[at:])}</p>")
     return "".join(parts)
 
 
-def passage_html(citation: Citation) -> str:
-    """The cited passage as escaped HTML paragraphs with its supporting quote marked."""
+def passage_html(citation: Citation, also: Sequence[Citation] = ()) -> str:
+    """The cited passage as escaped HTML paragraphs with its supporting quote marked, and the
+    quotes of `also` (other citations of the same passage)."""
     start, end = citation.highlight
-    return _paragraphs_html(citation.text, start, end)
+    return _paragraphs_html(citation.text, start, end, *(other.highlight for other in also))
 
 
 def source_anchor(turn: int | str, n: int) -> str:
@@ -143,17 +145,23 @@ def linked_markers(markdown: str, cited: set[int], turn: int | str) -> str:
     return _MARKER.sub(link, markdown)
 
 
-def card_html(citation: Citation, anchor: str) -> str:
+def card_html(
+    citation: Citation, anchor: str, also: Sequence[Citation] = (), also_anchors: Sequence[str] = ()
+) -> str:
     """A source card's body: title, author and year, heading path and page, the passage.
 
+    Another citation of the same passage (`also`, two runs of it quoted as [1] and [3]) is
+    shown on the same card, its quote marked too and its [n] linking here (`also_anchors`).
     Character offsets are not shown: they mean nothing to a reader (they stay in the answer
     JSON and in the exports)."""
     page = f" · page {citation.page}" if citation.page else ""
+    numbers = " ".join(f"[{c.n}]" for c in (citation, *also))
+    targets = "".join(f'<span id="{html.escape(a)}"></span>' for a in also_anchors)
     return (
-        f'<div class="{CARD_CLASS}" id="{html.escape(anchor)}">'
-        f'<p class="govassist-source">[{citation.n}] {html.escape(citation.byline)}</p>'
+        f'<div class="{CARD_CLASS}" id="{html.escape(anchor)}">{targets}'
+        f'<p class="govassist-source">{numbers} {html.escape(citation.byline)}</p>'
         f'<p class="govassist-where">{html.escape(citation.section + page)}</p>'
-        f"{passage_html(citation)}</div>"
+        f"{passage_html(citation, also)}</div>"
     )
 
 
@@ -276,12 +284,17 @@ def _whole_document(assistant: Assistant, citation: Citation) -> None:
 
 
 def source_card(
-    citation: Citation, assistant: Assistant | None = None, turn: int | str = 0
+    citation: Citation,
+    assistant: Assistant | None = None,
+    turn: int | str = 0,
+    also: Sequence[Citation] = (),
 ) -> None:
-    """Title, author, year, heading path, page, and the passage with the quote highlighted;
-    its id is the one the answer's [n] links to."""
+    """Title, author, year, heading path, page, and the passage with the quote highlighted
+    (and those of `also`, the other citations of the same passage); its id is the one the
+    answer's [n] links to."""
     with st.container(border=True):
-        st.html(card_html(citation, source_anchor(turn, citation.n)))
+        anchors = [source_anchor(turn, other.n) for other in also]
+        st.html(card_html(citation, source_anchor(turn, citation.n), also, anchors))
         if assistant is not None:
             nearby, whole = st.columns([1, 1])
             with nearby.popover("Show in document"):
