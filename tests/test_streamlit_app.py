@@ -71,6 +71,17 @@ def test_two_runs_of_one_passage_are_shown_on_one_card(app: AppTest) -> None:
     assert 'id="answer-0-source-2"' in card
 
 
+def test_a_refusal_opens_the_passages_it_points_to(app: AppTest) -> None:
+    _ask(app, "What grade did Ofsted give Oakfield Primary School?")
+    (answer,) = _assistant_texts(app)
+    assert "don't cover this" in answer
+    assert not [h for h in app.html if 'id="answer-' in h.value]  # nothing is cited
+    nearby = [e for e in app.expander if e.label.startswith("Nearby: ")]
+    assert nearby and nearby[0].label.startswith("Nearby: The inspection space > Ofsted")
+    (passage,) = [h.value for h in nearby[0].get("html")]
+    assert "Ofsted" in passage and "<mark" not in passage  # shown, not quoted as an answer
+
+
 def test_followup_uses_the_conversation(app: AppTest) -> None:
     _ask(app, "What powers do regional schools commissioners have?")
     _ask(app, "And who are they accountable to?")

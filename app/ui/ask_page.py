@@ -15,6 +15,8 @@ from app.ui.common import (
     feedback_store,
     index_problem,
     linked_markers,
+    nearby_html,
+    nearby_passages,
     settings,
     shared_answerer,
     shared_assistant,
@@ -189,6 +191,9 @@ def show_answer(index: int, question: str, answer: Answer, history: list[str], f
         by_passage.setdefault(citation.chunk_id or f"#{citation.n}", []).append(citation)
     for first, *also in by_passage.values():
         source_card(first, assistant, turn=index, also=also)
+    for label, chunk in nearby_passages(answer) if answer.abstained else ():
+        with st.expander(f"Nearby: {label}"):
+            st.html(nearby_html(chunk))
     feedback_controls(index, question, answer, history)
 
 
