@@ -207,6 +207,32 @@ def test_presentation_mode_folds_the_sidebar_at_200_percent_zoom(
         context.close()
 
 
+def test_presentation_mode_keeps_the_sidebar_readable_on_a_small_projector(
+    browser: Browser, app_url: str
+) -> None:
+    # A 1024 x 768 projector: at presentation type the sidebar cut "Governance map" to
+    # "Governanc..." and broke "Presentati on mode"; it keeps its usual size instead.
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        page.goto(app_url)
+        page.get_by_text("Presentation mode").click()
+        expect(page.get_by_role("switch", name="Presentation mode")).to_be_checked()
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar).not_to_be_in_viewport()
+        page.get_by_test_id("stExpandSidebarButton").click()
+        expect(sidebar).to_be_in_viewport()
+        link = sidebar.get_by_role("link", name="Governance map")
+        expect(link).to_be_visible()
+        cut = link.locator("span").last.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert not cut
+        switch = sidebar.get_by_text("Presentation mode")
+        assert switch.evaluate("e => e.getBoundingClientRect().height") < 40  # one line
+    finally:
+        context.close()
+
+
 def _serious_violations(page: Page) -> list[str]:
     """axe-core's serious and critical findings on the page once it has finished running:
     while a script reruns, Streamlit fades its stale elements, which is no contrast of the

@@ -360,6 +360,12 @@ PRESENTATION_STYLE = """<style>
 html { font-size: 24px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
 .govassist-card p { font-size: 1.25rem; }
+/* The sidebar is for the trainer, not the room: at its usual size its page names and the
+   presentation switch fit on one line each ("Governance map" was cut on a 1024 x 768 screen). */
+[data-testid="stSidebar"] { zoom: 0.7; }
+[data-testid="stSidebar"][data-collapsed="false"] {  /* 430 px at 0.7: its usual 300 on screen */
+  width: 430px !important; min-width: 430px !important;
+}
 </style>"""
 
 

@@ -158,7 +158,9 @@ def category_name(category: str) -> str:
 
 def setup(items: list[QuizItem]) -> None:
     categories = sorted({item.category for item in items})
-    with st.form("quiz-setup"):
+    # Folded while a quiz runs: on a projector the question, not the choices, fills the screen.
+    running = bool(st.session_state.get("quiz"))
+    with st.expander("New quiz", expanded=not running), st.form("quiz-setup"):
         chosen_categories = st.multiselect("Categories", categories, format_func=category_name)
         chosen_spaces = st.multiselect("Spaces", list(SPACES), format_func=str.capitalize)
         length = st.number_input("Questions", min_value=1, max_value=30, value=5)
