@@ -240,6 +240,19 @@ class _Reading:
     rest: str = ""  # what the sentence says after the cue (what is to be done)
 
 
+# "... the care and support they need to ...": a pronoun straight after a noun phrase (a
+# determiner, at most four words) opens a relative clause, what they need, not a duty; a
+# conjunction or a comma before it starts a clause of its own ("and they need to", "If staff
+# are ill they need to").
+_RELATIVE_NEED = re.compile(
+    r"\b(?:the|a|an|any|all|every|each|some|such|these|those|their|its|our|your|his|her)\s+"
+    r"(?:[\w-]+\s+){0,3}?"
+    r"(?!(?:and|but|or|so|if|when|where|that|which|because|as|then|whether|unless)\b)[\w-]+"
+    r"\s+(?:they|we|you|he|she)\s+$",
+    re.I,
+)
+
+
 def read_sentence(text: str) -> _Reading | None:
     """The duty a sentence states by itself (strength, subject), or None when it states none."""
     body = text.strip()
@@ -264,6 +277,8 @@ def read_sentence(text: str) -> _Reading | None:
             continue
         if re.search(r"\b(?:no\s+longer|not|never|no)\s*$", clause, re.I):
             continue  # "schools no longer have responsibility for": a duty they do not have
+        if _RELATIVE_NEED.search(body[:start]) and re.match(r"needs?\b", body[start:end], re.I):
+            continue  # "the care and support they need to have": what they need, no duty
         after = body[end:]
         past = re.match(rf"{_ADV}\s+have\s+(?:been\s+)?(\w+)", after, re.I)
         if past and _participle(past.group(1)):

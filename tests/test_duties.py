@@ -54,6 +54,8 @@ def by_text(found: list[Duty]) -> dict[str, tuple[str, str]]:
         ("Staff should not work alone with children.", "should not"),
         ("The directors may appoint a secretary.", "may"),
         ("Members are entitled to attend general meetings.", "may"),
+        ("Staff need to complete paediatric first aid training.", "must"),
+        ("Providers must give each child the help they need to learn.", "must"),
     ],
 )
 def test_each_cue_maps_to_its_strength(sentence: str, strength: str) -> None:
@@ -77,6 +79,8 @@ def test_each_cue_maps_to_its_strength(sentence: str, strength: str) -> None:
         "This framework uses the word ‘must’ where the requirement is mandatory.",
         "Results are annulled should a school be found to cheat.",  # a condition
         "A group-based provider may need to use the goals to assess children.",
+        # What they need, in a relative clause: no one is told to do anything.
+        "All children deserve the care and support they need to have the best start in life.",
     ],
 )
 def test_sentences_that_state_no_duty_are_left_out(sentence: str) -> None:
