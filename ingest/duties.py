@@ -253,6 +253,14 @@ _RELATIVE_NEED = re.compile(
 )
 
 
+def _relative_need(body: str, start: int, end: int) -> bool:
+    """Whether the cue at `start:end` is "need to" in a relative clause ("the care and support
+    they need to have"): what someone needs, not a duty."""
+    return bool(
+        re.match(r"needs?\b", body[start:end], re.I) and _RELATIVE_NEED.search(body[:start])
+    )
+
+
 def read_sentence(text: str) -> _Reading | None:
     """The duty a sentence states by itself (strength, subject), or None when it states none."""
     body = text.strip()
@@ -273,12 +281,10 @@ def read_sentence(text: str) -> _Reading | None:
         clause = _AUTHOR_VIEW.sub("", _clause(body[:start]))
         if _WHEN_THERE.match(clause):
             clause = "there"  # "Whilst children are eating there should be": the main clause
-        if _embedded(clause) or _CONDITIONAL.match(clause):
+        if _embedded(clause) or _CONDITIONAL.match(clause) or _relative_need(body, start, end):
             continue
         if re.search(r"\b(?:no\s+longer|not|never|no)\s*$", clause, re.I):
             continue  # "schools no longer have responsibility for": a duty they do not have
-        if _RELATIVE_NEED.search(body[:start]) and re.match(r"needs?\b", body[start:end], re.I):
-            continue  # "the care and support they need to have": what they need, no duty
         after = body[end:]
         past = re.match(rf"{_ADV}\s+have\s+(?:been\s+)?(\w+)", after, re.I)
         if past and _participle(past.group(1)):
