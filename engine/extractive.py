@@ -33,7 +33,7 @@ from ingest.governance import (
     subject_actor,
     without_opening_comparison,
 )
-from ingest.types import Chunk, Sentence, introduces_list
+from ingest.types import CLOSERS, Chunk, Sentence, introduces_list
 
 # Weights of a sentence's score; see `score_sentences`.
 DENSE_WEIGHT = 0.55
@@ -288,7 +288,7 @@ def can_answer(sentence: Sentence) -> bool:
     rhetorical questions restate a question, they do not answer it), not a bare heading, number
     or caption, not an author's thanks, and not text addressing a language model (a prompt
     injection)."""
-    text = sentence.text.rstrip("’'”\" )")
+    text = sentence.text.rstrip(CLOSERS)
     if text.endswith("?"):
         return False
     words = sum(1 for word in text.split() if any(c.islower() for c in word))
@@ -305,7 +305,7 @@ def is_title_line(chunk: Chunk, sentence: Sentence) -> bool:
     if text == title:
         return True
     subtitle = text.removeprefix(title).lstrip() if text.startswith(title) else ""
-    return subtitle[:1] in _SUBTITLE_MARKS and not text.rstrip(_CLOSERS).endswith(".")
+    return subtitle[:1] in _SUBTITLE_MARKS and not text.rstrip(CLOSERS).endswith(".")
 
 
 def _folded(text: str) -> str:
@@ -313,7 +313,6 @@ def _folded(text: str) -> str:
 
 
 _SUBTITLE_MARKS = (":", "–", "—", "-")
-_CLOSERS = "’'”\" )"
 
 # A publication's own details: its imprint (ISBN, copyright, charity and company numbers),
 # byline and how to cite it. They share words with questions ("the CST report" and "By the

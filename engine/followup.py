@@ -79,7 +79,7 @@ def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
     # from its asking clause: what comes before it is the asker's situation.
     clause = asking_clause(question)
     elliptic = bool(_ELLIPTIC_START.search(clause)) or len(clause.split()) <= _SHORT_QUESTION_WORDS
-    refers_back = bool(_REFERS_BACK.search(question))
+    points_back = refers_back(question)
     # The most recent earlier turns that named an actor and a dimension.
     subject: list[tuple[str, str]] = []
     frame_turn: str | None = None
@@ -92,7 +92,7 @@ def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
             break
 
     text = question
-    if not actors and subject and (refers_back or elliptic):
+    if not actors and subject and (points_back or elliptic):
         # "And who are they accountable to?": the subject is the earlier turn's actor.
         actors = [name for name, _ in subject]
         words = " and ".join(dict.fromkeys(w for _, w in subject))
@@ -109,7 +109,7 @@ def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
             text = re.sub(rf"({re.escape(new_words)})(?:\s+and\s+\1)+", r"\1", text)
         else:
             text = f"{frame_turn} ({new_words})"
-    elif not actors and (refers_back or elliptic):
+    elif not actors and (points_back or elliptic):
         # No governance frame to carry over: lean on the last question's words instead.
         text = f"{question} ({history[-1]})"
     if not dimensions and elliptic and frame_turn is not None and text == question:

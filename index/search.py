@@ -75,8 +75,9 @@ class HybridIndex:
     vocabulary: Vocabulary = field(init=False, repr=False)
     # The chunk ids in the order of the rows of `vectors`.
     _ids: list[str] = field(init=False, repr=False)
-    # Each chunk's id -> the id of the chunk after it in its document.
+    # Each chunk's id -> the id of the chunk after (before) it in its document.
     _next: dict[str, str] = field(init=False, repr=False)
+    _previous: dict[str, str] = field(init=False, repr=False)
     # How many documents the chunks come from.
     documents: int = field(init=False, repr=False)
     # The passages of each document's cover (ingest/cover.py), quoted only for questions about
@@ -86,7 +87,8 @@ class HybridIndex:
     def __post_init__(self) -> None:
         self._ids = list(self.chunks)
         in_order = sorted(self.chunks.values(), key=lambda c: (c.doc_id, c.start))
-        self._next = {a.id: b.id for a, b in pairwise(in_order) if a.doc_id == b.doc_id}
+        pairs = [(a.id, b.id) for a, b in pairwise(in_order) if a.doc_id == b.doc_id]
+        self._next, self._previous = dict(pairs), {b: a for a, b in pairs}
         self.documents = len({chunk.doc_id for chunk in self.chunks.values()})
         self.vocabulary = Vocabulary.learn(c.embedding_text for c in self.chunks.values())
         self.structure = StructureTable(list(self.chunks.values()))
@@ -96,6 +98,11 @@ class HybridIndex:
         """The passage that follows `chunk` in its document, if any."""
         following = self._next.get(chunk.id)
         return self.chunks[following] if following is not None else None
+
+    def previous_passage(self, chunk: Chunk) -> Chunk | None:
+        """The passage just before `chunk` in its document, if any."""
+        before = self._previous.get(chunk.id)
+        return self.chunks[before] if before is not None else None
 
     @classmethod
     def load(cls, store: Store, embedder: Embedder) -> HybridIndex:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ingest.types import Chunk, Sentence
+from ingest.types import CLOSERS, Chunk, Sentence
 
 # The cover lies in a document's first 15% (a short case study's details come first too).
 COVER_SHARE = 0.15
@@ -21,7 +21,6 @@ COVER_SHARE = 0.15
 PROSE_MIN_WORDS = 8
 PROSE_SENTENCES = 2
 _ENDS_SENTENCE = (".", "!", ":", ";")
-_CLOSERS = "’'”\" )"
 # "Number of pupils: 130 to 200": a field of a form or a case study's details, which answers
 # "how many pupils?" wherever it stands.
 _FIELD = re.compile(r"[^:.]{1,40}:\s+\S")
@@ -34,7 +33,7 @@ def is_prose(sentence: Sentence) -> bool:
     return (
         len(words) >= PROSE_MIN_WORDS
         and lower >= PROSE_MIN_WORDS // 2
-        and text.rstrip(_CLOSERS).endswith(_ENDS_SENTENCE)
+        and text.rstrip(CLOSERS).endswith(_ENDS_SENTENCE)
     )
 
 

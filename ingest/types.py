@@ -116,6 +116,10 @@ class Chunk:
 _CLAUSE_LETTER = re.compile(r"^\((?:[a-z]|[ivx]{2,5})\)\s")
 
 
+# What may close a sentence after its full stop: a quotation mark, a bracket, a space.
+CLOSERS = "’'”\" )"
+
+
 def introduces_list(text: str) -> bool:
     """Whether a sentence ends by announcing the items that follow ("... is three-fold:",
     "... may be appointed to be a director—")."""

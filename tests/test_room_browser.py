@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,11 +55,8 @@ def app_url(real_index_dir: Path) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PROJECTOR)
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    yield page
-    context.close()
+    with _screen(browser, PROJECTOR["width"], PROJECTOR["height"]) as page:
+        yield page
 
 
 def ask(page: Page, question: str) -> dict[str, float]:
@@ -190,10 +188,7 @@ def test_presentation_mode_folds_the_sidebar_at_200_percent_zoom(
 ) -> None:
     # A 1280 x 720 projector at 200% zoom: 640 x 360 CSS pixels, where an open sidebar lies
     # over half the page.
-    context = browser.new_context(viewport={"width": 640, "height": 360})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    try:
+    with _screen(browser, 640, 360) as page:
         page.goto(app_url)
         expect(page.get_by_test_id("stChatInput")).to_be_visible()
         sidebar = page.get_by_test_id("stSidebar")
@@ -203,8 +198,6 @@ def test_presentation_mode_folds_the_sidebar_at_200_percent_zoom(
         expect(page.get_by_role("switch", name="Presentation mode")).to_be_checked()
         expect(sidebar).not_to_be_in_viewport()
         expect(page.locator("html")).to_have_css("font-size", "24px")
-    finally:
-        context.close()
 
 
 def test_presentation_mode_keeps_the_sidebar_readable_on_a_small_projector(
@@ -212,10 +205,7 @@ def test_presentation_mode_keeps_the_sidebar_readable_on_a_small_projector(
 ) -> None:
     # A 1024 x 768 projector: at presentation type the sidebar cut "Governance map" to
     # "Governanc..." and broke "Presentati on mode"; it keeps its usual size instead.
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    try:
+    with _screen(browser, 1024, 768) as page:
         page.goto(app_url)
         page.get_by_text("Presentation mode").click()
         expect(page.get_by_role("switch", name="Presentation mode")).to_be_checked()
@@ -229,6 +219,16 @@ def test_presentation_mode_keeps_the_sidebar_readable_on_a_small_projector(
         assert not cut
         switch = sidebar.get_by_text("Presentation mode")
         assert switch.evaluate("e => e.getBoundingClientRect().height") < 40  # one line
+
+
+@contextmanager
+def _screen(browser: Browser, width: int, height: int) -> Iterator[Page]:
+    """A page in a browser window of `width` x `height` CSS pixels, closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        yield page
     finally:
         context.close()
 

@@ -198,18 +198,11 @@ def nearby_html(chunk: Chunk) -> str:
 
 def neighbours(assistant: Assistant, chunk_id: str) -> tuple[Chunk | None, Chunk | None]:
     """The passages just before and after one, in the same document."""
-    chunks = [c for c in assistant.index.chunks.values()]
-    by_id = {c.id: i for i, c in enumerate(chunks)}  # already in document order
-    position = by_id.get(chunk_id)
-    if position is None:
+    index = assistant.index
+    me = index.chunks.get(chunk_id)
+    if me is None:
         return None, None
-    me = chunks[position]
-    before = chunks[position - 1] if position > 0 else None
-    after = chunks[position + 1] if position + 1 < len(chunks) else None
-    return (
-        before if before and before.doc_id == me.doc_id else None,
-        after if after and after.doc_id == me.doc_id else None,
-    )
+    return index.previous_passage(me), index.next_passage(me)
 
 
 def context_html(assistant: Assistant, citation: Citation) -> str:
