@@ -175,7 +175,15 @@ class Vocabulary:
             key = (distance, as_stemmed, -self.word_frequency[known], known)
             if best is None or key < best:
                 best = key
-        return best[3] if best else None
+        return best[3] if best else self._english_slip(word)
+
+    def _english_slip(self, word: str) -> str | None:
+        """The English word `word` most likely is, one letter off, when the documents use its
+        stem in another form: "diffrence" is "difference", which they write only as
+        "different". Only the likeliest English word: "arent" is "aren't", never "parent"."""
+        likeliest = _english().correction(word)
+        stems = tokenize(likeliest) if likeliest else []
+        return likeliest if len(stems) == 1 and stems[0] in self else None
 
     def correct(self, text: str) -> str:
         """`text` with each word the documents never use, but nearly do, spelt their way."""

@@ -107,6 +107,15 @@ def test_a_slip_is_read_as_the_word_it_nearly_spells_before_a_commoner_word_of_i
     assert vocabulary.correct("And local athorities?") == "And local authorities?"
 
 
+def test_an_english_word_misspelt_is_read_when_the_documents_use_its_stem_in_another_form() -> None:
+    # The documents write "different", never "difference": no word of theirs is one letter
+    # from "diffrence", but the English word it misspells shares their stem.
+    vocabulary = Vocabulary.learn(["The powers are different. Parents decide when members are."])
+    assert vocabulary.correct("What is the diffrence?") == "What is the difference?"
+    # "arent" is likeliest "aren't", though "parent" is one letter away and in the documents.
+    assert vocabulary.correct("members arent quorate") == "members arent quorate"
+
+
 def test_words_far_from_any_document_word_are_left_alone() -> None:
     vocabulary = Vocabulary.learn(TEXTS)
     for question in (
