@@ -185,10 +185,43 @@ def test_eyfs_lead_in_and_its_items_across_a_page_break_stay_together() -> None:
 def test_footnotes_are_the_small_lines_below_the_body() -> None:
     body = [line("Body text here.", 700), line("More body text.", 688)]
     notes = [line("First note", 60, 8, True), line("runs on.", 52, 8), line("Second.", 44, 8, True)]
-    kept, found = split_footnotes(body + notes, 10.0)
-    assert kept == body and found == ["First note runs on.", "Second."]
+    kept, found, carried = split_footnotes(body + notes, 10.0)
+    assert kept == body and found == ["First note runs on.", "Second."] and carried == ""
     # Small lines that do not start with a marker are not footnotes.
     assert split_footnotes([*body, line("Caption", 60, 8)], 10.0)[1] == []
+    assert split_footnotes([*body, line("Caption", 60, 8), *notes], 10.0)[1] == []
+
+
+def test_a_footnote_cut_by_a_page_break_is_read_whole_with_the_next_pages_notes() -> None:
+    # EYFS page 33 ends its note 42 mid-sentence ("a 1:13 ratio where a person with a"); page
+    # 34's notes open, unnumbered and in lower case, with the rest of it.
+    pages = [
+        [
+            line("Staff must be trained in the policy.", 700),
+            line("Staff read the policy.", 688),
+            line("Staff sign the register.", 676),
+            line("Staff keep it.", 664),
+            line("41 See the regulations.", 60, size=8, marked=True),
+            line("42 They can apply a 1:13 ratio where a person with a", 50, size=8, marked=True),
+        ],
+        [
+            line("Records are kept.", 700),
+            line("Records are checked.", 688),
+            line("Records are signed.", 676),
+            line("Records are filed.", 664),
+            line("suitable qualification works with the children.", 60, size=8),
+            line("43 Where children stay longer.", 50, size=8, marked=True),
+        ],
+    ]
+    laid = lay_out(pages, [])
+    assert laid.text == (
+        "Staff must be trained in the policy. Staff read the policy. Staff sign the register. "
+        "Staff keep it.\n\n41 See the regulations.\n\n"
+        "Records are kept. Records are checked. Records are signed. Records are filed.\n\n"
+        "42 They can apply a 1:13 ratio where a person with a suitable qualification works "
+        "with the children.\n\n43 Where children stay longer.\n"
+    )
+    assert laid.page_starts == (0, laid.text.index("Records"))
 
 
 def test_contents_lists_are_dropped() -> None:

@@ -134,24 +134,28 @@ def body_size(pages: list[list[Line]]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
-def split_footnotes(lines: list[Line], body: float) -> tuple[list[Line], list[str]]:
+def split_footnotes(lines: list[Line], body: float) -> tuple[list[Line], list[str], str]:
     """A page's lines below its last body-size line, set smaller and starting with a footnote
-    marker, are its footnotes: (the other lines, the footnotes' texts)."""
+    marker, are its footnotes: (the other lines, the footnotes' texts, and the text of a note
+    the page before cut off, which opens the zone unnumbered and in lower case: "suitable
+    level 6 qualification is working directly with the children ...")."""
     body_lines = [x for x in lines if x.size >= body * FOOTNOTE_SIZE_RATIO]
     if not body_lines:
-        return lines, []
+        return lines, [], ""
     floor = min(x.bottom for x in body_lines)
     zone = [x for x in lines if x.size < body * FOOTNOTE_SIZE_RATIO and x.top <= floor]
     zone.sort(key=lambda x: -x.top)
-    if not zone or not zone[0].marked:
-        return lines, []
+    carried = next((i for i, x in enumerate(zone) if x.marked), len(zone))
+    if carried == len(zone) or (carried and not zone[0].text.lstrip()[:1].islower()):
+        return lines, [], ""  # no numbered note: small print of another kind (a caption)
     notes: list[list[str]] = []
-    for line in zone:
+    for line in zone[carried:]:
         if line.marked or not notes:
             notes.append([])
         notes[-1].append(line.text)
     in_zone = {id(x) for x in zone}
-    return [x for x in lines if id(x) not in in_zone], [_join_lines(n) for n in notes]
+    kept = [x for x in lines if id(x) not in in_zone]
+    return kept, [_join_lines(n) for n in notes], _join_lines([x.text for x in zone[:carried]])
 
 
 def _join_lines(texts: list[str]) -> str:
@@ -350,11 +354,22 @@ def lay_out(pages: list[list[Line]], outline: list[OutlineEntry]) -> Laid:
     pages, cover_title = _cover_title(pages, first_page, body)
     levels = _size_levels(pages, body)
     spacing = usual_gap(pages)
+    laid = [
+        (number, *_page_blocks(number, lines, outline, levels, body, spacing))
+        for number, lines in enumerate(pages, start=1)
+        if number >= first_page
+    ]
     blocks: list[_Block] = []
-    for number, lines in enumerate(pages, start=1):
-        if number >= first_page:
-            page_blocks, note_blocks = _page_blocks(number, lines, outline, levels, body, spacing)
-            _add_page(blocks, page_blocks, note_blocks)
+    held: _Block | None = None
+    for index, (number, page_blocks, note_blocks, carried) in enumerate(laid):
+        if carried:
+            # A note cut off at the page before ends here: it is read whole, among this
+            # page's notes (so its first part is on this page's count).
+            note_blocks.insert(0, held or _Block([], "note"))
+            note_blocks[0].pieces.append((number, carried))
+        following = laid[index + 1] if index + 1 < len(laid) else None
+        held = note_blocks.pop() if following and following[3] and note_blocks else None
+        _add_page(blocks, page_blocks, note_blocks)
     return _to_text(blocks, len(pages), cover_title)
 
 
@@ -397,9 +412,10 @@ def _page_blocks(
     levels: dict[float, int],
     body: float,
     spacing: float,
-) -> tuple[list[_Block], list[_Block]]:
-    """One page's headings and paragraphs, and apart from them its footnotes."""
-    lines, notes = split_footnotes(all_lines, body)
+) -> tuple[list[_Block], list[_Block], str]:
+    """One page's headings and paragraphs, and apart from them its footnotes and the end of a
+    note the page before cut off."""
+    lines, notes, carried = split_footnotes(all_lines, body)
     lines = drop_contents(lines)
     page_blocks: list[_Block] = []
     if outline:
@@ -411,7 +427,7 @@ def _page_blocks(
         headings = _headings_by_look(lines, levels, body)
     page_blocks += _paragraphs(number, lines, headings, spacing)
     note_blocks = [_Block([(number, note)], "note") for note in notes if note]
-    return page_blocks, note_blocks
+    return page_blocks, note_blocks, carried
 
 
 def _headings_by_look(
