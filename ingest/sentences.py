@@ -15,13 +15,22 @@ _ABBREVIATIONS = {
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
 
 
-def _is_abbreviation(text_before: str) -> bool:
+# Letters with dots between them: "S.I", "U.K", "a.m".
+_DOTTED = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
+
+
+def _is_abbreviation(text_before: str, next_char: str) -> bool:
     match = _LAST_WORD.search(text_before)
     if not match:
         return False
     word = match.group(1)
-    # A single capital letter is an initial ("Cruddas, L. (2018)"), not a sentence end.
-    return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
+    # A single capital letter is an initial ("Cruddas, L. (2018)"), not a sentence end; nor
+    # are dotted letters before a number ("S.I. 2012/10", a statutory instrument's number).
+    return (
+        word.lower() in _ABBREVIATIONS
+        or (len(word) == 1 and word.isupper())
+        or (next_char.isdigit() and _DOTTED.match(word) is not None)
+    )
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -30,7 +39,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end_of_punct = match.start() + 1
-        if text[match.start()] == "." and _is_abbreviation(text[start:end_of_punct]):
+        following = text[match.end() : match.end() + 1]
+        if text[match.start()] == "." and _is_abbreviation(text[start:end_of_punct], following):
             continue
         end = match.end()
         while end > start and text[end - 1].isspace():

@@ -49,6 +49,15 @@ def test_split_sentences_respects_abbreviations_and_initials() -> None:
     ]
 
 
+def test_dotted_letters_before_a_number_do_not_end_a_sentence() -> None:
+    text = "Under the Regulations 2012 S.I. 2012/10. It moved to the U.K. The end."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Under the Regulations 2012 S.I. 2012/10.",
+        "It moved to the U.K.",  # before a capital, dotted letters may end a sentence
+        "The end.",
+    ]
+
+
 def test_split_sentences_after_closing_quote() -> None:
     text = "He said “a new vision.” Increased decentralisation follows."
     assert [text[s:e] for s, e in split_sentences(text)] == [
