@@ -59,6 +59,9 @@ PASSAGES_READ = 6
 # A sentence introducing a list brings at most this many items, or about this many words.
 LIST_ITEMS = 6
 LIST_WORDS = 120
+# Words of a list's lead-in and the items before the one quoted, up to which they are quoted
+# with it as one stretch; past it, the lead-in is quoted apart.
+LEAD_IN_GAP = 40
 # A sentence this short is a claim whose reason follows ("The space is clearly crowded.").
 SHORT_SENTENCE_WORDS = 8
 MAX_QUOTE_SENTENCES = 4
@@ -216,6 +219,7 @@ def score_sentences(
         if can_answer(sentence)
         and not is_title_line(hit.chunk, sentence)
         and (about_publication or not publishes(hit.chunk, sentence, cover))
+        and not names_something_else(sentence, query.tokens)
     ]
     if not items:
         return []
@@ -343,6 +347,29 @@ def publishes(chunk: Chunk, sentence: Sentence, cover: frozenset[str]) -> bool:
     return on_cover or is_publication_detail(sentence)
 
 
+# A field that names something: a short label, and a short value that is not a sentence.
+FIELD_LABEL_WORDS = 4
+FIELD_VALUE_WORDS = 8
+
+
+def names_something_else(sentence: Sentence, question_tokens: Sequence[str]) -> bool:
+    """Whether the sentence is a field naming something ("School name: The Ascent Academies'
+    Trust", "Location: Sunderland") under a label the question does not ask about: it only
+    restates a name the question may use as its setting ("who plans directed time in the Ascent
+    academies"). A field giving a figure ("Number of pupils: 7,215") is left to the scores."""
+    if not is_field(sentence):
+        return False
+    label, value = sentence.text.split(":", 1)
+    value = value.strip()
+    named = (
+        len(label.split()) <= FIELD_LABEL_WORDS
+        and len(value.split()) <= FIELD_VALUE_WORDS
+        and not value.endswith((".", "!", "?"))  # a clause after a colon: "Providers must: ..."
+        and not any(character.isdigit() for character in value)
+    )
+    return named and not set(tokenize(label)) & set(question_tokens)
+
+
 def is_publication_detail(sentence: Sentence) -> bool:
     """Whether the sentence gives the publication's imprint, byline or citation."""
     text = sentence.text.strip()
@@ -462,11 +489,12 @@ def _with_context(chunk: Chunk, sentence: Sentence) -> list[Sentence]:
     if index > 0 and _PRONOUN_START.match(sentence.text):
         run.insert(0, sentences[index - 1])
     elif (lead := chunk.lead_in(sentence)) is not None:
-        # A list item comes with its lead-in ("For children aged two:"), and the items
-        # between them so that the quote stays one passage of the file, unless that is long.
+        # A list item comes with its lead-in ("For children aged two:"): with the items
+        # between them when they are few, so that the quote stays one stretch of the file;
+        # else the lead-in alone, quoted apart (compose cites each stretch), so the item asked
+        # about is not buried at the end of a long list.
         between = sentences[sentences.index(lead) : index]
-        if sum(len(s.text.split()) for s in between) <= LIST_WORDS:
-            run[:0] = between
+        run[:0] = between if sum(len(s.text.split()) for s in between) <= LEAD_IN_GAP else [lead]
     position = index + 1
 
     def next_in_paragraph() -> Sentence | None:
@@ -561,6 +589,20 @@ def follows(earlier: str, later: str) -> bool:
     return len(a) == 1 and len(b) == 1 and ord(b) == ord(a) + 1
 
 
+def _stretches(chunk: Chunk, sentences: list[Sentence]) -> list[list[Sentence]]:
+    """`sentences` (in order) cut where they skip some of the passage's: each stretch is one
+    quote of the file (a lead-in, then a list item well below it)."""
+    stretches: list[list[Sentence]] = []
+    previous = -2
+    for sentence in sentences:
+        position = chunk.sentences.index(sentence)
+        if position != previous + 1:
+            stretches.append([])
+        stretches[-1].append(sentence)
+        previous = position
+    return stretches
+
+
 def compose(
     chosen: Sequence[ScoredSentence],
     next_passage: Callable[[Chunk], Chunk | None] = lambda chunk: None,
@@ -573,10 +615,14 @@ def compose(
     """
     # Group sentences into contiguous runs per chunk, in the order the chunks were chosen.
     runs: list[tuple[Chunk, list[Sentence]]] = []
-    for item in chosen:
-        sentences = _with_context(item.chunk, item.sentence)
+    stretches = [
+        (item.chunk, stretch)
+        for item in chosen
+        for stretch in _stretches(item.chunk, _with_context(item.chunk, item.sentence))
+    ]
+    for item_chunk, sentences in stretches:
         for chunk, run in runs:
-            if chunk.id != item.chunk.id:
+            if chunk.id != item_chunk.id:
                 continue
             positions = [chunk.sentences.index(s) for s in run]
             new_positions = [chunk.sentences.index(s) for s in sentences]
@@ -589,7 +635,7 @@ def compose(
                     run[:] = [chunk.sentences[p] for p in merged]
                     break
         else:
-            runs.append((item.chunk, sentences))
+            runs.append((item_chunk, sentences))
     # A list's rest comes before the last runner-up: the answer keeps its number of citations.
     cited = len(runs)
     continued: set[int] = set()

@@ -250,6 +250,32 @@ def test_a_list_item_is_read_and_quoted_with_its_lead_in() -> None:
     )
 
 
+POLICY_DOC = """# Workload agreement
+
+## Ensuring fair and reasonable workload
+
+How the trust ensures fair and reasonable workload:
+
+- the executive leadership team has a commitment to reducing work hours for all teachers
+- we ensure that the appraisal of all staff includes a workload review of every kind
+- we take supporting actions to ensure employers exercise their duty of care to employees
+- we have a working party to review curriculum planning systems across the trust
+- we ensure that the trust completes a workload impact assessment before any new policy
+"""
+
+
+def test_a_list_item_far_below_its_lead_in_is_quoted_with_the_lead_in_apart() -> None:
+    # Quoting the four items between them would bury the one asked about at the end.
+    text = _compose_one(
+        POLICY_DOC,
+        "we ensure that the trust completes a workload impact assessment before any new policy",
+    )
+    assert text == (
+        "How the trust ensures fair and reasonable workload: [1] we ensure that the trust "
+        "completes a workload impact assessment before any new policy [2]"
+    )
+
+
 def test_compose_brings_an_elaboration_a_reason_and_the_rest_of_a_quotation() -> None:
     assert _compose_one(
         LIST_DOC, "They hold a power to intervene in very specific circumstances."

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.extractive import can_answer, is_subject
+from engine.extractive import can_answer, is_subject, names_something_else
+from index.lexical import tokenize
 from ingest.governance import asks_for_recommendation, first_actor
 from ingest.types import Chunk, GovernanceTags, Sentence
 
@@ -96,3 +97,14 @@ def test_the_documents_title_on_its_own_line_answers_nothing() -> None:
     (chunk,) = chunk_sections(info, parse_sections(doc), doc)
     title, statement = chunk.sentences
     assert is_title_line(chunk, title) and not is_title_line(chunk, statement)
+
+
+def test_a_field_naming_something_answers_only_a_question_about_its_label() -> None:
+    name = sentence("School name: The Ascent Academies' Trust")
+    asked = tokenize("who plans directed time in the Ascent academies")
+    assert names_something_else(name, asked)  # the question only uses the name as its setting
+    assert not names_something_else(name, tokenize("What is the school's name?"))
+    # A figure, a clause after a colon and prose are left to the scores.
+    assert not names_something_else(sentence("Number of pupils: 7,215"), asked)
+    assert not names_something_else(sentence("Providers must: notify Ofsted."), asked)
+    assert not names_something_else(sentence("The SLT plans directed time with staff."), asked)
