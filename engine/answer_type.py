@@ -117,6 +117,15 @@ _NUMBER_WORDS = (
 _QUANTITY = re.compile(
     rf"(?<![\d.,])(?!(?:1[89]|20)\d\d(?!\d))\d[\d,.]*|£|\$|€|%|\b(?:{_NUMBER_WORDS})\b", re.I
 )
+# A reference to a numbered part of a document: "paragraph (7)", "paragraphs 3.13 to 3.16",
+# "article 14", "section 27", "Annex B" has none, "S.I. 2012/10".
+_REF_NUMBER = r"\(?\d[\d./]*(?:\([a-z0-9]{1,4}\))*\)?"
+_REFERENCE = re.compile(
+    rf"\b(?:paragraphs?|paras?\.?|articles?|sections?|regulations?|annex(?:es)?|schedules?|"
+    rf"parts?|chapters?|pages?|pp?\.|clauses?|footnotes?|figures?|tables?|S\.I\.)\s+"
+    rf"{_REF_NUMBER}(?:\s*(?:,|and|or|to|-|–)\s*{_REF_NUMBER})*",
+    re.I,
+)
 # A sum of money, or the plain statement that there is none to pay.
 _MONEY = re.compile(
     r"£|\$|€|\b(?:pounds?|pence|GBP|free of charge|at no (?:cost|charge)|no charge|"
@@ -185,7 +194,10 @@ def satisfies(
 
 
 def quantities(text: str) -> frozenset[str]:
-    """The numbers and number words in `text`, in lower case ("two" in "two-year-olds")."""
+    """The numbers and number words in `text`, in lower case ("two" in "two-year-olds"); not
+    the numbers of a cross-reference ("Subject to paragraph (7)", "paragraphs 3.13 to 3.16",
+    "section 27"), which count nothing."""
+    text = _REFERENCE.sub(" ", text)
     return frozenset(m.group(0).lower() for m in _QUANTITY.finditer(text))
 
 

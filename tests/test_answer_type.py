@@ -27,6 +27,18 @@ def test_quantities_are_numbers_but_not_years() -> None:
     assert not satisfies("RSCs draw authority from the Secretary of State", AnswerType.QUANTITY)
 
 
+def test_the_numbers_of_a_cross_reference_count_nothing() -> None:
+    assert quantities("Subject to paragraph (7), if a question arises") == frozenset()
+    assert quantities("as in paragraphs 3.13 to 3.16, and article 14(3)") == frozenset()
+    assert quantities("Regulations 2012 S.I. 2012/10.") == frozenset()
+    assert quantities("under section 27, for three- and four-year-olds") == {"three", "four"}
+    assert not satisfies(
+        "Subject to paragraph (7), a question about a director is referred to the chairman.",
+        AnswerType.QUANTITY,
+        counted=frozenset({"director"}),
+    )
+
+
 def test_a_number_the_question_gives_is_not_the_number_it_asks_for() -> None:
     question = "How many adults (staff) do we need for a room of two-year-olds?"
     given, counted = quantities(question), counted_words(question)
