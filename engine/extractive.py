@@ -656,6 +656,11 @@ def compose(
         text = " ".join(s.text for s in run)
         if chunk.tags.actor and _PRONOUN_START.match(run[0].text):
             text = f"{chunk.tags.actor}: {text}"
+        elif run[0].list_item and chunk.lead_in(run[0]) is None and chunk.section:
+            # A list under a heading and no lead-in ("For information only (will not be
+            # discussed unless board members want to)" over "Sixth Form destinations"): the
+            # heading says what the items are, as a lead-in would.
+            text = f"{chunk.section[-1]}: {text}"
         parts.append(f"{text} [{n}]")
         answer_sentences.extend(AnswerSentence(s.text, n) for s in run)
         citations.append(Citation.of(chunk, run, n))

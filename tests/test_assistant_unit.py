@@ -276,6 +276,27 @@ def test_a_list_item_far_below_its_lead_in_is_quoted_with_the_lead_in_apart() ->
     )
 
 
+TEMPLATE_DOC = """# Board report
+
+## For information only (will not be discussed unless board members want to)
+
+- Sixth Form destinations
+- Complaints received to CEO level
+"""
+
+
+def test_a_list_item_without_a_lead_in_is_given_its_heading() -> None:
+    # The heading says what the items are; it is not quoted (it is no sentence of the passage).
+    assert _compose_one(TEMPLATE_DOC, "Sixth Form destinations") == (
+        "For information only (will not be discussed unless board members want to): "
+        "Sixth Form destinations [1]"
+    )
+    # An item with a lead-in has that instead.
+    assert _compose_one(
+        RATIO_DOC, "There must be at least one member of staff for every eight children."
+    ).startswith("For children aged three and over: There must be")
+
+
 def test_compose_brings_an_elaboration_a_reason_and_the_rest_of_a_quotation() -> None:
     assert _compose_one(
         LIST_DOC, "They hold a power to intervene in very specific circumstances."
