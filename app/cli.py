@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # imported for real inside the commands, to keep start-up fas
 
     from app.settings import Settings
     from index.build import SyncReport
+    from index.library import Document as LibraryDocument
 
 
 class _ReportingGroup(TyperGroup):
@@ -411,6 +412,21 @@ def _waiting(holder: str) -> None:
     )
 
 
+def _library_row(d: LibraryDocument) -> tuple[str, ...]:
+    """One document's cells, in LIBRARY_COLUMNS order, safe to print."""
+    return (
+        plain(d.doc_id), plain(d.title), plain(d.author), str(d.year or ""), d.format,
+        str(d.pages or ""), str(d.passages), str(round(d.size / 1024)),
+        d.added[:16].replace("T", " "), d.origin,
+    )  # fmt: skip
+
+
+LIBRARY_COLUMNS = ("id", "title", "author", "year", "format", "pages", "passages", "KB",
+                   "added", "from")  # fmt: skip
+# Terminal width from which the library is listed as a table.
+WIDE_LISTING = 150
+
+
 @library_cli.callback(invoke_without_command=True)
 def library(
     ctx: typer.Context,
@@ -438,20 +454,26 @@ def library(
     if not shelf.documents and not shelf.excluded and not shelf.skipped.files:
         raise _fail(f"no documents indexed in {settings.data_dir}: run `govassist ingest`", 2)
     built = shelf.built_at[:16].replace("T", " ")
-    table = Table(title=f"{len(shelf.documents)} documents (index built {built} UTC; added in UTC)")
-    for column in ("id", "title", "author", "year", "format", "pages", "passages", "KB",
-                   "added", "from"):  # fmt: skip
-        # Ids are what the other commands take: folded onto more lines, never cut short.
-        table.add_column(
-            column, justify="right" if column in ("passages", "KB") else "left", overflow="fold"
-        )
-    for d in shelf.documents:
-        table.add_row(
-            plain(d.doc_id), plain(d.title), plain(d.author), str(d.year or ""), d.format,
-            str(d.pages or ""), str(d.passages), str(round(d.size / 1024)),
-            d.added[:16].replace("T", " "), d.origin,
-        )  # fmt: skip
-    stdout.print(table)
+    heading = f"{len(shelf.documents)} documents (index built {built} UTC; added in UTC)"
+    rows = [_library_row(d) for d in shelf.documents]
+    if stdout.width >= WIDE_LISTING:
+        table = Table(title=heading)
+        for column in LIBRARY_COLUMNS:
+            # Ids are what the other commands take: folded onto more lines, never cut short.
+            right = column in ("passages", "KB")
+            table.add_column(column, justify="right" if right else "left", overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        stdout.print(table)
+    else:
+        # Ten columns in an ordinary terminal fold every cell a few letters wide: one block per
+        # document instead, its id first (what the other commands take).
+        stdout.print(heading, highlight=False)
+        for doc_id, *details in rows:
+            stdout.print(f"\n[bold]{doc_id}[/bold]", highlight=False)  # escaped by plain()
+            for name, value in zip(LIBRARY_COLUMNS[1:], details, strict=True):
+                if value:
+                    stdout.print(f"  {name + ':':<10}{value}", highlight=False)
     for exclusion in shelf.excluded:
         stdout.print(
             f"Excluded: {plain(exclusion.doc_id)} ({plain(exclusion.path)}), since "

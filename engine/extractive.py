@@ -603,6 +603,19 @@ def _stretches(chunk: Chunk, sentences: list[Sentence]) -> list[list[Sentence]]:
     return stretches
 
 
+def _run_text(chunk: Chunk, run: Sequence[Sentence]) -> str:
+    """A cited run as the answer says it: its sentences, after what they need to be read."""
+    text = " ".join(s.text for s in run)
+    if chunk.tags.actor and _PRONOUN_START.match(run[0].text):
+        return f"{chunk.tags.actor}: {text}"  # "They make decisions ..." under RSCs
+    if run[0].list_item and chunk.lead_in(run[0]) is None and chunk.section:
+        # A list under a heading and no lead-in ("For information only (will not be
+        # discussed unless board members want to)" over "Sixth Form destinations"): the
+        # heading says what the items are, as a lead-in would.
+        return f"{chunk.section[-1]}: {text}"
+    return text
+
+
 def compose(
     chosen: Sequence[ScoredSentence],
     next_passage: Callable[[Chunk], Chunk | None] = lambda chunk: None,
@@ -653,15 +666,7 @@ def compose(
     answer_sentences: list[AnswerSentence] = []
     citations: list[Citation] = []
     for n, (chunk, run) in enumerate(runs, start=1):
-        text = " ".join(s.text for s in run)
-        if chunk.tags.actor and _PRONOUN_START.match(run[0].text):
-            text = f"{chunk.tags.actor}: {text}"
-        elif run[0].list_item and chunk.lead_in(run[0]) is None and chunk.section:
-            # A list under a heading and no lead-in ("For information only (will not be
-            # discussed unless board members want to)" over "Sixth Form destinations"): the
-            # heading says what the items are, as a lead-in would.
-            text = f"{chunk.section[-1]}: {text}"
-        parts.append(f"{text} [{n}]")
+        parts.append(f"{_run_text(chunk, run)} [{n}]")
         answer_sentences.extend(AnswerSentence(s.text, n) for s in run)
         citations.append(Citation.of(chunk, run, n))
     return " ".join(parts), tuple(answer_sentences), tuple(citations)

@@ -113,6 +113,20 @@ def test_the_listing_shows_every_document_escaped(
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
 
 
+def test_an_ordinary_terminal_lists_one_block_per_document(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.cli
+
+    monkeypatch.setattr(app.cli.stdout, "_width", 80)  # ten columns would fold every cell
+    code, out, _ = _run(env, "library")
+    assert code == 0
+    lines = out.splitlines()
+    assert "inspection" in lines and "  title:    Inspection handbook" in lines
+    assert "[bold red]Evil[/bold red]" in out  # shown as typed, not as markup
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+
+
 def test_removing_a_document_takes_it_out_of_answers(env: dict[str, str]) -> None:
     question = "Who is the ESFA accountable to for the funding of academies?"
     code, out, _ = _run(env, "ask", "--json", question)
