@@ -608,10 +608,16 @@ def _run_text(chunk: Chunk, run: Sequence[Sentence]) -> str:
     text = " ".join(s.text for s in run)
     if chunk.tags.actor and _PRONOUN_START.match(run[0].text):
         return f"{chunk.tags.actor}: {text}"  # "They make decisions ..." under RSCs
-    if run[0].list_item and chunk.lead_in(run[0]) is None and chunk.section:
-        # A list under a heading and no lead-in ("For information only (will not be
-        # discussed unless board members want to)" over "Sixth Form destinations"): the
-        # heading says what the items are, as a lead-in would.
+    first = run[0]
+    if (
+        first.list_item
+        and not first.text.rstrip(CLOSERS).endswith((".", "!", "?"))
+        and chunk.lead_in(first) is None
+        and chunk.section
+    ):
+        # An item that is no sentence, in a list under a heading and no lead-in ("For
+        # information only (will not be discussed unless board members want to)" over "Sixth
+        # Form destinations"): the heading says what the items are, as a lead-in would.
         return f"{chunk.section[-1]}: {text}"
     return text
 

@@ -281,7 +281,7 @@ TEMPLATE_DOC = """# Board report
 ## For information only (will not be discussed unless board members want to)
 
 - Sixth Form destinations
-- Complaints received to CEO level
+- Complaints are received at CEO level.
 """
 
 
@@ -291,7 +291,10 @@ def test_a_list_item_without_a_lead_in_is_given_its_heading() -> None:
         "For information only (will not be discussed unless board members want to): "
         "Sixth Form destinations [1]"
     )
-    # An item with a lead-in has that instead.
+    # An item that is a sentence says what it is about itself; one with a lead-in has that.
+    assert _compose_one(TEMPLATE_DOC, "Complaints are received at CEO level.").startswith(
+        "Complaints are received"
+    )
     assert _compose_one(
         RATIO_DOC, "There must be at least one member of staff for every eight children."
     ).startswith("For children aged three and over: There must be")
