@@ -39,6 +39,8 @@ SENTENCE_HITS = 3
 SENTENCES_LOOKED_AT = 4 * SENTENCE_HITS
 # Every passage the rankings bring (30 each from meaning, words and structure) is a candidate.
 SENTENCE_CANDIDATES = 3 * CANDIDATES_PER_RANKING
+# What a word naming the document asked about counts in a sentence's word share.
+SOURCE_WORD_WEIGHT = 0.25
 # "How many ...?" is answerable only if one of this many leading sentences gives a number.
 ANSWER_TYPE_WINDOW = 5
 
@@ -240,6 +242,14 @@ class Assistant:
         )  # fmt: skip
         hits, read = self.with_sentence_hits(candidates[: self.top_k], candidates, vector)
         terms = self.index.terms(query.tokens)
+        if query.source_words:
+            # "the EYFS framework" in "What does the EYFS framework say about British values?"
+            # is in many sentences that say nothing about British values.
+            terms = Terms(
+                {t: w * SOURCE_WORD_WEIGHT if t in query.source_words else w
+                 for t, w in terms.weights.items()},
+                terms.unknown,
+            )  # fmt: skip
         scored = score_sentences(
             query, vector, hits, self.sentence_embeddings, terms, self.index.vocabulary, read,
             self.index.cover,

@@ -9,6 +9,7 @@ the evidence and composition all take the `Query`; none of them reads the questi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,12 +49,31 @@ class Query:
     # must name.
     counted: frozenset[str] = frozenset()
     filters: Filters = Filters()
+    # The words that name the document asked about in "What does the EYFS framework say about
+    # X?" (stemmed): they say where to look, not what a sentence must hold.
+    source_words: frozenset[str] = frozenset()
 
     @property
     def preference(self) -> Preference:
         """The structure the question points at, for the structural ranking."""
         resolved = self.resolved
         return Preference(resolved.actors, resolved.dimensions, resolved.recommendation)
+
+
+# "What does the report recommend about ...", "what do the articles say on ...": the words
+# between the opening and the verb name a document.
+_ABOUT_A_SOURCE = re.compile(
+    r"^\W*(?:and\s+)?(?:what|how)\s+(?:does|do|did|will|would)\s+(?:the|this|that|our|their)\s+"
+    r"(?P<source>[\w’'&-]+(?:\s+[\w’'&-]+){0,5}?)\s+(?:say|says|state|states|recommend|"
+    r"recommends|propose|proposes|suggest|suggests|tell us|require|requires|expect|expects)\b",
+    re.I,
+)
+
+
+def source_words(question: str) -> frozenset[str]:
+    """The stemmed words naming the document a question asks about, if it names one."""
+    match = _ABOUT_A_SOURCE.search(asking_clause(question))
+    return frozenset(tokenize(match.group("source"))) if match else frozenset()
 
 
 def continues(question: str, vocabulary: Vocabulary) -> bool:
@@ -94,4 +114,5 @@ def read_query(
         given_numbers=quantities(text),
         counted=counted_words(text),
         filters=filters,
+        source_words=source_words(text),
     )

@@ -558,3 +558,15 @@ def test_a_turn_that_brings_a_word_no_document_uses_starts_afresh() -> None:
     assert read_query("Why?", history, vocabulary).resolved.from_history
     assert read_query("and what does it tell parents?", history, vocabulary).resolved.from_history
     assert read_query("And is that joke true of them?", history, vocabulary).resolved.from_history
+
+
+def test_the_words_naming_the_document_asked_about_are_where_to_look_not_what_to_find() -> None:
+    from engine.query import source_words
+
+    assert source_words("What does the EYFS framework say about British values?") == {
+        "eyf",
+        "framework",
+    }
+    assert source_words("and what do the articles say about proxies") == {"articl"}
+    assert source_words("What does Ofsted do?") == frozenset()  # an actor, not a document
+    assert source_words("How does the ESFA intervene?") == frozenset()
