@@ -548,6 +548,13 @@ def library_include(
 def app(
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
     headless: Annotated[bool, typer.Option(help="Do not open a browser.")] = True,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="Address to listen on: 127.0.0.1 for this computer only. By default every "
+            "network interface, so that learners in the room can join from their devices."
+        ),
+    ] = None,
 ) -> None:
     """Start the Streamlit app."""
     import math
@@ -572,6 +579,8 @@ def app(
         # loaded model and index that was 58% of the server's time with 30 people asking.
         "--runner.postScriptGC", "false",
     ]  # fmt: skip
+    if address:
+        command += ["--server.address", address]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     # Become the server (no parent left behind): a stop signal reaches Streamlit itself.
     sys.stdout.flush()

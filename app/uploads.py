@@ -21,7 +21,9 @@ class UploadRejected(GovassistError):
 
 
 def token_matches(entered: str, configured: str) -> bool:
-    """Constant-time comparison; no token configured means nobody may upload."""
+    """Constant-time comparison; no token configured means nobody may upload. Spaces around
+    either are not part of it (a token pasted with a trailing space, or set so in `.env`)."""
+    entered, configured = entered.strip(), configured.strip()
     if not configured:
         return False
     return hmac.compare_digest(entered.encode("utf-8"), configured.encode("utf-8"))

@@ -109,6 +109,8 @@ def test_upload_names_types_sizes_and_token(tmp_path: Path) -> None:
         store_upload("empty.md", b"  \n", tmp_path / "up", 1000)
     assert token_matches("s3cret", "s3cret") and not token_matches("guess", "s3cret")
     assert not token_matches("", "")  # no token configured: nobody gets in
+    assert token_matches(" s3cret\n", "s3cret")  # pasted with a stray space
+    assert not token_matches(" ", "  ")  # spaces are no token
 
 
 def test_map_cells_and_recommendations_come_from_the_structure() -> None:

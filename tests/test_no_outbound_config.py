@@ -33,14 +33,14 @@ def _flags(argv: list[str]) -> dict[str, str]:
     }
 
 
-def _app_command(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def _app_command(monkeypatch: pytest.MonkeyPatch, *options: str) -> list[str]:
     started: list[list[str]] = []
 
     def execve(path: str, argv: list[str], env: dict[str, Any]) -> None:
         started.append(list(argv))
 
     monkeypatch.setattr(os, "execve", execve)
-    result = CliRunner().invoke(cli, ["app", "--port", "18499"])
+    result = CliRunner().invoke(cli, ["app", "--port", "18499", *options])
     assert result.exit_code == 0, result.output
     (argv,) = started
     return argv
@@ -64,3 +64,10 @@ def test_the_shipped_config_turns_off_the_same(monkeypatch: pytest.MonkeyPatch) 
     assert {key: flags[key] for key in shipped if key in flags} == {
         key: value for key, value in shipped.items() if key in flags
     }
+
+
+def test_the_app_listens_where_it_is_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every interface by default (the room joins from its devices); one address when asked.
+    assert "server.address" not in _flags(_app_command(monkeypatch))
+    flags = _flags(_app_command(monkeypatch, "--address", "127.0.0.1"))
+    assert flags["server.address"] == "127.0.0.1"
