@@ -213,7 +213,9 @@ def _read(
         elif document := _parse(step.file, reading, owners, report):
             yield step.number, step.file, document
     if on_read:
-        on_read(total, total, "every file read")
+        skipped = len(report.problems)
+        done = f"{total - skipped} of {total} files read, {skipped} skipped" if skipped else ""
+        on_read(total, total, done or "every file read")
 
 
 def _parse(

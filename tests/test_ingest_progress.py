@@ -38,3 +38,16 @@ def test_progress_names_each_file_then_counts_passages_of_the_whole_ingest(
     assert embedded[-1] == (3, 3)
     assert all(total == 3 for _, total in embedded)
     assert [done for done, _ in embedded] == sorted(done for done, _ in embedded)
+
+
+def test_the_last_word_on_reading_counts_the_files_skipped(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "d0.md").write_text(DOC.format(n=0), encoding="utf-8")
+    (docs / "broken.pdf").write_bytes(b"this is not a PDF")
+    read: list[str] = []
+    sync(
+        [docs], ChromaDatabase.embedded(tmp_path / "chroma"), FakeEmbedder(),
+        tmp_path / "manifest.json", on_read=lambda done, total, label: read.append(label),
+    )  # fmt: skip
+    assert read[-1] == "1 of 2 files read, 1 skipped"

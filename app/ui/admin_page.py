@@ -72,11 +72,19 @@ def rebuild() -> SyncReport | None:
         if report.repaired:
             st.warning(escape(f"The index was damaged ({report.repaired}); it was rebuilt."))
         status.update(
-            label=f"Index rebuilt: {report.files_summary()}; {report.total_chunks} passages.",
-            state="complete" if not report.problems else "error",
+            label=index_summary(report), state="complete" if not report.problems else "error"
         )
     # Every session picks up the new index version on its next question (see shared_assistant).
     return report
+
+
+def index_summary(report: SyncReport, not_added: int = 0) -> str:
+    """What a rebuild did, in one line: "Index rebuilt" only when a file was added, changed or
+    removed; the uploads refused before indexing (`not_added`) counted beside the rest."""
+    changed = report.files_updated or report.files_removed
+    refused = f"; {not_added} more not added (below)" if not_added else ""
+    head = "Index rebuilt" if changed else "Index unchanged"
+    return f"{head}: {report.files_summary()}{refused}; {report.total_chunks} passages."
 
 
 # What the last save did, shown on the run after it (which draws the upload box empty).
@@ -108,8 +116,7 @@ def save_and_rebuild(config: Settings, files: list[UploadedFile]) -> None:
                 escape(f"{name} is kept as {path.name} but not yet indexed: rebuild the index.")
             )
         return
-    summary = f"Index rebuilt: {report.files_summary()}; {report.total_chunks} passages."
-    outcome = [("info", summary), *(("error", message) for message in rejected)]
+    outcome = [("info", index_summary(report, len(rejected))), *(("error", m) for m in rejected)]
     problems = {problem.path.resolve(): problem.reason for problem in report.problems}
     for name, path in stored:
         reason = problems.pop(path.resolve(), None)
