@@ -139,6 +139,23 @@ def test_replace_keeps_the_id(env: dict[str, str]) -> None:
     assert stored.read_text(encoding="utf-8") == new
 
 
+def test_a_replaced_corpus_file_is_listed_as_replaced_not_to_include_again(
+    env: dict[str, str],
+) -> None:
+    settings = _settings(env)
+    new = b"# Inspection handbook\n\nOfsted inspects schools and reports on them.\n"
+    replace_document(settings, "inspection", "inspection 2025.md", new, 1024 * 1024)
+    remove_document(settings, "hostile")  # a corpus file: excluded, and may come back
+    at = _open()
+    notes = [c.value for c in at.caption]
+    assert any(n.startswith("Replaced: the library holds a newer file") for n in notes)
+    buttons = [b.key for b in at.button if b.key and b.key.startswith("library-include")]
+    assert len(buttons) == 1  # the removed file's, not the replaced one's
+    at.button(key=buttons[0]).click().run()
+    assert not at.exception, at.exception
+    assert "hostile" in _table_ids(at)
+
+
 def test_a_refused_replacement_is_explained(env: dict[str, str]) -> None:
     at = _open()
     at.selectbox(key="library-document").set_value("funding").run()

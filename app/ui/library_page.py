@@ -94,7 +94,11 @@ def replace_section(config: Settings, document: Document) -> None:
     )
 
 
-def excluded_section(config: Settings, excluded: tuple[Exclusion, ...]) -> None:
+def excluded_section(
+    config: Settings, excluded: tuple[Exclusion, ...], indexed: frozenset[str] = frozenset()
+) -> None:
+    """The files kept out of the index, each with "Include again", except one whose id a
+    replacement now holds (`indexed`): that file is the version the replacement took over."""
     st.subheader("Excluded documents")
     if not excluded:
         st.caption("None: every document found is indexed.")
@@ -102,12 +106,19 @@ def excluded_section(config: Settings, excluded: tuple[Exclusion, ...]) -> None:
     for number, record in enumerate(excluded):
         left, right = st.columns([4, 1])
         left.markdown(escape(f"{record.title} ({record.doc_id}): {record.path}"))
+        if record.doc_id in indexed:
+            left.caption(
+                "Replaced: the library holds a newer file under this id. To go back to this "
+                "one, remove the newer file, then include this one again."
+            )
+            continue
         if right.button("Include again", key=f"library-include-{number}"):
             try:
                 include_document(config, record.doc_id, on_wait=on_wait)
             except CHANGE_ERRORS as error:
-                st.error(escape(str(error)))
-                return
+                # Said under its row; the rows after it are still drawn.
+                left.error(escape(str(error)))
+                continue
             done(f"Included {record.title} again.")
 
 
@@ -152,7 +163,8 @@ def changes(config: Settings, contents: Library) -> None:
         if chosen:
             remove_section(config, by_id[chosen])
             replace_section(config, by_id[chosen])
-    excluded_section(config, contents.excluded)
+    indexed = frozenset(d.doc_id for d in contents.documents)
+    excluded_section(config, contents.excluded, indexed)
     skipped_section(contents.skipped)
 
 
