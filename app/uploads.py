@@ -92,5 +92,7 @@ def saved_message(name: str, path: Path) -> str:
         return f"Saved {name} as {path.name}." if wanted != name else f"Saved {name}."
     return (
         f"Saved {name} as {path.name}: a different file named {wanted} is already stored, "
-        "and it was kept."
+        "and it was kept, so the library now holds both. If this is a new version of that "
+        "document, remove this one and use Replace on the Library page: the document keeps "
+        "its id, and answers stop quoting the old version."
     )

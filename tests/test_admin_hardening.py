@@ -112,7 +112,9 @@ def test_a_different_file_with_the_same_stored_name_is_kept_beside_it(tmp_path: 
     assert first.read_bytes() == b"# First\n\nOne." and second.read_bytes() == b"# Second\n\nTwo."
     assert saved_message("Governance-report.md", second) == (
         "Saved Governance-report.md as Governance-report-2.md: a different file named "
-        "Governance-report.md is already stored, and it was kept."
+        "Governance-report.md is already stored, and it was kept, so the library now holds "
+        "both. If this is a new version of that document, remove this one and use Replace on "
+        "the Library page: the document keeps its id, and answers stop quoting the old version."
     )
     # The same bytes again are the same document: not stored a second time.
     assert store_upload("Governance report.md", b"# First\n\nOne.", folder, 1000) == first
