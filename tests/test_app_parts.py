@@ -156,3 +156,52 @@ def test_actors_without_a_section_get_a_row_from_sentences_about_them() -> None:
     assert row.from_sentences and row.cells["authority"] is None
     cited = row.cells["accountability"]
     assert cited is not None and cited.quote.startswith("Multi-academy trusts are accountable")
+
+
+SCHEME = """# Scheme of delegation
+
+## The board of trustees
+
+The trustees must approve the trust's annual budget. The trustees may appoint the chief
+executive officer.
+
+## Members
+
+The members may, by special resolution, direct the trustees to take specified action.
+If the members are unhappy, they must write to the chair.
+
+## The chief executive officer
+
+The chief executive officer must report to the trustees each term.
+"""
+
+
+def test_the_roles_a_trusts_own_document_gives_duties_to_get_rows() -> None:
+    from app.governance_map import rows_from_duties
+    from index.duty_registers import build_register
+
+    chunks = chunk_sections(SourceInfo("s", "s.md", "Scheme"), parse_sections(SCHEME), SCHEME)
+    register = build_register(chunks)
+    rows = {row.actor: row for row in rows_from_duties({c.id: c for c in chunks}, register, [])}
+    quotes = {
+        actor: {d: " ".join(c.quote.split()) for d, c in row.cells.items() if c}
+        for actor, row in rows.items()
+    }
+    trustees = quotes["Governing boards"]  # the trustees, by the name every library knows
+    assert trustees["decision-making"].startswith("The trustees must approve the trust")
+    assert trustees["authority"].startswith("The trustees may appoint the chief executive")
+    members = next(q for actor, q in quotes.items() if "ember" in actor)
+    assert members == {
+        "authority": "The members may, by special resolution, direct the "
+        "trustees to take specified action."
+    }  # not the condition "If ..."
+    executive = next(q for actor, q in quotes.items() if "xecutive" in actor)
+    assert executive["accountability"].startswith("The chief executive officer must report to")
+    # A row the map has already is not drawn twice: its empty cells are filled.
+    assert not rows_from_duties({c.id: c for c in chunks}, register, list(rows))
+    from app.governance_map import ActorRow, merged
+
+    board = ActorRow("Governing boards", "", dict.fromkeys(rows["Governing boards"].cells))
+    (filled, *others) = merged([board], list(rows.values()))
+    assert filled.cells["decision-making"] is rows["Governing boards"].cells["decision-making"]
+    assert [row.actor for row in others] == [a for a in rows if a != "Governing boards"]

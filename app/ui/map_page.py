@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.governance_map import ActorRow, build_map, recommendations, rows_from_sentences
+from app.governance_map import (
+    ActorRow,
+    build_map,
+    merged,
+    recommendations,
+    rows_from_duties,
+    rows_from_sentences,
+)
 from app.resources import IndexMissingError, library
 from app.ui.common import escape, index_problem, settings, shared_assistant
 from engine.answers import Citation
@@ -127,6 +134,12 @@ def page() -> None:
     chunks = list(assistant.index.chunks.values())
     rows = build_map(chunks)
     other_rows = rows_from_sentences(chunks, [row.actor for row in rows])
+    # The people and bodies the documents give duties to (a trust's board of trustees, its
+    # members, its chief executive) fill the cells the rows above leave empty, and add rows.
+    from_duties = rows_from_duties(
+        assistant.index.chunks, assistant.register, [row.actor for row in rows]
+    )
+    other_rows = merged(other_rows, from_duties)
     st.caption(
         "Drawn from the documents' own structure: each cell quotes the section on that actor "
         "and dimension."
