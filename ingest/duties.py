@@ -535,7 +535,8 @@ def _participle(word: str) -> bool:
 
 def _passive_agent(after: str) -> str | None:
     """For "must be done by X": X. "" for a passive with no agent; None if not passive."""
-    match = re.match(rf"{_ADV}\s+be\s+(\w+)", after, re.I)
+    # "must be frequently checked": an adverb between "be" and the participle.
+    match = re.match(rf"{_ADV}\s+be(?:\s+\w+ly)?\s+(\w+)", after, re.I)
     if not match:
         return None
     if not _participle(match.group(1)):
@@ -560,12 +561,19 @@ def _passive_agent(after: str) -> str | None:
     return ""
 
 
+_SUBORDINATOR = re.compile(
+    r"^\W*(?:if|when|where|unless|whether|although|though|once|while|whilst)\s+", re.I
+)
+
+
 def canonical_actor(phrase: str, abbreviations: dict[str, str] | None = None) -> str:
     """The actor's name, the same for each way of saying it ("the governing board", "boards";
     "the DSL" where the document spells out "designated safeguarding lead (DSL)")."""
     if any(phrase.strip().lower() == actor.name.lower() for actor in ACTORS):
         return next(a.name for a in ACTORS if a.name.lower() == phrase.strip().lower())
     text = re.sub(r"\([^)]*\)?", " ", phrase)
+    # "If the directors", read from a condition's subject: the directors.
+    text = _SUBORDINATOR.sub("", text)
     text = re.sub(r"^(\W*(?:the\s+)?)[\w-]+(?:['’]s|s['’])\s+(?=\w)", r"\1", text.strip())
     text = re.sub(r"[\"“”‘’]|['’]s\b", "", text)
     lower = " ".join(text.lower().split())

@@ -357,3 +357,14 @@ def test_a_not_item_under_a_should_lead_in_is_a_should_not() -> None:
     )
     found = by_text(duties(chunks_of(text)))
     assert found["Not rely on applicants to obtain their reference."] == ("Providers", "should not")
+
+
+def test_a_passive_with_an_adverb_before_its_participle_names_no_holder() -> None:
+    # "Sleeping children must be frequently checked": the children are checked, not told to.
+    reading = read_sentence("Sleeping children must be frequently checked to ensure they are safe.")
+    assert reading is not None and reading.subject == "" and not reading.agent
+
+
+def test_an_actor_read_from_a_condition_is_named_without_it() -> None:
+    assert canonical_actor("If the directors") == "Directors"
+    assert canonical_actor("When providers") == "Providers"
