@@ -80,6 +80,10 @@ def test_the_table_lists_every_document_and_the_rules(env: dict[str, str]) -> No
     assert (row["title"], row["format"], row["from"], row["passages"]) == (
         "Inspection handbook", "Markdown", "corpus", 1
     )  # fmt: skip
+    # The id (what the command line takes) last; times to the minute, as a reader writes them.
+    assert list(table.columns)[0] == "title" and list(table.columns)[-1] == "id"
+    assert len(row["added (UTC)"]) == 16 and "T" not in row["added (UTC)"]
+    assert any(" UTC." in c.value and "+00:00" not in c.value for c in at.caption)
     rules = " ".join(c.value for c in at.caption)
     assert "deleted from the uploads folder" in rules and "excluded from the index" in rules
     assert any("read every file" in c.value for c in at.caption)  # the last ingest skipped none

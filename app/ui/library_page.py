@@ -41,24 +41,36 @@ def _size(size: int) -> str:
     return f"{math.ceil(size / 1024)} KB" if size else ""
 
 
+def _minute(timestamp: str) -> str:
+    """An ISO time as a reader writes it, to the minute: "2026-11-27 05:56"."""
+    return timestamp.replace("T", " ")[:16]
+
+
 def documents_table(documents: tuple[Document, ...]) -> None:
+    """One row per document: what a reader looks for first, the id (what the command line
+    takes) last, so that the columns fit the page beside a long title."""
     st.dataframe(
         [
             {
                 "title": d.title,
-                "id": d.doc_id,
                 "author": d.author,
                 "year": str(d.year or ""),
                 "format": d.format,
                 "pages": str(d.pages or ""),
                 "passages": d.passages,
                 "size": _size(d.size),
-                "added": d.added.replace("T", " ").removesuffix("+00:00"),
+                "added (UTC)": _minute(d.added),
                 "from": d.origin,
+                "id": d.doc_id,
             }
             for d in documents
         ],
         hide_index=True,
+        column_config={
+            "title": st.column_config.TextColumn(width="medium", pinned=True),
+            "author": st.column_config.TextColumn(width="small"),
+            "id": st.column_config.TextColumn(width="small"),
+        },
     )
 
 
@@ -127,7 +139,7 @@ def skipped_section(skipped: Skipped) -> None:
     if not skipped.at:
         st.caption("No ingest has been recorded yet.")
         return
-    when = skipped.at.replace("T", " ").removesuffix("+00:00")
+    when = _minute(skipped.at)
     if not skipped.files:
         st.caption(escape(f"None: the last ingest ({skipped.by}, {when} UTC) read every file."))
         return
@@ -145,7 +157,9 @@ def listing(contents: Library) -> None:
             "No documents are indexed yet: add some on the Admin page, or run govassist ingest."
         )
         return
-    st.caption(f"{len(contents.documents)} documents, index built {contents.built_at}.")
+    st.caption(
+        f"{len(contents.documents)} documents, index built {_minute(contents.built_at)} UTC."
+    )
     documents_table(contents.documents)
 
 
