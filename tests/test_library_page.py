@@ -81,7 +81,8 @@ def test_the_table_lists_every_document_and_the_rules(env: dict[str, str]) -> No
         "Inspection handbook", "Markdown", "corpus", 1
     )  # fmt: skip
     # The id (what the command line takes) last; times to the minute, as a reader writes them.
-    assert list(table.columns)[0] == "title" and list(table.columns)[-1] == "id"
+    columns = list(table.columns)
+    assert (columns[0], columns[-1]) == ("title", "id")
     assert len(row["added (UTC)"]) == 16 and "T" not in row["added (UTC)"]
     assert any(" UTC." in c.value and "+00:00" not in c.value for c in at.caption)
     rules = " ".join(c.value for c in at.caption)
