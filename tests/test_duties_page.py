@@ -181,3 +181,11 @@ def test_a_board_by_another_name_comes_before_the_actor_with_most_duties(at: App
         "These documents state no duties for governing boards; shown: Directors (the board by "
         "another name)."
     ]
+
+
+def test_a_search_the_chosen_actors_miss_says_where_the_duties_are(at: AppTest) -> None:
+    # The page opens on the board's duties; the nursery's are the providers'.
+    at.text_input(key="duties-search").set_value("children safe").run()
+    assert not at.exception, at.exception
+    notes = [i.value for i in at.info]
+    assert any(n.startswith("No duties match these filters. 1 of other actors") for n in notes)

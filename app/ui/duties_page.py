@@ -67,13 +67,21 @@ def page() -> None:
     if not register.duties:
         st.info("The indexed documents state no duties.")
         return
-    chosen = _chosen_duties(register)
+    chosen, elsewhere = _chosen_duties(register)
     counts = {s: sum(d.strength == s for d in chosen) for s in STRENGTHS}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     st.markdown(f"**{len(chosen)} duties**" + (f" ({summary})" if summary else ""))
     _downloads(chosen)
     if not chosen:
-        st.info("No duties match these filters.")
+        st.info(
+            "No duties match these filters."
+            + (
+                f" {elsewhere} of other actors match the search: clear the Actors filter to "
+                "see them."
+                if elsewhere
+                else ""
+            )
+        )
     for duty in chosen[:SHOWN]:
         duty_card(register, duty)
     if len(chosen) > SHOWN:
@@ -83,8 +91,9 @@ def page() -> None:
         )
 
 
-def _chosen_duties(register: Register) -> list[Duty]:
-    """The filters (documents, actors, strength, section, words), and the duties they keep."""
+def _chosen_duties(register: Register) -> tuple[list[Duty], int]:
+    """The filters (documents, actors, strength, section, words), the duties they keep, and
+    how many more the search finds for actors not chosen (the page opens on the board's)."""
     titles = register.titles
     left, right = st.columns(2)
     docs = left.multiselect(
@@ -119,12 +128,13 @@ def _chosen_duties(register: Register) -> list[Duty]:
     sections = sorted({d.section_path for d in in_docs if d.section})
     section = middle.selectbox("Section", ["All sections", *sections], key="duties-section")
     search = right.text_input("Search the duties", key="duties-search")
-    return [
+    found = [
         d
         for d in select(register, docs, None, strengths, search)
-        if (not actors or (d.actor or UNNAMED) in actors)
-        and (section == "All sections" or d.section_path == section)
+        if section == "All sections" or d.section_path == section
     ]
+    chosen = [d for d in found if not actors or (d.actor or UNNAMED) in actors]
+    return chosen, (len(found) - len(chosen) if search else 0)
 
 
 def _downloads(chosen: list[Duty]) -> None:
