@@ -229,6 +229,21 @@ def test_an_earlier_answer_says_its_document_was_replaced(env: dict[str, str]) -
     assert any("academies and free schools." in h.value for h in at.html)  # the new version
 
 
+def test_an_earlier_answer_finds_its_quote_in_the_new_version_that_still_has_it(
+    env: dict[str, str],
+) -> None:
+    at = _ask_about_funding()
+    new = FUNDING.rstrip() + " It also publishes the funding rules each year.\n"
+    replace_document(_settings(env), "funding", "funding.md", new.encode(), 1024 * 1024)
+    at.run()
+    at.button(key="whole-0-1").click().run()
+    assert not at.exception, at.exception
+    assert not _warnings(at)  # the cited sentence is still there, word for word
+    assert any("The cited sentences are marked below" in c.value for c in at.caption)
+    assert any("govassist-cited-here" in h.value and "publishes the funding rules" in h.value
+               for h in at.html)  # fmt: skip
+
+
 def test_the_map_says_why_it_is_empty_and_which_document_was_removed(
     env: dict[str, str],
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Sequence
@@ -232,6 +233,24 @@ QUOTE_IN_DOCUMENT = "govassist-cited-here"
 PassageState = Literal["in place", "replaced", "removed"]
 
 
+def where_now(assistant: Assistant, citation: Citation) -> Citation:
+    """The citation pointed at the passage that holds its quoted sentences now: a replaced
+    document whose new version still has them word for word ("2024" changed to "2025"
+    elsewhere) has them in a passage of another id. The citation as it was when none does."""
+    chunks = assistant.index.chunks
+    if citation.chunk_id in chunks or not citation.chunk_id:
+        return citation
+    start, end = citation.highlight
+    quoted = citation.text[start:end]
+    for chunk in chunks.values():
+        at = chunk.text.find(quoted) if chunk.doc_id == citation.doc_id and quoted else -1
+        if at >= 0:
+            return dataclasses.replace(
+                citation, chunk_id=chunk.id, text=chunk.text, highlight=(at, at + len(quoted))
+            )
+    return citation
+
+
 def passage_state(assistant: Assistant, citation: Citation) -> PassageState:
     """Whether the cited passage is still in the library, as the answer cited it."""
     chunks = assistant.index.chunks
@@ -320,6 +339,7 @@ def source_card(
         anchors = [source_anchor(turn, other.n) for other in also]
         st.html(card_html(citation, source_anchor(turn, citation.n), also, anchors))
         if assistant is not None:
+            citation = where_now(assistant, citation)  # its document may have been replaced
             nearby, whole = st.columns([1, 1])
             with nearby.popover("Show in document"):
                 if notice := gone_notice(passage_state(assistant, citation), citation):
