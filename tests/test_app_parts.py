@@ -205,3 +205,24 @@ def test_the_roles_a_trusts_own_document_gives_duties_to_get_rows() -> None:
     (filled, *others) = merged([board], list(rows.values()))
     assert filled.cells["decision-making"] is rows["Governing boards"].cells["decision-making"]
     assert [row.actor for row in others] == [a for a in rows if a != "Governing boards"]
+
+
+def test_starter_questions_come_from_the_library_answered_from() -> None:
+    from app.starters import WRITTEN, starter_questions
+    from index.duty_registers import build_register
+
+    text = (
+        "# Scheme of delegation\n\n## Who approves the budget?\n\nThe trustees must approve "
+        "the budget. The trustees must appoint the auditors. The trustees must publish the "
+        "accounts.\n\n## Scheme of delegation\n\nThis scheme is reviewed each year.\n"
+    )
+    chunks = chunk_sections(
+        SourceInfo("s", "s.md", "Scheme of delegation"), parse_sections(text), text
+    )
+    register = build_register(chunks)
+    # The written starters only while their sources are indexed.
+    assert starter_questions(chunks, register, WRITTEN) == list(WRITTEN)
+    assert starter_questions(chunks, register, []) == [
+        "Who approves the budget?",  # the question a heading asks
+        "What must governing boards do?",  # who the documents give most duties to
+    ]

@@ -9,7 +9,9 @@ import streamlit as st
 
 from app.export import to_html, to_markdown
 from app.feedback import FeedbackUnavailable
+from app.quiz import quiz_items
 from app.resources import IndexMissingError, index_status
+from app.starters import starter_questions
 from app.ui.common import (
     escape,
     feedback_store,
@@ -35,11 +37,20 @@ from index.store import StoreUnavailableError
 from index.types import Filters
 from ingest.governance import SPACES
 
-STARTER_QUESTIONS = (
-    "Who holds the power to inspect schools?",
-    "Who are regional schools commissioners accountable to?",
-    "What does the report recommend for the intervention space?",
-)
+
+@st.cache_resource(max_entries=2)
+def _starters_for(collection: str) -> list[str]:
+    """The starter questions of one index version (see app/starters.py)."""
+    assistant = shared_assistant()
+    chunks = list(assistant.index.chunks.values())
+    answerable = [item.question for item in quiz_items(chunks)]
+    return starter_questions(chunks, assistant.register, answerable)
+
+
+def starters() -> list[str]:
+    """The starter questions for the library as it is now."""
+    manifest = index_status(settings())
+    return _starters_for(manifest.collection if manifest else "")
 
 
 def sidebar_filters() -> Filters:
@@ -255,7 +266,7 @@ def page() -> None:
     question = question[:MAX_QUESTION_CHARS] if question else question
     if not turns and not question:
         st.markdown("**New here? Try one of these:**")
-        for starter in STARTER_QUESTIONS:
+        for starter in starters():
             if st.button(starter):
                 question = starter
     if question:
