@@ -219,16 +219,20 @@ def _actor_named(value: str) -> str | None:
 
 
 def _known_values(
-    option: str, values: list[str], resolve: Callable[[str], str | None], valid: Sequence[str]
+    option: str,
+    values: list[str],
+    resolve: Callable[[str], str | None],
+    valid: Sequence[str],
+    more: str = "",
 ) -> tuple[str, ...]:
     """Each of `values` as the name the index tags passages with; an unknown one is an error
-    (exit status 2) that lists the valid names."""
+    (exit status 2) that lists the valid names (and says `more`)."""
     names = {value: resolve(value) for value in values}
     unknown = [value for value, name in names.items() if name is None]
     if unknown:
         raise _fail(
             f"unknown --{option} {', '.join(repr(v) for v in unknown)}. "
-            f"Valid {option}s: {', '.join(valid)}",
+            f"Valid {option}s: {', '.join(valid)}{more}",
             2,
         )
     return tuple(dict.fromkeys(name for name in names.values() if name))
@@ -257,7 +261,11 @@ def ask(
     # Checked before anything loads: a misspelt filter would otherwise match no passage and
     # answer "the documents don't cover this", which reads as a fact about the documents.
     spaces = _known_values("space", space or [], _space_named, SPACES)
-    actors = _known_values("actor", actor or [], _actor_named, [a.name for a in ACTORS])
+    actors = _known_values(
+        "actor", actor or [], _actor_named, [a.name for a in ACTORS],
+        "; it limits answers to the sections a document gives one of them. For what anyone "
+        "else must do, name them in the question, or see `govassist duties --actor NAME`",
+    )  # fmt: skip
     from app.resources import (
         index_status,
         load_assistant,
