@@ -238,6 +238,13 @@ def _known_values(
     return tuple(dict.fromkeys(name for name in names.values() if name))
 
 
+# What an unknown --actor is told beside the names the option takes.
+ACTOR_NOTE = (
+    "; it limits answers to the sections a document gives one of them. For what anyone else "
+    "must do, name them in the question, or see `govassist duties --actor NAME`"
+)
+
+
 @cli.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in plain words.")],
@@ -261,11 +268,7 @@ def ask(
     # Checked before anything loads: a misspelt filter would otherwise match no passage and
     # answer "the documents don't cover this", which reads as a fact about the documents.
     spaces = _known_values("space", space or [], _space_named, SPACES)
-    actors = _known_values(
-        "actor", actor or [], _actor_named, [a.name for a in ACTORS],
-        "; it limits answers to the sections a document gives one of them. For what anyone "
-        "else must do, name them in the question, or see `govassist duties --actor NAME`",
-    )  # fmt: skip
+    actors = _known_values("actor", actor or [], _actor_named, [a.name for a in ACTORS], ACTOR_NOTE)
     from app.resources import (
         index_status,
         load_assistant,
