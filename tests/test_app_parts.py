@@ -226,3 +226,12 @@ def test_starter_questions_come_from_the_library_answered_from() -> None:
         "Who approves the budget?",  # the question a heading asks
         "What must governing boards do?",  # who the documents give most duties to
     ]
+
+
+def test_escaped_text_makes_no_link_image_or_web_address() -> None:
+    from app.ui.common import escape
+
+    shown = escape("# [Click](https://evil.example/p) ![b](http://127.0.0.1:9/b.png) www.x.org")
+    assert "[Click](" not in shown and "![b](" not in shown
+    assert "://" not in shown.replace("\\", "") and "www." not in shown.replace("\\", "")
+    assert escape("ratio 1:8") == "ratio 1\\:8"  # other colons stay as they are

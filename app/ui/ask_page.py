@@ -203,7 +203,7 @@ def show_answer(index: int, question: str, answer: Answer, history: list[str], f
     for first, *also in by_passage.values():
         source_card(first, assistant, turn=index, also=also)
     for label, chunk in nearby_passages(answer) if answer.abstained else ():
-        with st.expander(f"Nearby: {label}"):
+        with st.expander(escape(f"Nearby: {label}")):  # a heading is document text
             st.html(nearby_html(chunk))
     feedback_controls(index, question, answer, history)
 
@@ -267,7 +267,7 @@ def page() -> None:
     if not turns and not question:
         st.markdown("**New here? Try one of these:**")
         for starter in starters():
-            if st.button(starter):
+            if st.button(escape(starter)):  # a heading of the library may be one
                 question = starter
     if question:
         history = established

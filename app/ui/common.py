@@ -32,9 +32,16 @@ QUOTE_CLASS = "govassist-quote"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 
 
+# A web address in text becomes a live link in Streamlit's Markdown even with its characters
+# escaped: a zero-width space after "://" and after "www" keeps it text.
+_AUTOLINK = re.compile(r"(\\:)(?=//)|(?<![\w.])(www)(?=\\\.)", re.I)
+
+
 def escape(text: str) -> str:
-    """Document and user text is shown as text: markdown characters are escaped, no HTML."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    """Document and user text is shown as text: markdown characters are escaped, no HTML, and
+    no web address made a link."""
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    return _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + "\u200b", escaped)
 
 
 def index_problem(error: IndexMissingError) -> str:

@@ -92,7 +92,8 @@ def sidebar_conversations(turns: Turns) -> None:
         if earlier:
             st.caption("Earlier in this browser:")
         for summary in earlier:
-            label = f"{summary.title} ({summary.turns} · {summary.updated})"
+            # The title is the first question as typed: a button label renders Markdown.
+            label = escape(f"{summary.title} ({summary.turns} · {summary.updated})")
             if st.button(label, key=f"open-{summary.id}", use_container_width=True):
                 loaded = conversation_store().load(browser_id(), summary.id)
                 if loaded is not None:
