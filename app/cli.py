@@ -129,6 +129,7 @@ class _IngestProgress:
         self.lines = not progress.console.is_terminal
 
     def on_read(self, done: int, total: int, label: str) -> None:
+        label = plain(label)  # a file's name: no markup, no terminal control characters
         self.progress.update(
             self.reading, description=f"Reading {label}", completed=done, total=total
         )
@@ -423,6 +424,13 @@ def _waiting(holder: str) -> None:
     )
 
 
+def _write_json(record: object) -> None:
+    """`record` as JSON on stdout. A file name with a byte that is no UTF-8 is held as a lone
+    surrogate: written as "?", so the output stays UTF-8 that any JSON reader takes."""
+    text = json.dumps(record, ensure_ascii=False, indent=2)
+    sys.stdout.write(text.encode("utf-8", "replace").decode("utf-8") + "\n")
+
+
 def _library_row(d: LibraryDocument) -> tuple[str, ...]:
     """One document's cells, in LIBRARY_COLUMNS order, safe to print."""
     return (
@@ -455,12 +463,11 @@ def library(
     settings = _settings()
     shelf = read_library(Folders(settings.data_dir, settings.corpus_dir, settings.uploads_dir))
     if as_json:
-        record = {
+        _write_json({
             "documents": [document_as_json(d) for d in shelf.documents],
             "excluded": [e.model_dump() for e in shelf.excluded],
             "skipped": shelf.skipped.model_dump(),
-        }
-        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        })  # fmt: skip
         return
     if not shelf.documents and not shelf.excluded and not shelf.skipped.files:
         raise _fail(f"no documents indexed in {settings.data_dir}: run `govassist ingest`", 2)

@@ -14,9 +14,11 @@ MAX_QUESTION_CHARS = 2000
 def plain_question(text: str) -> str:
     """Control and formatting characters dropped, lone surrogates replaced, spaces collapsed."""
     text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate becomes "?"
+    # A control character (a NUL) stands between words as a space would; a format character
+    # (a zero-width space, a direction mark) is dropped.
     kept = (
-        " " if character.isspace() else character
+        " " if character.isspace() or unicodedata.category(character) == "Cc" else character
         for character in text
-        if character.isspace() or unicodedata.category(character) not in ("Cc", "Cf", "Cs", "Co")
+        if character.isspace() or unicodedata.category(character) not in ("Cf", "Cs", "Co")
     )
     return " ".join("".join(kept).split())[:MAX_QUESTION_CHARS].strip()

@@ -600,7 +600,9 @@ def canonical_actor(phrase: str, abbreviations: dict[str, str] | None = None) ->
     return _plural(head)[:1].upper() + _plural(head)[1:]
 
 
-_SPELLED_OUT = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,6})\(([A-Z][A-Za-z]{1,7})\)")
+# Words of a long form are bounded in length: on a run of letters with no space (a 5 MB "AAA...")
+# an unbounded word made each try scan to the end, and the search quadratic.
+_SPELLED_OUT = re.compile(r"((?:[A-Za-z][\w-]{0,39}\s+){1,6})\(([A-Z][A-Za-z]{1,7})\)")
 
 
 def abbreviations(texts: Iterable[str]) -> dict[str, str]:
