@@ -21,9 +21,8 @@ Ofsted holds the power to inspect schools. It reports to Parliament.
 
 
 def test_plain_question() -> None:
-    assert (
-        plain_question("  Who\x00 inspects\x1b[31m\tschools?\u200b ") == "Who inspects [31m schools?"
-    )
+    typed = "  Who\x00 inspects\x1b[31m\tschools?\u200b "
+    assert plain_question(typed) == "Who inspects [31m schools?"
     assert plain_question("who inspects\x00schools") == "who inspects schools"  # not joined
     assert plain_question("\ud800 who inspects") == "? who inspects"
     assert plain_question("\u202eevil\ufeff") == "evil"
