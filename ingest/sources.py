@@ -30,7 +30,11 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
     skipped: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
+            root = path.resolve()
             for child in sorted(path.rglob("*")):
+                if child.is_symlink() and (reason := _link_problem(child, root)):
+                    skipped.append((child, reason))
+                    continue
                 if not child.is_file() or child.name == SOURCES_FILE or child.name.startswith("."):
                     continue
                 if child.suffix.lower() in SUPPORTED_SUFFIXES:
@@ -45,6 +49,18 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
         else:
             skipped.append((path, "no such file or folder"))
     return files, skipped
+
+
+def _link_problem(link: Path, root: Path) -> str | None:
+    """Why a link found in a folder is not read, or None for a link to a file in that folder:
+    a link to anywhere else would put that file (a system's password list) in the library."""
+    if not link.exists():
+        return "a link to nothing"
+    if link.is_dir():
+        return "a link to a folder (not followed)"
+    if not link.resolve().is_relative_to(root):
+        return "a link to a file outside the folder"
+    return None
 
 
 def _sidecar_entries(folder: Path) -> dict[str, dict[str, object]]:
