@@ -11,7 +11,7 @@ from ingest.chunking import ChunkingConfig, TokenCounter, chunk_sections, whites
 from ingest.loaders import LoadedText, load
 from ingest.sandbox import ParseLimits, run_limited
 from ingest.sources import IngestError, source_info
-from ingest.structure import parse_sections
+from ingest.structure import Section, parse_sections
 from ingest.types import Chunk, SourceInfo
 
 
@@ -40,16 +40,24 @@ def _check_size(path: Path, max_bytes: int | None) -> None:
         raise IngestError(f"the file is larger than the {max_bytes / 1e6:g} MB limit")
 
 
+def load_sections(path: Path) -> tuple[LoadedText, list[Section]]:
+    """A file's text and its sections: the work a hostile file can make long (a format's
+    parser; comparing many near-identical paragraphs for repeated blurbs), done together in
+    the limited child by `parse_document_in_time`."""
+    loaded = load(path)
+    return loaded, parse_sections(loaded.text)
+
+
 def _document(
     path: Path,
     loaded: LoadedText,
+    sections: list[Section],
     config: ChunkingConfig,
     count_tokens: TokenCounter,
     started: float,
 ) -> ParsedDocument:
-    """Sections and chunks of a loaded file (our own code, linear in its text)."""
+    """The chunks of a loaded file's sections."""
     source = source_info(path, loaded.text, loaded.title, loaded.author, loaded.year)
-    sections = parse_sections(loaded.text)
     parsed = time.perf_counter()
     chunks = chunk_sections(source, sections, loaded.text, config, count_tokens, loaded.page_at)
     if not chunks:
@@ -68,7 +76,7 @@ def parse_document(
     Raises IngestError with a plain reason when it cannot."""
     _check_size(path, max_bytes)
     started = time.perf_counter()
-    return _document(path, load(path), config, count_tokens, started)
+    return _document(path, *load_sections(path), config, count_tokens, started)
 
 
 def parse_document_in_time(
@@ -85,14 +93,15 @@ def parse_document_in_time(
     library raises becomes an IngestError, so one file can never stop, hang or exhaust a
     whole ingest, and nothing keeps running after the limit.
 
-    The child only turns the file into text; sections and chunks are made here, with the
-    caller's token counter (the embedder's tokenizer, which does not pickle). `limits`
+    The child turns the file into text and sections; chunks are made here, with the caller's
+    token counter (the embedder's tokenizer, which does not pickle). `limits`
     defaults to the `GOVASSIST_PARSE_*` settings' defaults; its wall time is `time_limit_s`."""
     _check_size(path, max_bytes)
     started = time.perf_counter()
-    loaded = run_limited(replace(limits or ParseLimits(), wall_s=time_limit_s), load, path)
+    limited = replace(limits or ParseLimits(), wall_s=time_limit_s)
+    loaded, sections = run_limited(limited, load_sections, path)
     try:
-        return _document(path, loaded, config, count_tokens, started)
+        return _document(path, loaded, sections, config, count_tokens, started)
     except IngestError:
         raise
     except Exception as error:  # one file's text must never stop the whole ingest

@@ -167,7 +167,7 @@ def test_a_file_that_never_finishes_is_skipped_at_the_time_limit(
     and is stopped there: no parse thread is left behind."""
     import ingest.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline, "load", stuck)
+    monkeypatch.setattr(pipeline, "load_sections", stuck)
     path = tmp_path / "loop.pdf"
     path.write_bytes(b"%PDF-1.7")
     started = time.perf_counter()
