@@ -59,7 +59,8 @@ def _document(
     """The chunks of a loaded file's sections."""
     source = source_info(path, loaded.text, loaded.title, loaded.author, loaded.year)
     parsed = time.perf_counter()
-    chunks = chunk_sections(source, sections, loaded.text, config, count_tokens, loaded.page_at)
+    original = loaded.original or loaded.text
+    chunks = chunk_sections(source, sections, original, config, count_tokens, loaded.page_at)
     if not chunks:
         raise IngestError("no text was found in it")
     seconds = {"parse": parsed - started, "chunk": time.perf_counter() - parsed}

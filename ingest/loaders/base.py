@@ -17,6 +17,10 @@ class LoadedText:
     title: str = ""
     author: str = ""
     year: int | None = None
+    # The file's own characters where `text` blanks some out (a Markdown file's comments, front
+    # matter and template tags): what citations quote, so that quote == file_text[start:end].
+    # Empty when `text` is them.
+    original: str = ""
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding `offset`, or None for a document without pages."""

@@ -11,19 +11,33 @@ from charset_normalizer import from_bytes
 from ingest.loaders.base import LoadedText
 from ingest.sources import IngestError
 
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(r"\A[\ufeff ]?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 # Jinja-style tags, and the GOV.UK content components' block tags ("{inset-text}").
 _TEMPLATE_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{/?[a-z][a-z-]*\}", re.S)
 _HTML_BLOCK = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.S | re.I)
 
 
+# A UTF-8 file with at most this many (or this share of) bytes that are not UTF-8 is read as
+# UTF-8, each bad byte a replacement character: two stray bytes made a whole file read as Mac
+# Central European ("meets termly ‚Äì always"), every quote garbled and offsets counted in bytes.
+MAX_BAD_UTF8_BYTES = 16
+MAX_BAD_UTF8_SHARE = 0.001
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 first (with or without a BOM); otherwise the encoding charset-normalizer finds
-    most coherent (Windows-1252, Latin-1, UTF-16 with a BOM, ...)."""
+    """UTF-8 first (a BOM kept as the file's first character, so offsets count as a plain
+    UTF-8 reading of the file does), also with a few stray bytes; otherwise the encoding
+    charset-normalizer finds most coherent (Windows-1252, Latin-1, UTF-16 with a BOM, ...)."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd") - data.decode("utf-8", "ignore").count("\ufffd")
+    if bad <= max(MAX_BAD_UTF8_BYTES, MAX_BAD_UTF8_SHARE * len(data)) and not data.startswith(
+        (b"\xff\xfe", b"\xfe\xff")
+    ):
+        return replaced
     best = from_bytes(data).best()
     if best is None:
         raise IngestError("the file is binary, not text in a known encoding")
@@ -41,7 +55,8 @@ def _blank(text: str, start: int, end: int) -> str:
 def load_text(data: bytes, markdown: bool) -> LoadedText:
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise IngestError("the file is binary, not text")
-    text = decode(data)
+    original = decode(data)
+    text = original.replace("\ufeff", " ", 1) if original.startswith("\ufeff") else original
     metadata: dict[str, object] = {}
     if markdown:
         if match := _FRONT_MATTER.match(text):
@@ -62,4 +77,5 @@ def load_text(data: bytes, markdown: bool) -> LoadedText:
         title=str(metadata.get("title") or ""),
         author=str(metadata.get("author") or ""),
         year=int(year) if year.isdigit() else None,
+        original=original if original != text else "",
     )
