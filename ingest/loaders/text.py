@@ -33,10 +33,13 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     replaced = data.decode("utf-8", errors="replace")
-    bad = replaced.count("\ufffd") - data.decode("utf-8", "ignore").count("\ufffd")
-    if bad <= max(MAX_BAD_UTF8_BYTES, MAX_BAD_UTF8_SHARE * len(data)) and not data.startswith(
-        (b"\xff\xfe", b"\xfe\xff")
-    ):
+    valid = data.decode("utf-8", "ignore")
+    bad = replaced.count("\ufffd") - valid.count("\ufffd")
+    # Only a file that shows it is UTF-8 (it has characters UTF-8 writes in several bytes):
+    # Windows-1252's "café" is never valid UTF-8, and is read by its own encoding below.
+    written_in_utf8 = any(ord(character) > 0x7F for character in valid)
+    few = bad <= max(MAX_BAD_UTF8_BYTES, MAX_BAD_UTF8_SHARE * len(data))
+    if written_in_utf8 and few and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return replaced
     best = from_bytes(data).best()
     if best is None:
