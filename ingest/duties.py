@@ -572,8 +572,10 @@ def canonical_actor(phrase: str, abbreviations: dict[str, str] | None = None) ->
     if any(phrase.strip().lower() == actor.name.lower() for actor in ACTORS):
         return next(a.name for a in ACTORS if a.name.lower() == phrase.strip().lower())
     text = re.sub(r"\([^)]*\)?", " ", phrase)
-    # "If the directors", read from a condition's subject: the directors.
-    text = _SUBORDINATOR.sub("", text)
+    if _SUBORDINATOR.match(text):
+        # "If the directors", read from a condition: its subject is not who must act ("(if no
+        # directors are present), the meeting, must appoint"), and no one is named.
+        return ""
     text = re.sub(r"^(\W*(?:the\s+)?)[\w-]+(?:['’]s|s['’])\s+(?=\w)", r"\1", text.strip())
     text = re.sub(r"[\"“”‘’]|['’]s\b", "", text)
     lower = " ".join(text.lower().split())

@@ -365,6 +365,8 @@ def test_a_passive_with_an_adverb_before_its_participle_names_no_holder() -> Non
     assert reading is not None and reading.subject == "" and not reading.agent
 
 
-def test_an_actor_read_from_a_condition_is_named_without_it() -> None:
-    assert canonical_actor("If the directors") == "Directors"
-    assert canonical_actor("When providers") == "Providers"
+def test_an_actor_read_from_a_condition_names_no_one() -> None:
+    # "(b) (if no directors are present), the meeting, must appoint ...": not the directors.
+    assert canonical_actor("If the directors") == ""
+    assert canonical_actor("When providers") == ""
+    assert canonical_actor("The directors") == "Directors"
