@@ -433,10 +433,12 @@ def _write_json(record: object) -> None:
 
 def _library_row(d: LibraryDocument) -> tuple[str, ...]:
     """One document's cells, in LIBRARY_COLUMNS order, safe to print."""
+    from index.library import to_the_minute
+
     return (
         plain(d.doc_id), plain(d.title), plain(d.author), str(d.year or ""), d.format,
         str(d.pages or ""), str(d.passages), str(round(d.size / 1024)),
-        d.added[:16].replace("T", " "), d.origin,
+        to_the_minute(d.added), d.origin,
     )  # fmt: skip
 
 
@@ -458,7 +460,7 @@ def library(
 
     # index.library alone: the listing answers in a fraction of the time app.resources takes
     # to import (0.2 s against 1.8 s here), as it reads no model and no store.
-    from index.library import Folders, document_as_json, read_library
+    from index.library import Folders, document_as_json, read_library, to_the_minute
 
     settings = _settings()
     shelf = read_library(Folders(settings.data_dir, settings.corpus_dir, settings.uploads_dir))
@@ -471,7 +473,7 @@ def library(
         return
     if not shelf.documents and not shelf.excluded and not shelf.skipped.files:
         raise _fail(f"no documents indexed in {settings.data_dir}: run `govassist ingest`", 2)
-    built = shelf.built_at[:16].replace("T", " ")
+    built = to_the_minute(shelf.built_at)
     heading = f"{len(shelf.documents)} documents (index built {built} UTC; added in UTC)"
     rows = [_library_row(d) for d in shelf.documents]
     if stdout.width >= WIDE_LISTING:

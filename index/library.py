@@ -124,6 +124,11 @@ class Library:
         return [d.doc_id for d in self.documents] + [e.doc_id for e in self.excluded]
 
 
+def to_the_minute(timestamp: str) -> str:
+    """A recorded ISO time as a reader writes it: "2026-11-27 05:56" (UTC)."""
+    return timestamp.replace("T", " ")[:16]
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

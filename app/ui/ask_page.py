@@ -9,7 +9,6 @@ import streamlit as st
 
 from app.export import to_html, to_markdown
 from app.feedback import FeedbackUnavailable
-from app.quiz import quiz_items
 from app.resources import IndexMissingError, index_status
 from app.starters import starter_questions
 from app.ui.common import (
@@ -17,6 +16,7 @@ from app.ui.common import (
     feedback_store,
     index_problem,
     linked_markers,
+    live_quiz_items,
     nearby_html,
     nearby_passages,
     settings,
@@ -42,9 +42,8 @@ from ingest.governance import SPACES
 def _starters_for(collection: str) -> list[str]:
     """The starter questions of one index version (see app/starters.py)."""
     assistant = shared_assistant()
-    chunks = list(assistant.index.chunks.values())
-    answerable = [item.question for item in quiz_items(chunks)]
-    return starter_questions(chunks, assistant.register, answerable)
+    answerable = [item.question for item in live_quiz_items()]
+    return starter_questions(assistant.index.chunks.values(), assistant.register, answerable)
 
 
 def starters() -> list[str]:

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 
 from app.duty_register import load_register
 from app.feedback import FeedbackStore
+from app.quiz import QuizItem, quiz_items
 from app.resources import (
     IndexMissingError,
     IndexUnusableError,
@@ -256,6 +257,18 @@ def where_now(assistant: Assistant, citation: Citation) -> Citation:
                 citation, chunk_id=chunk.id, text=chunk.text, highlight=(at, at + len(quoted))
             )
     return citation
+
+
+def live_quiz_items() -> list[QuizItem]:
+    """The gold set's quiz items over the live index version (the Training page's quiz, the Ask
+    page's starters): a document removed in the library takes its questions with it."""
+    manifest = index_status(settings())
+    return _quiz_items_for(manifest.collection if manifest else "")
+
+
+@st.cache_resource(max_entries=2)
+def _quiz_items_for(collection: str) -> list[QuizItem]:
+    return quiz_items(list(shared_assistant().index.chunks.values()))
 
 
 def passage_state(assistant: Assistant, citation: Citation) -> PassageState:

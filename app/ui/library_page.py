@@ -22,7 +22,7 @@ from app.ui.documents import (
     upload_limit_mb,
 )
 from app.uploads import upload_limit_bytes
-from index.library import Document, Exclusion, Library, LibraryError, Skipped
+from index.library import Document, Exclusion, Library, LibraryError, Skipped, to_the_minute
 from ingest.sources import SUPPORTED_SUFFIXES
 
 RULES = (
@@ -41,11 +41,6 @@ def _size(size: int) -> str:
     return f"{math.ceil(size / 1024)} KB" if size else ""
 
 
-def _minute(timestamp: str) -> str:
-    """An ISO time as a reader writes it, to the minute: "2026-11-27 05:56"."""
-    return timestamp.replace("T", " ")[:16]
-
-
 def documents_table(documents: tuple[Document, ...]) -> None:
     """One row per document: what a reader looks for first, the id (what the command line
     takes) last, so that the columns fit the page beside a long title."""
@@ -59,7 +54,7 @@ def documents_table(documents: tuple[Document, ...]) -> None:
                 "pages": str(d.pages or ""),
                 "passages": d.passages,
                 "size": _size(d.size),
-                "added (UTC)": _minute(d.added),
+                "added (UTC)": to_the_minute(d.added),
                 "from": d.origin,
                 "id": d.doc_id,
             }
@@ -139,7 +134,7 @@ def skipped_section(skipped: Skipped) -> None:
     if not skipped.at:
         st.caption("No ingest has been recorded yet.")
         return
-    when = _minute(skipped.at)
+    when = to_the_minute(skipped.at)
     if not skipped.files:
         st.caption(escape(f"None: the last ingest ({skipped.by}, {when} UTC) read every file."))
         return
@@ -158,7 +153,7 @@ def listing(contents: Library) -> None:
         )
         return
     st.caption(
-        f"{len(contents.documents)} documents, index built {_minute(contents.built_at)} UTC."
+        f"{len(contents.documents)} documents, index built {to_the_minute(contents.built_at)} UTC."
     )
     documents_table(contents.documents)
 

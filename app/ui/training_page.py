@@ -10,25 +10,20 @@ import time
 import streamlit as st
 
 from app.export import md_line
-from app.quiz import MAX_ANSWER_CHARS, QuizItem, choose, mark, quiz_items
-from app.resources import IndexMissingError, index_status
+from app.quiz import MAX_ANSWER_CHARS, QuizItem, choose, mark
+from app.resources import IndexMissingError
 from app.room_scores import RoomScores, ScoresUnavailable, learner_name, session_code
-from app.ui.common import escape, index_problem, settings, shared_assistant, source_card
+from app.ui.common import (
+    escape,
+    index_problem,
+    live_quiz_items,
+    settings,
+    shared_assistant,
+    source_card,
+)
 from app.ui.duty_rounds import duty_round
 from engine.followup import conversation
 from ingest.governance import SPACES
-
-
-def all_items() -> list[QuizItem]:
-    """The quiz over the live index version: a document removed in the library takes its
-    questions with it."""
-    manifest = index_status(settings())
-    return _items_for(manifest.collection if manifest else "")
-
-
-@st.cache_resource(max_entries=2)
-def _items_for(collection: str) -> list[QuizItem]:
-    return quiz_items(list(shared_assistant().index.chunks.values()))
 
 
 def points(results: list[dict]) -> str:
@@ -243,7 +238,7 @@ def quiz_section() -> None:
         "the reference answer and its sources follow."
     )
     try:
-        items = all_items()
+        items = live_quiz_items()
     except IndexMissingError as error:
         st.error(index_problem(error))
         return
