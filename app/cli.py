@@ -509,14 +509,46 @@ def library(
         )
 
 
+def _interactive() -> bool:
+    """Whether a person is at the terminal to answer a question (not a script or a pipe)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _confirm_removal(settings: Settings, doc_id: str) -> None:
+    """Ask before removing: the id alone is easy to mistype for another document's. An id
+    that names no document is left to the removal's own error, which lists the valid ones."""
+    from index.library import Folders, read_library
+
+    shelf = read_library(Folders(settings.data_dir, settings.corpus_dir, settings.uploads_dir))
+    document = next((d for d in shelf.documents if d.doc_id == doc_id), None)
+    if document is None:
+        return
+    what = "its uploaded file is deleted" if document.origin == "upload" else (
+        "its file is kept and left out of every later ingest"
+    )  # fmt: skip
+    question = (
+        f"Remove {plain(document.title or doc_id)} ({plain(doc_id)}, {document.passages} "
+        f"passages) from answers, the map and the quiz? {what.capitalize()}."
+    )
+    if not typer.confirm(question, default=False):
+        stdout.print("Nothing removed.", highlight=False)
+        raise typer.Exit(1)
+
+
 @library_cli.command("remove")
 def library_remove(
     doc_id: Annotated[str, typer.Argument(help="The document's id (see `govassist library`).")],
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", "-y", help="Remove without asking (only a terminal is asked)."),
+    ] = False,
 ) -> None:
     """Remove a document from the index: an upload is deleted, any other file is excluded."""
     from app.resources import remove_document
 
     settings = _settings()
+    if not yes and _interactive():
+        _confirm_removal(settings, doc_id)
     report = remove_document(settings, doc_id, on_wait=_waiting)
     stdout.print(
         f"Removed {plain(doc_id)}: {report.chunks_deleted} passages deleted; "

@@ -141,6 +141,28 @@ def test_removing_a_document_takes_it_out_of_answers(env: dict[str, str]) -> Non
     assert code == 0 and "funding" not in {c["doc_id"] for c in json.loads(out)["citations"]}
 
 
+def test_at_a_terminal_removing_asks_first(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.cli
+
+    monkeypatch.setattr(app.cli, "_interactive", lambda: True)
+    result = CliRunner().invoke(cli, ["library", "remove", "funding"], env=env, input="n\n")
+    assert result.exit_code == 1
+    assert "Remove Funding guide (funding, 1 passages)" in result.stdout
+    assert "uploaded file is deleted" in result.stdout and "Nothing removed." in result.stdout
+    assert "funding" in _listed(env)
+    assert (Path(env["GOVASSIST_DATA_DIR"]) / "uploads" / "funding.md").exists()
+
+    result = CliRunner().invoke(cli, ["library", "remove", "inspection"], env=env, input="y\n")
+    assert result.exit_code == 0 and "file is kept" in result.stdout
+    assert "inspection" not in _listed(env)
+    # --yes, or a script's pipe, is not asked.
+    result = CliRunner().invoke(cli, ["library", "remove", "--yes", "funding"], env=env)
+    assert result.exit_code == 0 and "Remove " not in result.stdout
+    assert "funding" not in _listed(env)
+
+
 def test_a_corpus_document_is_excluded_and_included_again(env: dict[str, str]) -> None:
     corpus_file = Path(env["GOVASSIST_CORPUS_DIR"]) / "inspection.md"
     assert _run(env, "library", "remove", "inspection")[0] == 0
