@@ -271,8 +271,8 @@ def test_a_list_item_far_below_its_lead_in_is_quoted_with_the_lead_in_apart() ->
         "we ensure that the trust completes a workload impact assessment before any new policy",
     )
     assert text == (
-        "How the trust ensures fair and reasonable workload: [1] we ensure that the trust "
-        "completes a workload impact assessment before any new policy [2]"
+        "How the trust ensures fair and reasonable workload: … we ensure that the trust "
+        "completes a workload impact assessment before any new policy [1] [2]"
     )
 
 
