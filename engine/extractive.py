@@ -667,7 +667,13 @@ def compose(
             continued.add(id(items))
     while len(runs) > cited and id(runs[-1][1]) not in continued:
         runs.pop()
+    return _written(runs)
 
+
+def _written(
+    runs: Sequence[tuple[Chunk, list[Sentence]]],
+) -> tuple[str, tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+    """The answer text, its sentences and its citations, one citation per run."""
     parts: list[str] = []
     answer_sentences: list[AnswerSentence] = []
     citations: list[Citation] = []
