@@ -204,6 +204,70 @@ def test_html_headings_lists_tables_without_navigation(tmp_path: Path) -> None:
     ]
 
 
+SAVED_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Governance handbook - GOV.UK</title>
+<meta name="author" content="Department for Education">
+<meta name="govuk:first-published-at" content="2019-03-14T09:30:00+00:00"></head>
+<body><a href="#main" class="govuk-skip-link">Skip to main content</a>
+<div class="govuk-cookie-banner" role="region"><p>We use some essential cookies.</p></div>
+<div class="govuk-breadcrumbs"><ol><li>Home</li><li>Education</li></ol></div>
+<p>Text outside the page's main content.</p>
+<main id="main"><h1>Governance handbook</h1>
+<div class="intro">For boards of schools and trusts.<br>Updated guidance.</div>
+<h2>Roles of the board</h2>
+<p>The board sets the direction.<span class="govuk-visually-hidden"> (opens in new tab)</span></p>
+<ul><li>Holds the headteacher to account:
+  <ul><li>for educational performance</li><li>for financial performance</li></ul></li>
+  <li>Oversees the budget.</li></ul>
+<div><div>The clerk advises the board.</div>The clerk is accountable to the chair.</div>
+<p hidden>Draft text.</p><div style="display: none">Hidden text.</div>
+<form action="/search"><label>Search</label><input name="q"></form>
+<div class="gem-c-feedback"><h2>Is this page useful?</h2><p>Yes No</p></div>
+</main><footer><p>Open Government Licence</p></footer></body></html>"""
+
+
+def test_a_saved_web_page_is_read_as_its_main_content(tmp_path: Path) -> None:
+    # What a governor saves from a browser: menus, banners, screen-reader text and a feedback
+    # form around the content; text in plain <div>s; a nested list.
+    path = tmp_path / "handbook.html"
+    path.write_text(SAVED_PAGE, encoding="utf-8")
+    loaded = load(path)
+    assert (loaded.title, loaded.author, loaded.year) == (
+        "Governance handbook",
+        "Department for Education",
+        2019,
+    )
+    assert loaded.text == (
+        "# Governance handbook\n\nFor boards of schools and trusts. Updated guidance.\n\n"
+        "## Roles of the board\n\nThe board sets the direction.\n\n"
+        "- Holds the headteacher to account:\n\n- for educational performance\n\n"
+        "- for financial performance\n\n- Oversees the budget.\n\n"
+        "The clerk advises the board.\n\nThe clerk is accountable to the chair.\n"
+    )
+
+
+def test_web_page_text_is_spaced_as_shown_without_footnote_references(tmp_path: Path) -> None:
+    path = tmp_path / "space.html"
+    path.write_text(
+        "<html><body><p>Rooms need 2.5m<sup>2</sup> per child<sup><a href='#fn1'>1</a></sup>"
+        " under an un<b>usual</b> rule<sup>[2]</sup>.<br>A new line.</p>"
+        "<table><tr><td><p>Ratio</p><p>(under two)</p></td><td>1:3</td></tr></table>",
+        encoding="utf-8",
+    )
+    assert load(path).text == (
+        "Rooms need 2.5m2 per child under an unusual rule. A new line.\n\nRatio (under two): 1:3\n"
+    )
+
+
+def test_a_page_wrapped_in_one_form_or_nested_deep_is_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "webforms.html"
+    words = "The trust board meets six times a year. " * 8
+    path.write_text(f"<html><body><form id='f1'><h1>Meetings</h1><p>{words}</p></form>", "utf-8")
+    assert load(path).text.startswith("# Meetings\n\nThe trust board meets six times a year.")
+    deep = tmp_path / "deep.html"
+    deep.write_text("<html><body>" + "<div>" * 5000 + "<p>Deep text.</p>" + "</div>" * 5000)
+    assert load(deep).text == "Deep text.\n"
+
+
 def test_latin1_text_and_markdown_front_matter(tmp_path: Path) -> None:
     latin = tmp_path / "notes.txt"
     latin.write_bytes("MINUTES\n\nThe governors’ café budget was agreed: £200.\n".encode("cp1252"))
