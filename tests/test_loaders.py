@@ -178,6 +178,50 @@ def test_docx_headings_table_text_box_once_and_links(tmp_path: Path) -> None:
     ]
 
 
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _in_content_control(paragraphs: list[object], gallery: str = "") -> object:
+    """Wrap body paragraphs in a content control (`w:sdt`), as templates do; with `gallery`,
+    one of Word's building blocks ("Table of Contents")."""
+    part = f'<w:docPartObj><w:docPartGallery w:val="{gallery}"/></w:docPartObj>' if gallery else ""
+    sdt = parse_xml(f"<w:sdt {_W}><w:sdtPr>{part}</w:sdtPr><w:sdtContent/></w:sdt>")
+    first = paragraphs[0]._p  # type: ignore[attr-defined]
+    first.addprevious(sdt)
+    content = sdt.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sdtContent")
+    for paragraph in paragraphs:
+        content.append(paragraph._p)  # type: ignore[attr-defined]
+    return sdt
+
+
+def test_docx_template_sections_custom_headings_and_nested_tables(tmp_path: Path) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    trust_heading = document.styles.add_style("Trust Heading", WD_STYLE_TYPE.PARAGRAPH)
+    trust_heading.base_style = document.styles["Heading 2"]
+    document.add_heading("Scheme of delegation", level=1)
+    contents = [document.add_paragraph("Contents"), document.add_paragraph("Finance ... 2")]
+    _in_content_control(contents, "Table of Contents")
+    section = [
+        document.add_paragraph("Finance", style="Trust Heading"),
+        document.add_paragraph("The board approves the budget."),
+    ]
+    _in_content_control(section)
+    outlined = document.add_paragraph("Audit")
+    outlined._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {_W} w:val="1"/>'))
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Audit committee"
+    inner = table.rows[0].cells[1].add_table(rows=1, cols=1)
+    inner.rows[0].cells[0].text = "Meets termly"
+    path = tmp_path / "scheme.docx"
+    document.save(str(path))
+    assert load(path).text == (
+        "# Scheme of delegation\n\n## Finance\n\nThe board approves the budget.\n\n"
+        "## Audit\n\nAudit committee: Meets termly\n"
+    )
+
+
 HTML = """<!doctype html><html><head><title>Trust governance</title>
 <style>body { color: red }</style><script>alert('x')</script></head>
 <body><nav><a href="/">Home</a> | <a href="/about">About</a></nav>

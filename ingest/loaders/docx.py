@@ -13,6 +13,7 @@ import zipfile
 from typing import Any
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 
 from ingest.loaders.base import LoadedText, author_name, blocks_to_text, table_lines
@@ -34,6 +35,9 @@ TITLE_MAX_WORDS = 15
 MAX_UNCOMPRESSED_MB = 200
 MAX_RATIO = 100
 RATIO_CHECKED_FROM = 1_000_000  # tiny parts can have any ratio without costing anything
+# Word's outline level 9 is body text; styles based on styles this deep are not followed on.
+OUTLINE_BODY_TEXT = 9
+MAX_STYLE_DEPTH = 10
 
 
 def _inside(element: Any, tags: tuple[str, ...], stop: Any) -> bool:
@@ -66,6 +70,43 @@ def _text_boxes(p: Any) -> list[str]:
             if text:
                 found.append(text)
     return found
+
+
+def _body_elements(container: Any) -> Any:
+    """The paragraphs and tables of the body in order, those inside content controls
+    (`w:sdt`, which templates wrap their sections in) included; a table of contents, itself a
+    content control, is not the document's text."""
+    for element in container.iterchildren():
+        if element.tag in (f"{W}p", f"{W}tbl"):
+            yield element
+        elif element.tag == f"{W}sdt":
+            gallery = element.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+            if gallery is not None and "contents" in (gallery.get(f"{W}val") or "").lower():
+                continue
+            content = element.find(f"{W}sdtContent")
+            if content is not None:
+                yield from _body_elements(content)
+
+
+def _heading_levels(document: Any) -> dict[str, int]:
+    """Each paragraph style's heading level: a "Heading N" style, one based on it ("Trust
+    Heading" based on "Heading 2"), or one with an outline level of its own."""
+    levels: dict[str, int] = {}
+    for style in document.styles:
+        if not style.style_id or getattr(style, "type", None) != WD_STYLE_TYPE.PARAGRAPH:
+            continue
+        current, seen = style, 0
+        while current is not None and seen < MAX_STYLE_DEPTH:
+            if match := _HEADING_STYLE.match(current.name or ""):
+                levels[style.style_id] = min(int(match.group(1)), 6)
+                break
+            outline = current.element.find(f"{W}pPr/{W}outlineLvl")
+            value = outline.get(f"{W}val") if outline is not None else None
+            if value is not None and value.isdigit() and int(value) < OUTLINE_BODY_TEXT:
+                levels[style.style_id] = min(int(value) + 1, 6)
+                break
+            current, seen = current.base_style, seen + 1
+    return levels
 
 
 def _style_name(p: Any, styles: dict[str, str]) -> str:
@@ -107,7 +148,7 @@ def check_zip(data: bytes) -> None:
 def _cover_title(body: Any, styles: dict[str, str]) -> str:
     """The first paragraph with words, when it is set as a title (large type, a few words) and
     no heading or table comes before it; otherwise nothing."""
-    for element in body.iterchildren():
+    for element in _body_elements(body):
         if element.tag != f"{W}p":
             return ""
         text = _paragraph_text(element)
@@ -126,6 +167,39 @@ def _cover_title(body: Any, styles: dict[str, str]) -> str:
     return ""
 
 
+def _paragraph_block(element: Any, styles: dict[str, str], levels: dict[str, int]) -> str:
+    """A paragraph as a line: "## text" for a heading, "- text" for a list item."""
+    text = _paragraph_text(element)
+    if not text:
+        return ""
+    style = element.find(f"{W}pPr/{W}pStyle")
+    style_id = style.get(f"{W}val") if style is not None else ""
+    own = element.find(f"{W}pPr/{W}outlineLvl")
+    own_level = own.get(f"{W}val") if own is not None else None
+    name = _style_name(element, styles)
+    if own_level is not None and own_level.isdigit() and int(own_level) < OUTLINE_BODY_TEXT:
+        return "#" * min(int(own_level) + 1, 6) + " " + text
+    if style_id in levels:
+        return "#" * levels[style_id] + " " + text
+    if name.lower() == "title":
+        return "# " + text
+    if name.lower().startswith("list") or element.find(f"{W}pPr/{W}numPr") is not None:
+        return "- " + text
+    return text
+
+
+def _table_rows(table: Any) -> list[list[str]]:
+    """The table's own rows and cells (a table inside a cell is read as that cell's text)."""
+    return [
+        [
+            text
+            for cell in row.findall(f"{W}tc")
+            for text in [" ".join(_paragraph_text(p) for p in cell.iter(f"{W}p"))] * _span(cell)
+        ]
+        for row in table.findall(f"{W}tr")
+    ]
+
+
 def load_docx(data: bytes) -> LoadedText:
     check_zip(data)
     try:
@@ -133,34 +207,15 @@ def load_docx(data: bytes) -> LoadedText:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise IngestError("not a readable Word document (.docx)") from error
     styles = {s.style_id: s.name for s in document.styles if s.style_id}
+    levels = _heading_levels(document)
     blocks: list[tuple[int, str]] = []
-    for element in document.element.body.iterchildren():
+    for element in _body_elements(document.element.body):
         if element.tag == f"{W}p":
-            text = _paragraph_text(element)
-            name = _style_name(element, styles)
-            if text:
-                if match := _HEADING_STYLE.match(name):
-                    blocks.append((1, "#" * min(int(match.group(1)), 6) + " " + text))
-                elif name.lower() == "title":
-                    blocks.append((1, "# " + text))
-                elif (
-                    name.lower().startswith("list") or element.find(f"{W}pPr/{W}numPr") is not None
-                ):
-                    blocks.append((1, "- " + text))
-                else:
-                    blocks.append((1, text))
+            if line := _paragraph_block(element, styles, levels):
+                blocks.append((1, line))
             blocks.extend((1, box) for box in _text_boxes(element))
-        elif element.tag == f"{W}tbl":
-            rows = [
-                [
-                    text
-                    for cell in row.iter(f"{W}tc")
-                    for text in [" ".join(_paragraph_text(p) for p in cell.iter(f"{W}p"))]
-                    * _span(cell)
-                ]
-                for row in element.iter(f"{W}tr")
-            ]
-            blocks.extend((1, line) for line in table_lines(rows))
+        else:
+            blocks.extend((1, line) for line in table_lines(_table_rows(element)))
     if not blocks:
         raise IngestError("no text was found in it")
     text, _ = blocks_to_text(blocks)
