@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from itertools import accumulate, pairwise
 
 from ingest.text import MappedText, clean, join, normalise_words
 from ingest.types import introduces_list
@@ -32,6 +33,9 @@ class Block:
     end: int
     raw: str
     html: str = ""  # the HTML element it is the text of, in Markdown with HTML: "li", "h2"
+    # A table row ("tr"): where each of its cells is in the file, and the header row's cells.
+    cells: tuple[tuple[int, int], ...] = ()
+    header: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,14 @@ _HTML_BLOCK_TAGS = re.compile(
 )
 _HTML_OPEN = re.compile(r"<(li|h[1-6])\b", re.I)
 _RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$")
+# A line of "=" or "-" under a one-line paragraph makes it a heading (Markdown's other way of
+# writing one, and how plain-text files underline theirs): "=" level 1, "-" level 2.
+_UNDERLINE = re.compile(r"^[ \t]*(={3,}|-{3,})[ \t]*$")
+# A Markdown table: a row of cells between pipes, then a row of dashes under each header cell.
+_TABLE_SEPARATOR = re.compile(
+    r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$"
+)
+_PIPE = re.compile(r"(?<!\\)\|")
 _BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(?P<body>[^*_].*?)\1\s*$", re.DOTALL)
 _CONTENTS_ENTRY = re.compile(r"\s(\*\*|__)?\d{1,3}(\*\*|__)?\s*$")
 # "2.3 Governance" or "4. Findings": a number path, then a short title.
@@ -89,26 +101,55 @@ CONTENTS_GROUP_LEVEL = 6  # a contents group's title nests under whatever headin
 MATTER_SHARE = 0.15
 
 
+def _cells(line: str, line_start: int) -> tuple[tuple[int, int], ...]:
+    """Where the cells of a table row written between pipes are in the file."""
+    edges = [-1, *(m.start() for m in _PIPE.finditer(line)), len(line)]
+    spans = [(line_start + a + 1, line_start + b) for a, b in pairwise(edges)]
+    if line.lstrip().startswith("|"):
+        spans = spans[1:]
+    if line.rstrip().endswith("|"):
+        spans = spans[:-1]
+    return tuple(spans)
+
+
 def _blocks(original: str) -> list[Block]:
     """Split on blank lines; headings, rules and list items become blocks of their own, and so
-    does the text of each HTML block element written on lines of its own (`<li>`, `<h2>`)."""
+    do a table's rows and the text of each HTML block element written on lines of its own
+    (`<li>`, `<h2>`)."""
     blocks: list[Block] = []
     current_start: int | None = None
     current_end = 0
-    offset = 0
     element = ""  # the HTML block element whose text the next lines are
+    header: tuple[tuple[int, int], ...] = ()  # the header cells of the table being read
 
-    def flush() -> None:
+    def flush(html: str = "") -> None:
         nonlocal current_start
         if current_start is not None:
             raw = original[current_start:current_end]
-            blocks.append(Block(current_start, current_end, raw, element))
+            blocks.append(Block(current_start, current_end, raw, html or element))
         current_start = None
 
-    for line in original.splitlines(keepends=True):
-        line_start, offset = offset, offset + len(line)
+    lines = original.splitlines(keepends=True)
+    starts = list(accumulate((len(line) for line in lines), initial=0))
+    skip = False
+    for i, line in enumerate(lines):
+        line_start = starts[i]
         body = line.rstrip("\r\n")
         line_end = line_start + len(body)
+        if skip:  # a table's separator row
+            skip = False
+            continue
+        if header and _PIPE.search(body):
+            blocks.append(Block(line_start, line_end, body, "tr", _cells(body, line_start), header))
+            continue
+        header = ()
+        following = lines[i + 1].rstrip("\r\n") if i + 1 < len(lines) else ""
+        if _PIPE.search(body) and _TABLE_SEPARATOR.match(following):
+            flush()
+            header = _cells(body, line_start)
+            blocks.append(Block(line_start, line_end, body, "tr", header, header))
+            skip = True
+            continue
         if not body.strip():
             flush()
             continue
@@ -116,6 +157,10 @@ def _blocks(original: str) -> list[Block]:
             flush()
             opened = _HTML_OPEN.findall(body)
             element = opened[-1].lower() if opened else ""
+            continue
+        one_line = current_start is not None and starts[i - 1] == current_start
+        if one_line and (level := _underlined(original[current_start:current_end], body)):
+            flush(level)
             continue
         if _HASH_HEADING.match(body) or _RULE.match(body) or _LIST_ITEM.match(body):
             flush()
@@ -126,6 +171,33 @@ def _blocks(original: str) -> list[Block]:
             flush()
     flush()
     return blocks
+
+
+def _underlined(line: str, below: str) -> str:
+    """ "h1" or "h2" when `below` underlines the one-line paragraph `line` as a heading."""
+    underline = _UNDERLINE.match(below)
+    if not underline or _LIST_ITEM.match(line) or _HASH_HEADING.match(line):
+        return ""
+    return "h1" if underline.group(1)[0] == "=" else "h2"
+
+
+def _row_text(original: str, block: Block) -> MappedText:
+    """A table row as text a question can find, like every format's tables (see
+    `ingest.loaders.base.table_lines`): two columns read "Label: value"; wider ones "Row label
+    – Header: value; Header: value", the header row itself "A | B | C". A header's words stand
+    for the cell they label, so a quote of the row is the row as the file has it."""
+    cells = [clean(original, start, end) for start, end in block.cells]
+    if len(block.header) <= 2:
+        return join(cells, ": ")
+    if block.cells == block.header:
+        return join(cells, " | ")
+    labelled: list[MappedText] = []
+    for (start, end), value in zip(block.header[1:], cells[1:], strict=False):
+        if value.text:
+            name = clean(original, start, end).text or f"Column {len(labelled) + 2}"
+            prefix = MappedText(f"{name}: ", (value.offsets[0],) * (len(name) + 2))
+            labelled.append(join([prefix, value], ""))
+    return join([cells[0], join(labelled, "; ")], " – ")
 
 
 def _words(text: str) -> list[str]:
@@ -330,6 +402,8 @@ def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if i in contents or _RULE.match(block.raw) or _FIGURE_CAPTION.match(block.raw):
             kinds.append((Kind.DROPPED, 0, ""))
+        elif block.html == "tr":
+            kinds.append((Kind.PARAGRAPH, 0, ""))
         elif block.html[:1] == "h" and "\n" not in block.raw.strip():
             kinds.append((Kind.HEADING, int(block.html[1]), clean(block.raw).text))
         elif hashed:
@@ -417,7 +491,10 @@ def parse_sections(original: str) -> list[Section]:
                 path.pop()
             path.append((level, heading))
             continue
-        text = without_number(clean(original, block.start, block.end))
+        if block.html == "tr":
+            text = _row_text(original, block)
+        else:
+            text = without_number(clean(original, block.start, block.end))
         if not text.text:
             continue
         if paragraphs and _continues(paragraphs[-1], block):

@@ -15,8 +15,11 @@ _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\s]+)>", re.
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 # Emphasis markers: runs of * or _ that touch a word on one side only (not snake_case or 2*3).
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])")
-# A list bullet or a heading hash at the start of a line.
-_LINE_MARKER = re.compile(r"^[ \t]*(?:[-*+•][ \t]+|#{1,6}[ \t]+)", re.MULTILINE)
+# A list bullet, a heading hash or a quotation's "> " at the start of a line ("> 30 pupils",
+# a number, is left alone).
+_LINE_MARKER = re.compile(
+    r"^[ \t]*(?:[-*+•][ \t]+|#{1,6}[ \t]+|>[ \t]+(?=[^\W\d]|[“‘\"'*_(\[]))", re.MULTILINE
+)
 _SPACE = re.compile(r"\s+")
 
 

@@ -118,3 +118,38 @@ def test_a_paragraph_repeated_in_the_body_is_content() -> None:
     )
     texts = [p.text for s in parse_sections(doc) for p in s.paragraphs]
     assert texts.count(clause) == 2
+
+
+def test_underlined_headings_quotations_and_a_rule_after_a_blank_line() -> None:
+    doc = (
+        "Trust governance\n================\n\nThe board holds the authority.\n\n"
+        "Members\n-------\n\n> The members appoint trustees.\n\n---\n\n> 30 pupils per class\n"
+    )
+    assert _as_text(parse_sections(doc)) == [
+        ("Trust governance", ["The board holds the authority."]),
+        ("Trust governance > Members", ["The members appoint trustees.", "> 30 pupils per class"]),
+    ]
+
+
+def test_a_markdown_table_is_a_line_per_row_quoting_the_row_as_written() -> None:
+    doc = (
+        "## Who appoints\n\n| Role | Appointed by |\n|---|---|\n| Trustee | Members |\n\n"
+        "## Ratios\n\n| Age | Staff | Children |\n| :--- | ---: | --- |\n"
+        "| Under two | 1 | 3 |\n| Two-year-olds | 1 | |\nAfter the table.\n"
+    )
+    sections = parse_sections(doc)
+    assert _as_text(sections) == [
+        ("Who appoints", ["Role: Appointed by", "Trustee: Members"]),
+        (
+            "Ratios",
+            [
+                "Age | Staff | Children",
+                "Under two – Staff: 1; Children: 3",
+                "Two-year-olds – Staff: 1",
+                "After the table.",
+            ],
+        ),
+    ]
+    row = sections[1].paragraphs[1]
+    start, end = row.original_span(0, len(row.text))
+    assert doc[start:end] == "Under two | 1 | 3"
