@@ -433,16 +433,16 @@ def _write_json(record: object) -> None:
 
 def _library_row(d: LibraryDocument) -> tuple[str, ...]:
     """One document's cells, in LIBRARY_COLUMNS order, safe to print."""
-    from index.library import to_the_minute
+    from index.library import size_label, to_the_minute
 
     return (
         plain(d.doc_id), plain(d.title), plain(d.author), str(d.year or ""), d.format,
-        str(d.pages or ""), str(d.passages), str(round(d.size / 1024)),
+        str(d.pages or ""), str(d.passages), size_label(d.size),
         to_the_minute(d.added), d.origin,
     )  # fmt: skip
 
 
-LIBRARY_COLUMNS = ("id", "title", "author", "year", "format", "pages", "passages", "KB",
+LIBRARY_COLUMNS = ("id", "title", "author", "year", "format", "pages", "passages", "size",
                    "added", "from")  # fmt: skip
 # Terminal width from which the library is listed as a table.
 WIDE_LISTING = 150
@@ -480,7 +480,7 @@ def library(
         table = Table(title=heading)
         for column in LIBRARY_COLUMNS:
             # Ids are what the other commands take: folded onto more lines, never cut short.
-            right = column in ("passages", "KB")
+            right = column in ("passages", "size")
             table.add_column(column, justify="right" if right else "left", overflow="fold")
         for row in rows:
             table.add_row(*row)

@@ -46,7 +46,7 @@ def select(
         if (not doc_ids or d.doc_id in doc_ids)
         and (actor is None or d.actor == actor)
         and (not strengths or d.strength in strengths)
-        and (not needle or needle in d.text.lower())
+        and (not needle or needle in d.shown.lower())
         and (not section or section in d.section)
     ]
 
@@ -70,7 +70,7 @@ def to_csv(rows: Sequence[Duty]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for d in rows:
-        values: list[object] = [d.actor or "(unnamed)", d.strength, d.text, d.title]
+        values: list[object] = [d.actor or "(unnamed)", d.strength, d.shown, d.title]
         values.append(d.section_path)
         values += [d.page, d.doc_id, d.start, d.end]
         writer.writerow(_cell(v) for v in values)
@@ -94,7 +94,7 @@ def to_markdown(rows: Sequence[Duty], title: str = "Duties register") -> str:
     for actor, group in _by_actor(rows):
         lines += [f"## {md(actor)} ({len(group)})", ""]
         for d in group:
-            sentence = md(" ".join(d.text.split()))
+            sentence = md(" ".join(d.shown.split()))
             lines += [f"- [ ] **{d.strength.upper()}**: {sentence}", f"  — {md(citation(d))}"]
         lines.append("")
     return "\n".join(lines)
@@ -126,7 +126,7 @@ def to_html(rows: Sequence[Duty], title: str = "Duties register") -> str:
             kind = d.strength.replace(" ", "-")
             parts.append(
                 f"<tr><td class='tick'>☐</td><td class='{kind}'>{esc(d.strength)}</td>"
-                f"<td>{esc(d.text)}<span class='cite'>{esc(citation(d))}</span></td></tr>"
+                f"<td>{esc(d.shown)}<span class='cite'>{esc(citation(d))}</span></td></tr>"
             )
         parts.append("</table>")
     parts.append("</body></html>")

@@ -16,6 +16,18 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+FILE_NAME_WORDS = 8
+
+
+def file_name(turns: Sequence[Turn], suffix: str) -> str:
+    """A download's name that tells one session's file from another's in a Downloads folder:
+    the day and the first question's words ("govassist-2026-11-27-who-holds-ofsted-to-
+    account.md"); plain letters and digits only."""
+    words = re.findall(r"[a-z0-9]+", turns[0][0].lower())[:FILE_NAME_WORDS] if turns else []
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    return "-".join(["govassist", day, *words]) + f".{suffix}"
+
+
 # What can make Markdown text into something else when the file is rendered: HTML tags and
 # autolinks (<), links and images ([, ], !), code and emphasis (`, *, _, ~, |, \\), and an
 # entity that would turn into a "<" ("&lt;"). Other punctuation is left as written, so a heading

@@ -16,7 +16,7 @@ from engine.duty_answers import duty_sentence
 from index.duty_registers import Register
 from ingest.duties import Duty
 from ingest.governance import ACTORS, DIMENSIONS, SPACES, states_dimension, subject_actor
-from ingest.types import Chunk, Sentence
+from ingest.types import Chunk, Sentence, introduces_list
 
 # A cell shows the section's opening sentences up to about this many words.
 CELL_WORDS = 60
@@ -78,7 +78,7 @@ def rows_from_sentences(chunks: Iterable[Chunk], known: Iterable[str]) -> list[A
     for chunk in sorted(chunks, key=lambda c: (c.doc_id, c.start)):
         for sentence in chunk.sentences:
             actor = subject_actor(sentence.text)
-            if actor is None or actor in skip:
+            if actor is None or actor in skip or not stands_alone(sentence.text):
                 continue
             cells = found.setdefault(actor, {})
             for dimension in DIMENSIONS:
@@ -129,6 +129,12 @@ _NOT_SAID_OF_THE_HOLDER = re.compile(
 HOLDER_WORDS = 8
 
 
+def stands_alone(text: str) -> bool:
+    """Whether a sentence reads whole in a cell: not a list's lead-in ("... by a notice in
+    writing (a "proxy notice") which—"), not the end of a quotation opened before it."""
+    return not introduces_list(text) and text.count("“") == text.count("”")
+
+
 def _said_of(duty: Duty, sentence: Sentence) -> bool:
     """Whether the sentence itself says something of the duty's holder, named as its subject."""
     if _NOT_SAID_OF_THE_HOLDER.match(sentence.text) or not duty.actor_text:
@@ -149,7 +155,7 @@ def rows_from_duties(
     found: dict[str, dict[str, Citation]] = {}
     for duty in sorted(register.duties, key=lambda d: (d.doc_id, d.start)):
         place = duty_sentence(chunks, duty) if duty.actor and duty.actor not in skip else None
-        if place is None or not _said_of(duty, place[1]):
+        if place is None or not _said_of(duty, place[1]) or not stands_alone(place[1].text):
             continue
         chunk, sentence = place
         cells = found.setdefault(duty.actor, {})

@@ -144,6 +144,14 @@ def nearness(answer: str, alternatives: Sequence[str], embedder: Embedder) -> fl
 MAX_ANSWER_CHARS = 2000
 
 
+def _once_each(group: Sequence[str]) -> list[str]:
+    """The alternatives of a key fact, one of those that differ only in case."""
+    named: dict[str, str] = {}
+    for alternative in group:
+        named.setdefault(alternative.lower(), alternative)
+    return list(named.values())
+
+
 def mark(answer: str, item: QuizItem, embedder: Embedder | None = None) -> Marking:
     """Which key facts the learner's answer contains (any alternative of each counts), and,
     given an embedder, which of the others it gives in other words (the first
@@ -153,7 +161,9 @@ def mark(answer: str, item: QuizItem, embedder: Embedder | None = None) -> Marki
     close: list[str] = []
     missed: list[str] = []
     for group in item.key_facts:
-        name = " or ".join(group)
+        # "Legitimacy or legitimacy" says one thing twice: alternatives that differ only in
+        # case are named once.
+        name = " or ".join(_once_each(group))
         if group_matched(answer, group):
             found.append(name)
         elif (

@@ -62,6 +62,27 @@ def _substitute_pronoun(question: str, words: str) -> str | None:
     return None
 
 
+def _recent_frame(history: Sequence[str]) -> tuple[list[tuple[str, str]], str | None]:
+    """The actors of the most recent earlier turn that named one, and the most recent turn
+    that named a dimension, back to a question about something else: after "Where does Ofsted
+    get its authority?" and "what's the ratio for 2 year olds", "and for under twos?" is about
+    ratios, not about Ofsted."""
+    subject: list[tuple[str, str]] = []
+    frame_turn: str | None = None
+    for turn in reversed(history):
+        turn_mentions = actor_mentions(turn)
+        turn_dimensions = find_dimensions(turn)
+        if not turn_mentions and not turn_dimensions:
+            break
+        if not subject and turn_mentions:
+            subject = turn_mentions
+        if frame_turn is None and turn_dimensions:
+            frame_turn = turn
+        if subject and frame_turn is not None:
+            break
+    return subject, frame_turn
+
+
 def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
     """Fill in what a follow-up leaves out from the most recent earlier turn that said it."""
     mentions = actor_mentions(question)
@@ -80,16 +101,7 @@ def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
     clause = asking_clause(question)
     elliptic = bool(_ELLIPTIC_START.search(clause)) or len(clause.split()) <= _SHORT_QUESTION_WORDS
     points_back = refers_back(question)
-    # The most recent earlier turns that named an actor and a dimension.
-    subject: list[tuple[str, str]] = []
-    frame_turn: str | None = None
-    for turn in reversed(history):
-        if not subject and (turn_mentions := actor_mentions(turn)):
-            subject = turn_mentions
-        if frame_turn is None and find_dimensions(turn):
-            frame_turn = turn
-        if subject and frame_turn is not None:
-            break
+    subject, frame_turn = _recent_frame(history)
 
     text = question
     if not actors and subject and (points_back or elliptic):

@@ -12,6 +12,7 @@ later ingest honours, until it is included again.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import tempfile
@@ -122,6 +123,14 @@ class Library:
     def ids(self) -> list[str]:
         """Every id a change may name: indexed documents, then excluded ones."""
         return [d.doc_id for d in self.documents] + [e.doc_id for e in self.excluded]
+
+
+def size_label(size: int) -> str:
+    """A file's size as the Library page and `govassist library` both show it: whole KB
+    rounded up (a 200-byte file is 1 KB, not 0), MB with one decimal from 1 MB."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{math.ceil(size / 1024)} KB" if size else ""
 
 
 def to_the_minute(timestamp: str) -> str:

@@ -51,10 +51,19 @@ class Duty:
     chunk_id: str = ""
     chunk_start: int = 0  # where the sentence sits in its chunk's text (for context)
     chunk_end: int = 0
+    # For a list item, the sentence introducing its list ("the directors may delegate any of
+    # the powers ... —" before "(a) to such person or committee;"), which it means little
+    # without; "" otherwise.
+    lead_in: str = ""
 
     @property
     def section_path(self) -> str:
         return " > ".join(self.section)
+
+    @property
+    def shown(self) -> str:
+        """The duty as a reader needs it: a list item after its lead-in."""
+        return f"{self.lead_in} … {self.text}" if self.lead_in else self.text
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -822,6 +831,7 @@ def _predicate(text: str, subject: str) -> str:
 
 
 def _duty(chunk: Chunk, sentence: Sentence, actor: str, words: str, strength: str) -> Duty:
+    lead = chunk.lead_in(sentence)
     return Duty(
         text=sentence.text,
         doc_id=chunk.doc_id,
@@ -836,4 +846,5 @@ def _duty(chunk: Chunk, sentence: Sentence, actor: str, words: str, strength: st
         chunk_id=chunk.id,
         chunk_start=sentence.chunk_start,
         chunk_end=sentence.chunk_end,
+        lead_in=lead.text if lead is not None else "",
     )

@@ -135,6 +135,8 @@ def test_quiz_marking_and_choice() -> None:
     assert mark("ofsted, by the Act", item).score == 1.0
     half = mark("Ofsted", item)
     assert half.found == ("Ofsted",) and half.missed == ("1992 or Act",) and half.score == 0.5
+    cased = QuizItem("c", "Whence?", "power", (), "x", (("Legitimacy", "legitimacy", "mandate"),))
+    assert mark("", cased).missed == ("Legitimacy or mandate",)
     other = QuizItem("r", "Why?", "role", ("improvement",), "x", (("x",),))
     assert choose([item, other], ["power"], [], seed=1) == [item]
     assert choose([item, other], [], ["improvement"], seed=1) == [other]
@@ -146,7 +148,8 @@ def test_actors_without_a_section_get_a_row_from_sentences_about_them() -> None:
 
     text = (
         "# The improvement space\n\n## Ofsted\n\n### Authority\n\nOfsted holds the power to "
-        "inspect schools.\n\n## Other bodies\n\nMulti-academy trusts are accountable to the "
+        "inspect schools.\n\n## Other bodies\n\nMulti-academy trusts are accountable to:\n\n"
+        "- parents\n\nMulti-academy trusts are accountable to the "
         "Secretary of State for the performance of their schools. Schools are many.\n"
     )
     chunks = chunk_sections(SourceInfo("t", "t.md", "T"), parse_sections(text), text)
@@ -156,6 +159,7 @@ def test_actors_without_a_section_get_a_row_from_sentences_about_them() -> None:
     assert row.from_sentences and row.cells["authority"] is None
     cited = row.cells["accountability"]
     assert cited is not None and cited.quote.startswith("Multi-academy trusts are accountable")
+    assert cited.quote.endswith("of their schools.")  # not the list's lead-in above it
 
 
 SCHEME = """# Scheme of delegation

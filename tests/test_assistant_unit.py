@@ -69,6 +69,16 @@ def test_followup_without_an_actor_leans_on_the_last_question() -> None:
     assert resolved.from_history
 
 
+def test_a_followup_is_about_the_last_topic_not_an_actor_from_before_it() -> None:
+    history = ["Where does Ofsted draw its authority from?", "whats the ratio for 2 year olds"]
+    resolved = resolve("and for under twos?", history)
+    assert resolved.actors == ()
+    assert resolved.text == "and for under twos? (whats the ratio for 2 year olds)"
+    # A follow-up on a follow-up still reaches the actor the conversation is about.
+    chain = ["Who are RSCs accountable to?", "What about Ofsted?"]
+    assert resolve("And where does it get its authority?", chain).actors == ("Ofsted",)
+
+
 def test_an_earlier_turn_carries_whom_its_answer_was_about() -> None:
     from engine.followup import answered_turn
 

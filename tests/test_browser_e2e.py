@@ -107,8 +107,8 @@ def test_hostile_text_is_shown_as_text_not_run(page: Page, app_url: str) -> None
     assert page.locator('img[src="x"]').count() == 0
 
 
-def _ask_and_export(browser: Browser, app_url: str, question: str) -> str:
-    """One visitor's session: ask, then download the Markdown export."""
+def _ask_and_export(browser: Browser, app_url: str, question: str) -> tuple[str, str]:
+    """One visitor's session: ask, then download the Markdown export (its text and name)."""
     context = browser.new_context()
     visitor = context.new_page()
     visitor.set_default_timeout(60_000)
@@ -123,13 +123,17 @@ def _ask_and_export(browser: Browser, app_url: str, question: str) -> str:
     with visitor.expect_download() as download:
         button.click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
+    name = download.value.suggested_filename
     context.close()
-    return text
+    return text, name
 
 
 def test_an_export_holds_only_its_own_session(browser: Browser, app_url: str) -> None:
     first, second = "Who holds the power to inspect schools?", "What do RSCs decide?"
-    mine = _ask_and_export(browser, app_url, first)
-    theirs = _ask_and_export(browser, app_url, second)
+    mine, my_name = _ask_and_export(browser, app_url, first)
+    theirs, their_name = _ask_and_export(browser, app_url, second)
+    # Two downloads in one Downloads folder are told apart by their first question.
+    assert my_name.endswith("-who-holds-the-power-to-inspect-schools.md")
+    assert their_name.endswith("-what-do-rscs-decide.md")
     assert first in mine and second not in mine
     assert second in theirs and first not in theirs

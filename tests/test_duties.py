@@ -370,3 +370,21 @@ def test_an_actor_read_from_a_condition_names_no_one() -> None:
     assert canonical_actor("If the directors") == ""
     assert canonical_actor("When providers") == ""
     assert canonical_actor("The directors") == "Directors"
+
+
+def test_a_list_item_is_shown_after_the_sentence_introducing_its_list() -> None:
+    text = (
+        "# Articles\n\n## Delegation\n\nThe directors may delegate any of their powers—\n\n"
+        "- (a) to such person or committee;\n- (b) by such means; as they think fit.\n\n"
+        "The directors must keep minutes.\n"
+    )
+    found = {d.text: d for d in duties(chunks_of(text))}
+    item = found["(a) to such person or committee;"]
+    assert (item.actor, item.strength) == ("Directors", "may")
+    assert item.shown == (
+        "The directors may delegate any of their powers— … (a) to such person or committee;"
+    )
+    assert found["The directors must keep minutes."].shown == "The directors must keep minutes."
+    register = build_register(chunks_of(text))
+    assert "The directors may delegate any of their powers— … (a)" in to_csv(register.duties)
+    assert select(register, text="such person") and select(register, text="delegate any")

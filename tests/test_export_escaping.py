@@ -73,3 +73,16 @@ def test_numbers_in_brackets_that_could_be_links_keep_their_escapes() -> None:
     text = "[1]\n\n[1]: https://evil.example\n\n![1] [1][1] [1](https://evil.example)"
     rendered = MarkdownIt("commonmark").render(md(text))
     assert "<a " not in rendered and "<img" not in rendered and "<blockquote" not in rendered
+
+
+def test_a_download_is_named_by_its_day_and_first_question() -> None:
+    import re
+
+    from app.export import file_name
+
+    answer = _turns()[0][1]
+    turns = [("Who holds Ofsted to account? <script>/../", answer), ("And RSCs?", answer)]
+    name = file_name(turns, "md")
+    assert re.fullmatch(r"govassist-\d{4}-\d{2}-\d{2}-who-holds-ofsted-to-account-script\.md", name)
+    empty = file_name([], "html")
+    assert empty.startswith("govassist-") and empty.endswith(".html")

@@ -75,6 +75,8 @@ def test_a_refusal_opens_the_passages_it_points_to(app: AppTest) -> None:
     _ask(app, "What grade did Ofsted give Oakfield Primary School?")
     (answer,) = _assistant_texts(app)
     assert "don't cover this" in answer
+    shown = answer.replace("\\", "")  # Markdown escapes
+    assert shown.endswith("Nearby, they cover:") and "Ofsted" not in shown  # named once, below
     assert not [h for h in app.html if 'id="answer-' in h.value]  # nothing is cited
     # Labels are document text, escaped (a heading may hold a link or an image).
     nearby = [e for e in app.expander if e.label.replace("\\", "").startswith("Nearby: ")]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 import streamlit as st
 
-from app.export import to_html, to_markdown
+from app.export import file_name, to_html, to_markdown
 from app.feedback import FeedbackUnavailable
 from app.resources import IndexMissingError, index_status
 from app.starters import starter_questions
@@ -36,6 +37,7 @@ from engine.question_text import MAX_QUESTION_CHARS
 from index.store import StoreUnavailableError
 from index.types import Filters
 from ingest.governance import SPACES
+from ingest.types import Chunk
 
 
 @st.cache_resource(max_entries=2)
@@ -77,11 +79,11 @@ def sidebar_conversation(turns: list[tuple[str, Answer]]) -> None:
     with st.sidebar:
         st.header("This conversation")
         st.download_button(
-            "Download as Markdown", to_markdown(turns), "govassist-session.md",
+            "Download as Markdown", to_markdown(turns), file_name(turns, "md"),
             mime="text/markdown", disabled=not turns,
         )  # fmt: skip
         st.download_button(
-            "Download printable page (HTML)", to_html(turns), "govassist-session.html",
+            "Download printable page (HTML)", to_html(turns), file_name(turns, "html"),
             mime="text/html", disabled=not turns,
         )  # fmt: skip
         if manifest:
@@ -187,21 +189,35 @@ def feedback_controls(index: int, question: str, answer: Answer, history: list[s
                     )
 
 
+def as_shown(answer: Answer, nearby: list[tuple[str, Chunk]]) -> Answer:
+    """A refusal whose nearby sections each open below it names them only there: listed in
+    the sentence as well, they took a projector's screen twice."""
+    listed = "; ".join(answer.nearby)
+    if not (answer.abstained and listed and len(nearby) == len(answer.nearby)):
+        return answer
+    before, found, after = answer.text.partition(listed)
+    if not found or after.strip(" .") or not before.strip():
+        return answer
+    return replace(answer, text=before.rstrip(" ,"))
+
+
 def show_answer(index: int, question: str, answer: Answer, history: list[str], fresh: bool) -> None:
     assistant = shared_assistant()
+    nearby = nearby_passages(answer) if answer.abstained else []
+    shown = as_shown(answer, nearby)
     if answer.notice:
         st.info(answer.notice)
     if fresh:
-        st.write_stream(stream(answer, index))
+        st.write_stream(stream(shown, index))
     else:
-        st.markdown(linked(answer, index))
+        st.markdown(linked(shown, index))
     # One card per passage: two runs of one passage ([1] and [3]) are marked on the same card.
     by_passage: dict[str, list[Citation]] = {}
     for citation in answer.citations:
         by_passage.setdefault(citation.chunk_id or f"#{citation.n}", []).append(citation)
     for first, *also in by_passage.values():
         source_card(first, assistant, turn=index, also=also)
-    for label, chunk in nearby_passages(answer) if answer.abstained else ():
+    for label, chunk in nearby:
         with st.expander(escape(f"Nearby: {label}")):  # a heading is document text
             st.html(nearby_html(chunk))
     feedback_controls(index, question, answer, history)

@@ -47,7 +47,7 @@ def _default_actors(actors: list[str]) -> list[str]:
 def duty_card(register: Register, duty: Duty) -> None:
     with st.container(border=True):
         st.markdown(f"{BADGES[duty.strength]} · **{escape(duty.actor or UNNAMED)}**")
-        st.markdown(escape(duty.text))
+        st.markdown(escape(duty.shown))
         st.caption(escape(citation(duty)))
         before, sentence, after = register.context(duty)
         if before or after:

@@ -4,8 +4,6 @@ check)."""
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from app.resources import include_document, library, replace_document
@@ -22,7 +20,15 @@ from app.ui.documents import (
     upload_limit_mb,
 )
 from app.uploads import upload_limit_bytes
-from index.library import Document, Exclusion, Library, LibraryError, Skipped, to_the_minute
+from index.library import (
+    Document,
+    Exclusion,
+    Library,
+    LibraryError,
+    Skipped,
+    size_label,
+    to_the_minute,
+)
 from ingest.sources import SUPPORTED_SUFFIXES
 
 RULES = (
@@ -33,12 +39,6 @@ RULES = (
     "below. A replacement keeps the document's id, so links, filters and feedback still point "
     "at it; it is stored with the uploads."
 )
-
-
-def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    return f"{math.ceil(size / 1024)} KB" if size else ""
 
 
 def documents_table(documents: tuple[Document, ...]) -> None:
@@ -53,7 +53,7 @@ def documents_table(documents: tuple[Document, ...]) -> None:
                 "format": d.format,
                 "pages": str(d.pages or ""),
                 "passages": d.passages,
-                "size": _size(d.size),
+                "size": size_label(d.size),
                 "added (UTC)": to_the_minute(d.added),
                 "from": d.origin,
                 "id": d.doc_id,
