@@ -80,3 +80,12 @@ def test_a_learner_who_joins_a_room_is_counted_in_the_trainers_view(
     (learners, questions) = trainer.dataframe
     assert learners.value.to_dict("records") == [{"Learner": "Ada", "Answered": 1, "Points": 1.0}]
     assert questions.value["Answers"].tolist() == [1]
+
+
+def test_a_follow_up_is_listed_with_the_question_it_follows() -> None:
+    from app.ui.training_page import room_label
+
+    assert room_label("What about the ESFA?", ("Where does Ofsted draw its authority from?",)) == (
+        "What about the ESFA? (after: Where does Ofsted draw its authority from?)"
+    )
+    assert room_label("Who inspects schools?", ()) == "Who inspects schools?"

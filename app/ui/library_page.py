@@ -62,8 +62,10 @@ def documents_table(documents: tuple[Document, ...]) -> None:
         ],
         hide_index=True,
         column_config={
-            "title": st.column_config.TextColumn(width="medium", pinned=True),
-            "author": st.column_config.TextColumn(width="small"),
+            # Wide enough for a statutory guidance title on a projector ("Early years
+            # foundation stage statutory framework ..." was cut after 25 letters).
+            "title": st.column_config.TextColumn(width="large", pinned=True),
+            "author": st.column_config.TextColumn(width="medium"),
             "id": st.column_config.TextColumn(width="small"),
         },
     )

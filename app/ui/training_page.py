@@ -84,6 +84,12 @@ def join_room() -> None:
             )
 
 
+def room_label(question: str, history: tuple[str, ...]) -> str:
+    """A question as the trainer's table lists it: a follow-up ("What about the ESFA?") with
+    the question it follows, which it means nothing without."""
+    return f"{question} (after: {history[-1]})" if history else question
+
+
 def record_for_room(question: str, credit: float) -> None:
     """Count a marked answer in the room this learner joined, if any."""
     code = session_code(st.session_state.get("room-code", ""))
@@ -214,7 +220,7 @@ def play(quiz: dict) -> None:
     if st.button("Next question (use the key-fact score)"):
         credit = marking.score
     if credit is not None:
-        record_for_room(item.question, credit)
+        record_for_room(room_label(item.question, item.history), credit)
         results.append(
             {
                 "question": item.question,
