@@ -422,3 +422,18 @@ def test_an_answer_about_a_pdf_cites_its_page(tmp_path: Path, fake_embedder) -> 
     citation = answer.citations[0]
     assert citation.quote == "The local governing body hears admission appeals."
     assert citation.page == 2 and answer.to_json()["citations"][0]["page"] == 2
+
+
+def test_a_long_page_of_line_breaks_is_read_in_time_linear_in_its_size(tmp_path: Path) -> None:
+    # Through the standard library's parser a page's every <br> was checked against all those
+    # before it: 20,000 took 20 s to read (100,000: six minutes). Read whole, well inside the
+    # time a file is given (GOVASSIST_FILE_TIME_LIMIT_S).
+    import time
+
+    path = tmp_path / "minutes.html"
+    rows = "".join(f"<p>Item {i} was agreed.<br>Action: clerk</p>" for i in range(20_000))
+    path.write_text(f"<html><body>{rows}</body></html>", encoding="utf-8")
+    started = time.perf_counter()
+    text = load(path).text
+    assert time.perf_counter() - started < 12
+    assert text.count("was agreed. Action: clerk") == 20_000
