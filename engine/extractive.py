@@ -74,6 +74,7 @@ _ELABORATION = re.compile(
 # Openings that point back at an earlier sentence rather than name their subject.
 _POINTS_BACK = re.compile(r"^[\"'“‘(]*(this|these|those|such|both)\b", re.I)
 DANGLING_PENALTY = 0.05
+POINTER_PENALTY = 0.05
 _PRONOUN_START = re.compile(
     r"^[\"'“‘(]*(it|its|they|their|them|this|these|those|he|she|his|her|both|such)\b", re.I
 )
@@ -263,7 +264,29 @@ def _bonus(query: Query, chunk: Chunk, sentence: Sentence) -> float:
         # "This is a crucial distinction" opening a passage points at a sentence the passage
         # does not hold, so quoted alone it says nothing.
         bonus -= DANGLING_PENALTY
+    if _POINTER.search(sentence.text) and not _ASKS_WHERE_TO_READ.search(query.text):
+        bonus -= POINTER_PENALTY
     return bonus
+
+
+# A sentence that sends the reader to another document ("Providers may find it helpful to read
+# 'Safeguarding children and ...'", "Further guidance is available from ..."): it answers only
+# a question about where to read more, and led "Who is responsible for safeguarding?" before
+# the sentence that says who.
+_POINTER = re.compile(
+    r"\b(?:may|might|will)\s+(?:also\s+)?(?:find\s+it\s+(?:helpful|useful)|wish|want)\s+to\s+"
+    r"(?:read|refer|consult|look)|"
+    r"\b(?:further|more|additional)\s+(?:information|guidance|advice|details?)\s+(?:is|are|can\s+"
+    r"be)\s+(?:found|available)|"
+    r"\b(?:guidance|information|advice)\s+(?:is|are)\s+available\s+(?:from|at|via|on)\b|"
+    r"^\W*(?:see|refer\s+(?:also\s+)?to)\b",
+    re.I,
+)
+_ASKS_WHERE_TO_READ = re.compile(
+    r"\bwhere\s+(?:can|do|should|could)\s+\w+\s+(?:find|read|get|look)|\bguidance\b|"
+    r"\bfurther\s+reading\b|\bread\s+more\b",
+    re.I,
+)
 
 
 def sets_against(text: str, actors: Sequence[str]) -> bool:

@@ -580,3 +580,32 @@ def test_the_words_naming_the_document_asked_about_are_where_to_look_not_what_to
     assert source_words("and what do the articles say about proxies") == {"articl"}
     assert source_words("What does Ofsted do?") == frozenset()  # an actor, not a document
     assert source_words("How does the ESFA intervene?") == frozenset()
+
+
+SAFEGUARDING_DOC = """# Framework
+
+## Further reading on safeguarding
+
+Providers may find it helpful to read 'Safeguarding children in early years settings'.
+
+## Safeguarding children
+
+In every setting, a practitioner must be designated to take lead responsibility for
+safeguarding children.
+"""
+
+
+def test_a_sentence_sending_the_reader_elsewhere_counts_less_unless_asked_where_to_read(
+    tmp_path: Path, fake_embedder
+) -> None:
+    from engine.extractive import POINTER_PENALTY, _bonus
+
+    policy = AbstentionPolicy(min_dense=0.0, max_unknown_weight=1.0, min_evidence=0.0)
+    assistant = fake_assistant(tmp_path, SAFEGUARDING_DOC, fake_embedder, policy=policy)
+    sentences = [(c, s) for c in assistant.index.chunks.values() for s in c.sentences]
+    (pointer,) = [(c, s) for c, s in sentences if s.text.startswith("Providers may find")]
+    (duty,) = [(c, s) for c, s in sentences if s.text.startswith("In every setting")]
+    who = assistant.read("Who is responsible for safeguarding children?")
+    assert _bonus(who, *pointer) == pytest.approx(_bonus(who, *duty) - POINTER_PENALTY)
+    where = assistant.read("Where can we read more on safeguarding children?")
+    assert _bonus(where, *pointer) == pytest.approx(_bonus(where, *duty))
