@@ -510,8 +510,9 @@ def library(
 
 
 def _interactive() -> bool:
-    """Whether a person is at the terminal to answer a question (not a script or a pipe)."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    """Whether a person is at the keyboard to answer a question: stdin is a terminal, even when
+    the output goes through `| tee log` (a script feeding stdin is never asked)."""
+    return sys.stdin.isatty()
 
 
 def _confirm_removal(settings: Settings, doc_id: str) -> None:

@@ -62,7 +62,7 @@ _RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$")
 _UNDERLINE = re.compile(r"^[ \t]*(={3,}|-{3,})[ \t]*$")
 # A Markdown table: a row of cells between pipes, then a row of dashes under each header cell.
 _TABLE_SEPARATOR = re.compile(
-    r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$"
+    r"^[ \t]*(?:\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?|\|[ \t]*:?-+:?[ \t]*\|)[ \t]*$"
 )
 _PIPE = re.compile(r"(?<!\\)\|")
 _BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(?P<body>[^*_].*?)\1\s*$", re.DOTALL)
@@ -134,7 +134,8 @@ def _blocks(original: str) -> list[Block]:
     skip = False
     for i, line in enumerate(lines):
         line_start = starts[i]
-        body = line.rstrip("\r\n")
+        # A byte-order mark is kept in the file's first character (offsets), not read.
+        body = line.rstrip("\r\n").replace("\ufeff", " ", 1 if i == 0 else 0)
         line_end = line_start + len(body)
         if skip:  # a table's separator row
             skip = False
@@ -397,7 +398,7 @@ def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
     bold_level = 0  # level of the most recent bold-styled heading (`**X**` or `### **X**`)
     kinds: list[tuple[Kind, int, str]] = []
     for i, block in enumerate(blocks):
-        first_line = block.raw.splitlines()[0]
+        first_line = block.raw.splitlines()[0].lstrip("\ufeff")
         hashed = _HASH_HEADING.match(first_line)
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if i in contents or _RULE.match(block.raw) or _FIGURE_CAPTION.match(block.raw):
@@ -440,7 +441,12 @@ def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
         kinds[i] = (Kind.HEADING, CONTENTS_GROUP_LEVEL, clean(blocks[i].raw).text)
     for i in items:
         kinds[i] = (Kind.ITEM, 0, "")
-    paragraphs = [i for i, (kind, _, _) in enumerate(kinds) if kind is Kind.PARAGRAPH]
+    # A table's rows are alike by design ("| Governor A | Parent governor | ..."): never a blurb.
+    paragraphs = [
+        i
+        for i, (kind, _, _) in enumerate(kinds)
+        if kind is Kind.PARAGRAPH and blocks[i].html != "tr"
+    ]
     for i in _boilerplate_blocks(blocks, paragraphs):
         kinds[i] = (Kind.DROPPED, 0, "")
     for block, (kind, level, heading) in zip(blocks, kinds, strict=True):

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Spans removed entirely: footnote markers with their number, and any other HTML tag.
+# Spans removed entirely: footnote markers with their number, and any other HTML tag. A tag
+# opens with its name ("<p", "</li", "<!--"): "Classes with < 5 pupils and > 3 staff" holds
+# none, and its words stay.
 _DROP_WHOLE = re.compile(
-    r"<sup>.*?</sup>|<(?!https?://|mailto:|[^>\s]+@)[^>\n]+>", re.IGNORECASE | re.DOTALL
+    r"<sup>.*?</sup>|<(?!https?://|mailto:|[^>\s]+@)(?:/?[A-Za-z][^>\n]*|!--[^>]*)>",
+    re.IGNORECASE | re.DOTALL,
 )
 # An autolink ("<https://...>", "<name@example.org>"): its brackets go, the address stays.
 _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\s]+)>", re.IGNORECASE)
@@ -35,10 +38,16 @@ class MappedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+# A line break ("x<br>y") separates words: its first character is read as a space.
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
 def _removed_positions(raw: str) -> set[int]:
     removed: set[int] = set()
     for match in _DROP_WHOLE.finditer(raw):
         removed.update(range(match.start(), match.end()))
+    for match in _LINE_BREAK.finditer(raw):
+        removed.discard(match.start())
     for match in _AUTOLINK.finditer(raw):
         removed.update((match.start(), match.end() - 1))
     for match in _LINK.finditer(raw):
@@ -62,9 +71,12 @@ def clean(original: str, start: int = 0, end: int | None = None) -> MappedText:
     removed = _removed_positions(raw)
     chars: list[str] = []
     offsets: list[int] = []
+    breaks = {m.start() for m in _LINE_BREAK.finditer(raw)}
     for i, ch in enumerate(raw):
         if i in removed:
             continue
+        if i in breaks:
+            ch = " "
         if ch.isspace():
             if not chars or chars[-1] == " ":
                 continue

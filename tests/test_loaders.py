@@ -437,3 +437,96 @@ def test_a_long_page_of_line_breaks_is_read_in_time_linear_in_its_size(tmp_path:
     text = load(path).text
     assert time.perf_counter() - started < 12
     assert text.count("was agreed. Action: clerk") == 20_000
+
+
+@pytest.mark.parametrize(
+    ("page", "text"),
+    [
+        # A table in a cell is that cell's text, once.
+        (
+            "<table><tr><td>Outer</td><td><table><tr><td>In1</td><td>In2</td></tr></table>"
+            "</td></tr></table>",
+            "Outer: In1 In2\n",
+        ),
+        # Hidden main content, rows and list items are not read; the shown body is.
+        ("<nav>Menu</nav><main hidden><p>Secret</p></main><p>Body text.</p>", "Body text.\n"),
+        (
+            "<table><tr><td>Seen</td><td>1</td></tr><tr style='display:none'><td>Secret</td>"
+            "<td>2</td></tr></table>",
+            "Seen: 1\n",
+        ),
+        ("<ul><li>A<ul><li hidden>secret</li><li>B</li></ul></li></ul>", "- A\n\n- B\n"),
+        # An article's own header and footer, a box beside the text, a heading's button, text
+        # shown when searched for, class names that only contain a dropped word: all read.
+        (
+            "<main><article><header><h1>Admissions</h1></header><p>We admit 30.</p><footer><p>"
+            "Approved by the board.</p></footer><aside><p>Deadline 1 May.</p></aside></article>"
+            "</main>",
+            "# Admissions\n\nWe admit 30.\n\nApproved by the board.\n\nDeadline 1 May.\n",
+        ),
+        ("<h2><button>Writing a policy</button></h2>", "## Writing a policy\n"),
+        ("<div hidden='until-found'><p>Accordion text.</p></div>", "Accordion text.\n"),
+        ("<div class='wrap cookie-consent-given'><p>Everything.</p></div>", "Everything.\n"),
+        # Inline elements of any age join the sentence; "<" and ">" as words stay.
+        (
+            "<div>This is <tt>code</tt>, <big>big</big> <img src=x> and <strike>old</strike></div>",
+            "This is code, big and old\n",
+        ),
+        (
+            "<p>Groups of &lt; 5 pupils need &gt; 2 staff.</p>",
+            "Groups of < 5 pupils need > 2 staff.\n",
+        ),
+    ],
+)
+def test_web_page_parts_read_or_left_out_as_a_reader_sees_them(
+    tmp_path: Path, page: str, text: str
+) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><body>{page}</body></html>", encoding="utf-8")
+    assert load(path).text == text
+
+
+def test_pages_nested_deep_in_any_way_are_read_in_time(tmp_path: Path) -> None:
+    import time
+
+    pages = {
+        "tables": "<table><tr><td>x" * 500 + "</td></tr></table>" * 500,
+        "inline": "<div><span>" * 5000 + "<p>x</p>" + "</span></div>" * 5000,
+        "lists": "<ul><li>x" * 2000 + "</li></ul>" * 2000,
+    }
+    for name, page in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(f"<html><body>{page}</body></html>", encoding="utf-8")
+        started = time.perf_counter()
+        assert load(path).text.count("x") >= 1
+        assert time.perf_counter() - started < 10, name
+
+
+def test_word_repeating_sections_hidden_text_and_xml_too_deep(tmp_path: Path) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Committee", "Chair"
+    table.rows[1].cells[0].text, table.rows[1].cells[1].text = "Finance", "A. Patel"
+    second = table.rows[1]._tr
+    sdt = parse_xml(f"<w:sdt {_W}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    second.addprevious(sdt)
+    sdt[1].append(second)  # a repeating section around the second row
+    shown = document.add_paragraph("Shown")
+    hidden = shown.add_run(" and hidden")
+    hidden._r.get_or_add_rPr().append(parse_xml(f"<w:vanish {_W}/>"))
+    path = tmp_path / "template.docx"
+    document.save(str(path))
+    assert load(path).text == "Committee: Chair\n\nFinance: A. Patel\n\nShown\n"
+
+    deep = docx.Document()
+    paragraph = deep.add_paragraph("Deep")
+    wrapper = paragraph._p
+    for _ in range(300):  # lxml reads no XML nested deeper than 256 elements
+        outer = parse_xml(f"<w:sdt {_W}><w:sdtContent/></w:sdt>")
+        wrapper.addprevious(outer)
+        outer[0].append(wrapper)
+        wrapper = outer
+    deep_path = tmp_path / "deep.docx"
+    deep.save(str(deep_path))
+    with pytest.raises(IngestError, match="XML could not be read"):
+        load(deep_path)

@@ -153,3 +153,24 @@ def test_a_markdown_table_is_a_line_per_row_quoting_the_row_as_written() -> None
     row = sections[1].paragraphs[1]
     start, end = row.original_span(0, len(row.text))
     assert doc[start:end] == "Under two | 1 | 3"
+
+
+def test_a_byte_order_mark_short_table_rules_and_alike_rows_are_read() -> None:
+    assert _as_text(parse_sections("\ufeff# Heading\n\nBody text here.\n")) == [
+        ("Heading", ["Body text here."])
+    ]
+    assert _as_text(parse_sections("| Role | Who |\n|:--|--:|\n| Trustee | Members |\n")) == [
+        ("", ["Role: Who", "Trustee: Members"])
+    ]
+    # A table's rows are alike by design, at the file's start and end too: none is a blurb.
+    rows = "\n".join(f"| Governor {c} | Parent | Appointed by the board | 2026 |" for c in "ABCDEF")
+    table = f"| Name | Type | How | Ends |\n|---|---|---|---|\n{rows}\n"
+    (section,) = parse_sections(f"# Board\n\n{table}")
+    assert len(section.paragraphs) == 7 and section.paragraphs[1].text.startswith("Governor A")
+
+
+def test_words_between_less_than_and_greater_than_signs_are_kept() -> None:
+    doc = "Classes with < 5 pupils and > 3 staff merge.\n\nFewer (<5) or more (>10).<br>Next.\n"
+    assert _as_text(parse_sections(doc)) == [
+        ("", ["Classes with < 5 pupils and > 3 staff merge.", "Fewer (<5) or more (>10). Next."])
+    ]

@@ -15,6 +15,7 @@ from typing import Any
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
 
 from ingest.loaders.base import LoadedText, author_name, blocks_to_text, table_lines
 from ingest.sources import IngestError
@@ -37,7 +38,7 @@ MAX_RATIO = 100
 RATIO_CHECKED_FROM = 1_000_000  # tiny parts can have any ratio without costing anything
 # Word's outline level 9 is body text; styles based on styles this deep are not followed on.
 OUTLINE_BODY_TEXT = 9
-MAX_STYLE_DEPTH = 10
+MAX_STYLE_DEPTH = 50
 
 
 def _inside(element: Any, tags: tuple[str, ...], stop: Any) -> bool:
@@ -49,11 +50,17 @@ def _inside(element: Any, tags: tuple[str, ...], stop: Any) -> bool:
     return False
 
 
+def _vanished(node: Any) -> bool:
+    """Whether a run's text is hidden (Word's "Hidden" font effect, `w:vanish`)."""
+    run = node.getparent()
+    return run is not None and run.find(f"{W}rPr/{W}vanish") is not None
+
+
 def _paragraph_text(p: Any) -> str:
     """The paragraph's own words (hyperlinks included), not those of text boxes inside it."""
     parts = []
     for node in p.iter(f"{W}t", f"{W}tab", f"{W}br"):
-        if _inside(node, (TEXT_BOX, MC_FALLBACK), p):
+        if _inside(node, (TEXT_BOX, MC_FALLBACK), p) or _vanished(node):
             continue
         parts.append(node.text or "" if node.tag == f"{W}t" else " ")
     return re.sub(r"\s+", " ", "".join(parts)).strip()
@@ -86,6 +93,8 @@ def _body_elements(container: Any) -> Any:
             content = element.find(f"{W}sdtContent")
             if content is not None:
                 yield from _body_elements(content)
+        elif element.tag == f"{W}customXml":
+            yield from _body_elements(element)
 
 
 def _heading_levels(document: Any) -> dict[str, int]:
@@ -188,15 +197,33 @@ def _paragraph_block(element: Any, styles: dict[str, str], levels: dict[str, int
     return text
 
 
+# What may wrap a table's rows or a row's cells: a content control (a template's repeating
+# section) or custom XML.
+_WRAPPERS = (f"{W}sdt", f"{W}sdtContent", f"{W}customXml")
+
+
+def _children(container: Any, tag: str) -> list[Any]:
+    """`container`'s `tag` children, those inside content controls and custom XML included."""
+    found: list[Any] = []
+    todo = list(reversed(list(container.iterchildren())))
+    while todo:
+        element = todo.pop()
+        if element.tag == tag:
+            found.append(element)
+        elif element.tag in _WRAPPERS:
+            todo.extend(reversed(list(element.iterchildren())))
+    return found
+
+
 def _table_rows(table: Any) -> list[list[str]]:
     """The table's own rows and cells (a table inside a cell is read as that cell's text)."""
     return [
         [
             text
-            for cell in row.findall(f"{W}tc")
+            for cell in _children(row, f"{W}tc")
             for text in [" ".join(_paragraph_text(p) for p in cell.iter(f"{W}p"))] * _span(cell)
         ]
-        for row in table.findall(f"{W}tr")
+        for row in _children(table, f"{W}tr")
     ]
 
 
@@ -204,6 +231,9 @@ def load_docx(data: bytes) -> LoadedText:
     check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
+    except etree.XMLSyntaxError as error:
+        # lxml refuses XML nested deeper than 256 elements, as it refuses damaged XML.
+        raise IngestError(f"the Word document's XML could not be read ({error.msg})") from error
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise IngestError("not a readable Word document (.docx)") from error
     styles = {s.style_id: s.name for s in document.styles if s.style_id}

@@ -20,17 +20,23 @@ from ingest.loaders.base import LoadedText, author_name, blocks_to_text, table_l
 from ingest.loaders.text import decode
 from ingest.sources import IngestError
 
-DROPPED = ("script", "style", "noscript", "nav", "header", "footer", "aside", "template", "svg",
-           "iframe", "button", "select", "dialog")  # fmt: skip
+DROPPED = ("script", "style", "noscript", "nav", "template", "svg", "iframe", "select",
+           "dialog", "textarea")  # fmt: skip
+# The page's own banner, footer and side panel; inside an article, a section or the main
+# content they are that part's heading, its footnote or a box beside it, and are read.
+PAGE_PARTS = ("header", "footer", "aside")
+CONTENT_PARTS = ("main", "article", "section")
 # A form this short is a search box or "Is this page useful?"; a longer one wraps the whole page
 # (as some site builders do), and is read.
 FORM_WORDS = 40
 # Landmarks around the content, whatever element carries them.
 _DROPPED_ROLES = ("navigation", "banner", "contentinfo", "search", "dialog", "alert")
-# Class names of what a screen reader or a first visit sees, not a reader of the page:
-# "govuk-visually-hidden", "sr-only", "cookie-banner", "skip-link", "breadcrumbs".
+# A class name ending so marks what a screen reader or a first visit sees, not a reader of the
+# page ("govuk-visually-hidden", "sr-only", "govuk-cookie-banner", "gem-c-feedback"); a name
+# that only contains the word ("cookie-consent-given", "parent-feedback-results") does not.
 _DROPPED_CLASS = re.compile(
-    r"visually-hidden|sr-only|screen-reader|cookie|skip-?link|breadcrumb|print-link|feedback",
+    r"(?:^|[-_])(?:visually-hidden|sr-only|screen-reader(?:-text)?|cookie(?:-banner|-notice|"
+    r"-consent)?|skip-?link|breadcrumbs?|print-link|feedback)$",
     re.I,
 )
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -38,9 +44,11 @@ BLOCKS = (*HEADINGS, "p", "li", "table", "pre", "blockquote", "dt", "dd", "figca
 LISTS = ("ul", "ol")
 # Elements that hold a run of text within a block; anything else holding text directly is
 # read as a paragraph of its own.
-INLINE = frozenset(("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em",
-                    "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong",
-                    "sub", "sup", "time", "u", "var", "wbr", "br", "label", "font"))  # fmt: skip
+INLINE = frozenset(("a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "button", "cite",
+                    "code", "data", "del", "dfn", "em", "font", "i", "img", "input", "ins", "kbd",
+                    "label", "mark", "nobr", "picture", "q", "rp", "rt", "ruby", "s", "samp",
+                    "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
+                    "wbr"))  # fmt: skip
 _NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
 # Meta names for the author and the date a page was published, most specific first.
 _AUTHOR_META = ("author", "dc.creator", "citation_author", "article:author")
@@ -56,31 +64,36 @@ _BREAK = object()  # where a block ends: its words and the next ones are apart
 
 
 def _hidden(element: Tag) -> bool:
-    """Whether a page shows `element` to nobody, or only to screen readers."""
+    """Whether a page shows `element` to nobody, or only to screen readers ("until-found" text
+    is shown when searched for: read)."""
     attrs = element.attrs or {}
     style = str(attrs.get("style", "")).replace(" ", "").lower()
-    classes = " ".join(attrs.get("class", []) or [])
+    classes: list[str] = list(attrs.get("class", []) or [])
     return (
-        "hidden" in attrs
+        ("hidden" in attrs and str(attrs.get("hidden")).lower() != "until-found")
         or str(attrs.get("aria-hidden", "")).lower() == "true"
         or str(attrs.get("role", "")).lower() in _DROPPED_ROLES
         or "display:none" in style
         or "visibility:hidden" in style
-        or bool(_DROPPED_CLASS.search(classes))
+        or any(_DROPPED_CLASS.search(str(name)) for name in classes)
     )
 
 
 def _left_out(element: Tag) -> bool:
     """Whether an element is no part of what the page says: navigation, scripts, hidden text,
-    a footnote reference, a short form (a search box, "Is this page useful?"; a longer form
-    wraps the whole page, as some site builders do). Nothing is removed from the parsed page:
-    removing an element looks it up among its siblings, which made a page of 20,000
-    paragraphs take 20 s."""
+    the page's banner and footer, a footnote reference, a short form (a search box, "Is this
+    page useful?"; a longer form wraps the whole page, as some site builders do). Nothing is
+    removed from the parsed page: removing an element looks it up among its siblings, which
+    made a page of 20,000 paragraphs take 20 s."""
     if element.name in DROPPED or _hidden(element):
         return True
+    if element.name in PAGE_PARTS:
+        return element.find_parent(CONTENT_PARTS) is None
     if element.name == "sup":
-        linked = element.find("a", href=re.compile(r"^#")) is not None
-        return linked or bool(_FOOTNOTE_MARK.fullmatch(element.get_text("").strip()))
+        # Only its own children are looked at: a reference is a link or a mark, not nested.
+        linked = element.find("a", href=re.compile(r"^#"), recursive=False) is not None
+        own = "".join(str(t) for t in element.find_all(string=True, recursive=False))
+        return linked or bool(_FOOTNOTE_MARK.fullmatch(own.strip()))
     if element.name == "form":
         return len(element.get_text(" ").split()) < FORM_WORDS
     return False
@@ -113,33 +126,49 @@ def _text(element: Tag | NavigableString, lists: bool = True) -> str:
 
 
 def _content_root(soup: BeautifulSoup) -> Tag | BeautifulSoup:
-    """The page's main content: its `<main>` (or role="main") when that holds text, else the
-    body."""
-    main = soup.find("main") or soup.find(True, role="main")
-    if isinstance(main, Tag) and _text(main):
-        return main
+    """The page's main content: its `<main>` (or role="main") when that is shown and holds
+    text, else the body."""
+    for main in (soup.find("main"), soup.find(True, role="main")):
+        if isinstance(main, Tag) and not _left_out(main) and _text(main):
+            return main
     return soup.body or soup
 
 
-def _list_item(item: Tag) -> Iterator[str]:
-    """A list item as a line, and its nested lists' items after it as lines of their own."""
-    if own := _text(item, lists=False):
-        yield "- " + own
-    for inner in item.find_all(LISTS):
-        if inner.find_parent("li") is item and not _left_out(inner):
-            for child in inner.find_all("li", recursive=False):
-                yield from _list_item(child)
+def _own(container: Tag, names: tuple[str, ...]) -> list[Tag]:
+    """The `names` elements of `container` that are not inside another such container: a
+    table's own rows (not a nested table's), a row's own cells, a list's own items."""
+    found: list[Tag] = []
+    todo = list(reversed(container.contents))
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, Tag) or _left_out(node):
+            continue
+        if node.name in names:
+            found.append(node)
+        elif node.name not in ("table", "ul", "ol"):
+            todo.extend(reversed(node.contents))
+    return found
+
+
+def _list_items(item: Tag) -> Iterator[str]:
+    """A list item as a line, and its nested lists' items after it as lines of their own,
+    however deep (a stack, not recursion)."""
+    todo = [item]
+    while todo:
+        current = todo.pop()
+        if own := _text(current, lists=False):
+            yield "- " + own
+        nested = [i for inner in _own(current, LISTS) for i in _own(inner, ("li",))]
+        todo.extend(reversed(nested))
 
 
 def _block(element: Tag) -> Iterator[str]:
     """The lines of one block element."""
     if element.name == "table":
-        rows = [
-            [_text(cell) for cell in row.find_all(["td", "th"])] for row in element.find_all("tr")
-        ]
+        rows = [[_text(cell) for cell in _own(row, ("td", "th"))] for row in _own(element, ("tr",))]
         yield from table_lines(rows)
     elif element.name == "li":
-        yield from _list_item(element)
+        yield from _list_items(element)
     elif text := _text(element):
         if element.name in HEADINGS:
             yield "#" * int(element.name[1:]) + " " + text
@@ -149,26 +178,29 @@ def _block(element: Tag) -> Iterator[str]:
 
 def _lines(root: Tag | BeautifulSoup) -> Iterator[str]:
     """The blocks under `root` in reading order; a run of text held directly by a container
-    (a `<div>` of text, text between two tables) is a paragraph of its own. Walked with a
-    stack, not recursion: a page nested thousands of elements deep is read like any other."""
+    (a `<div>` of text, text between two tables) is a paragraph of its own, and an inline
+    element's words join it ("Call us on <b>0123</b> today"). Walked with a stack, not
+    recursion: a page nested thousands of elements deep is read like any other."""
     run: list[str] = []
-    stack = [iter(root.children)]
+    stack: list[tuple[Iterator[object], bool]] = [(iter(root.children), False)]
     while stack:
-        child = next(stack[-1], None)
+        children, inline = stack[-1]
+        child = next(children, None)
         if child is None:
-            stack.pop()  # a container ends, and so does its text's paragraph
-            if text := _joined(run):
+            stack.pop()
+            if not inline and (text := _joined(run)):  # a container's text ends with it
                 yield text
-            run = []
-            continue
-        if isinstance(child, _NOT_TEXT) or not isinstance(child, NavigableString | Tag):
+            run = run if inline else []
             continue
         if isinstance(child, NavigableString):
-            run.append(str(child))
-        elif _left_out(child):
+            if not isinstance(child, _NOT_TEXT):
+                run.append(str(child))
+        elif not isinstance(child, Tag) or _left_out(child):
             continue
-        elif child.name in INLINE and child.find(BLOCKS) is None:
-            run.append(" " if child.name == "br" else _inline_text(child))
+        elif child.name == "br":
+            run.append(" ")
+        elif child.name in INLINE:
+            stack.append((iter(child.children), True))
         else:
             if text := _joined(run):
                 yield text
@@ -176,16 +208,7 @@ def _lines(root: Tag | BeautifulSoup) -> Iterator[str]:
             if child.name in BLOCKS:
                 yield from _block(child)
             else:
-                stack.append(iter(child.children))
-
-
-def _inline_text(element: Tag) -> str:
-    """An inline element's words with the spaces at its edges kept ("<b>Bold</b> lead")."""
-    text = _text(element)
-    raw = element.get_text("")
-    before = " " if raw[:1].isspace() else ""
-    after = " " if raw[-1:].isspace() else ""
-    return f"{before}{text}{after}"
+                stack.append((iter(child.children), False))
 
 
 def _joined(run: list[str]) -> str:

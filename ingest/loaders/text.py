@@ -11,7 +11,9 @@ from charset_normalizer import from_bytes
 from ingest.loaders.base import LoadedText
 from ingest.sources import IngestError
 
-_FRONT_MATTER = re.compile(r"\A[\ufeff ]?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(
+    r"\A[\ufeff ]?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S
+)
 # Jinja-style tags, and the GOV.UK content components' block tags ("{inset-text}").
 _TEMPLATE_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{/?[a-z][a-z-]*\}", re.S)
 _HTML_BLOCK = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.S | re.I)
