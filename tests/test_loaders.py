@@ -530,3 +530,9 @@ def test_word_repeating_sections_hidden_text_and_xml_too_deep(tmp_path: Path) ->
     deep.save(str(deep_path))
     with pytest.raises(IngestError, match="XML could not be read"):
         load(deep_path)
+
+
+def test_a_web_page_title_keeps_a_heading_that_starts_with_a_hash(tmp_path: Path) -> None:
+    path = tmp_path / "priorities.html"
+    path.write_text("<html><body><h2>#1 priority</h2><p>Reading.</p></body></html>", "utf-8")
+    assert load(path).title == "#1 priority"

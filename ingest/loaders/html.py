@@ -60,6 +60,7 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # A footnote reference: a superscript that links within the page ("<sup><a href="#fn1">1</a>"),
 # or reads "[1]". A plain superscript is part of the text ("2.5m<sup>2</sup>", "1<sup>st</sup>").
 _FOOTNOTE_MARK = re.compile(r"\[\d{1,3}\]|[*†‡§¶]")
+_HEADING_LINE = re.compile(r"#{1,6} \S")
 _BREAK = object()  # where a block ends: its words and the next ones are apart
 
 
@@ -251,7 +252,8 @@ def load_html(data: bytes) -> LoadedText:
     if not blocks:
         raise IngestError("no text was found in it")
     text, _ = blocks_to_text(blocks)
-    first_heading = next((b[1].lstrip("# ") for b in blocks if b[1].startswith("#")), "")
+    # "## #1 priority" is the heading "#1 priority": only the level's marks go.
+    first_heading = next((b[1].split(" ", 1)[1] for b in blocks if _HEADING_LINE.match(b[1])), "")
     metadata = _metadata(soup)
     author = author_name(_meta(metadata, _AUTHOR_META))
     year_match = _YEAR.search(_meta(metadata, _DATE_META))
