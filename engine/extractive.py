@@ -703,7 +703,7 @@ def _written(
     waiting: list[str] = []  # markers of a lead-in, which its item completes
     for n, (chunk, run) in enumerate(runs, start=1):
         text = _run_text(chunk, run)
-        if n < len(runs) and runs[n][0].id == chunk.id and _opens_list(text):
+        if n < len(runs) and runs[n][0].id == chunk.id and introduces_list(text):
             # "... workload: [1] we ensure ..." breaks the sentence the two make together; the
             # gap between them (items left out) is marked, and both markers follow the item.
             parts.append(f"{text} …")
@@ -714,8 +714,3 @@ def _written(
         answer_sentences.extend(AnswerSentence(s.text, n) for s in run)
         citations.append(Citation.of(chunk, run, n))
     return " ".join(parts), tuple(answer_sentences), tuple(citations)
-
-
-def _opens_list(text: str) -> bool:
-    """Whether quoted text ends by introducing what follows ("... workload:", "... at—")."""
-    return text.rstrip().endswith((":", "—", "–"))

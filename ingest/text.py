@@ -46,8 +46,6 @@ def _removed_positions(raw: str) -> set[int]:
     removed: set[int] = set()
     for match in _DROP_WHOLE.finditer(raw):
         removed.update(range(match.start(), match.end()))
-    for match in _LINE_BREAK.finditer(raw):
-        removed.discard(match.start())
     for match in _AUTOLINK.finditer(raw):
         removed.update((match.start(), match.end() - 1))
     for match in _LINK.finditer(raw):
@@ -68,10 +66,10 @@ def clean(original: str, start: int = 0, end: int | None = None) -> MappedText:
     """
     end = len(original) if end is None else end
     raw = original[start:end]
-    removed = _removed_positions(raw)
+    breaks = {m.start() for m in _LINE_BREAK.finditer(raw)}
+    removed = _removed_positions(raw) - breaks  # a line break's first character stays, as a space
     chars: list[str] = []
     offsets: list[int] = []
-    breaks = {m.start() for m in _LINE_BREAK.finditer(raw)}
     for i, ch in enumerate(raw):
         if i in removed:
             continue

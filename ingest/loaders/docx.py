@@ -79,22 +79,29 @@ def _text_boxes(p: Any) -> list[str]:
     return found
 
 
-def _body_elements(container: Any) -> Any:
-    """The paragraphs and tables of the body in order, those inside content controls
-    (`w:sdt`, which templates wrap their sections in) included; a table of contents, itself a
-    content control, is not the document's text."""
-    for element in container.iterchildren():
-        if element.tag in (f"{W}p", f"{W}tbl"):
-            yield element
-        elif element.tag == f"{W}sdt":
-            gallery = element.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
-            if gallery is not None and "contents" in (gallery.get(f"{W}val") or "").lower():
-                continue
-            content = element.find(f"{W}sdtContent")
-            if content is not None:
-                yield from _body_elements(content)
-        elif element.tag == f"{W}customXml":
-            yield from _body_elements(element)
+# What may wrap paragraphs, tables, a table's rows or a row's cells: a content control (a
+# template's section or repeating section) or custom XML.
+_WRAPPERS = (f"{W}sdt", f"{W}sdtContent", f"{W}customXml")
+_BODY = (f"{W}p", f"{W}tbl")  # what the body is read as: paragraphs and tables
+
+
+def _table_of_contents(element: Any) -> bool:
+    gallery = element.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+    return gallery is not None and "contents" in (gallery.get(f"{W}val") or "").lower()
+
+
+def _unwrapped(container: Any, tags: tuple[str, ...]) -> list[Any]:
+    """`container`'s children of the `tags`, in order, those inside content controls and custom
+    XML included; a table of contents, itself a content control, is not the document's text."""
+    found: list[Any] = []
+    todo = list(reversed(list(container.iterchildren())))
+    while todo:
+        element = todo.pop()
+        if element.tag in tags:
+            found.append(element)
+        elif element.tag in _WRAPPERS and not _table_of_contents(element):
+            todo.extend(reversed(list(element.iterchildren())))
+    return found
 
 
 def _heading_levels(document: Any) -> dict[str, int]:
@@ -157,7 +164,7 @@ def check_zip(data: bytes) -> None:
 def _cover_title(body: Any, styles: dict[str, str]) -> str:
     """The first paragraph with words, when it is set as a title (large type, a few words) and
     no heading or table comes before it; otherwise nothing."""
-    for element in _body_elements(body):
+    for element in _unwrapped(body, _BODY):
         if element.tag != f"{W}p":
             return ""
         text = _paragraph_text(element)
@@ -197,33 +204,15 @@ def _paragraph_block(element: Any, styles: dict[str, str], levels: dict[str, int
     return text
 
 
-# What may wrap a table's rows or a row's cells: a content control (a template's repeating
-# section) or custom XML.
-_WRAPPERS = (f"{W}sdt", f"{W}sdtContent", f"{W}customXml")
-
-
-def _children(container: Any, tag: str) -> list[Any]:
-    """`container`'s `tag` children, those inside content controls and custom XML included."""
-    found: list[Any] = []
-    todo = list(reversed(list(container.iterchildren())))
-    while todo:
-        element = todo.pop()
-        if element.tag == tag:
-            found.append(element)
-        elif element.tag in _WRAPPERS:
-            todo.extend(reversed(list(element.iterchildren())))
-    return found
-
-
 def _table_rows(table: Any) -> list[list[str]]:
     """The table's own rows and cells (a table inside a cell is read as that cell's text)."""
     return [
         [
             text
-            for cell in _children(row, f"{W}tc")
+            for cell in _unwrapped(row, (f"{W}tc",))
             for text in [" ".join(_paragraph_text(p) for p in cell.iter(f"{W}p"))] * _span(cell)
         ]
-        for row in _children(table, f"{W}tr")
+        for row in _unwrapped(table, (f"{W}tr",))
     ]
 
 
@@ -239,7 +228,7 @@ def load_docx(data: bytes) -> LoadedText:
     styles = {s.style_id: s.name for s in document.styles if s.style_id}
     levels = _heading_levels(document)
     blocks: list[tuple[int, str]] = []
-    for element in _body_elements(document.element.body):
+    for element in _unwrapped(document.element.body, _BODY):
         if element.tag == f"{W}p":
             if line := _paragraph_block(element, styles, levels):
                 blocks.append((1, line))

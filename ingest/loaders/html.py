@@ -105,7 +105,7 @@ def _text(element: Tag | NavigableString, lists: bool = True) -> str:
     cell, a paragraph) separates words, an inline element ("un<b>usual</b>") does not; what
     is left out (`_left_out`) is not read; without `lists`, nested lists are not either."""
     if isinstance(element, NavigableString):
-        return re.sub(r"\s+", " ", str(element)).strip()
+        return _joined([str(element)])
     parts: list[str] = []
     todo: list[object] = list(reversed(element.contents))
     while todo:
@@ -123,7 +123,7 @@ def _text(element: Tag | NavigableString, lists: bool = True) -> str:
                 parts.append(" ")
                 todo.append(_BREAK)
             todo.extend(reversed(node.contents))
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return _joined(parts)
 
 
 def _content_root(soup: BeautifulSoup) -> Tag | BeautifulSoup:
@@ -146,7 +146,7 @@ def _own(container: Tag, names: tuple[str, ...]) -> list[Tag]:
             continue
         if node.name in names:
             found.append(node)
-        elif node.name not in ("table", "ul", "ol"):
+        elif node.name not in ("table", *LISTS):
             todo.extend(reversed(node.contents))
     return found
 
