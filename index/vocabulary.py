@@ -14,13 +14,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz.distance import OSA
-from spellchecker import SpellChecker
 
 from index.lexical import tokenize
 from index.plain_terms import PlainTerms
+from ingest.words import english, is_english_word
 
 # "Long Form Words (LFW)" or "(LFWs)": the abbreviation, 2-8 letters with at least two capitals
 # ("DfE", "HMCI", "RSCs").
@@ -70,19 +69,6 @@ def learn_abbreviations(texts: Iterable[str]) -> dict[str, str]:
                     found.setdefault(letters, " ".join(words))
                     break
     return found
-
-
-@lru_cache(maxsize=1)
-def _english() -> SpellChecker:
-    """An English word list (pyspellchecker's, shipped in its wheel; about 0.4 s to load, once)."""
-    return SpellChecker(language="en", distance=1)
-
-
-def is_english_word(word: str) -> bool:
-    """Whether `word` is an ordinary English word: such a word is what the asker meant, even
-    when the documents never use it ("reset" is not a slip for "rests", nor "charge" for
-    "change")."""
-    return bool(_english().known([word.lower()]))
 
 
 @dataclass(frozen=True)
@@ -181,7 +167,7 @@ class Vocabulary:
         """The English word `word` most likely is, one letter off, when the documents use its
         stem in another form: "diffrence" is "difference", which they write only as
         "different". Only the likeliest English word: "arent" is "aren't", never "parent"."""
-        likeliest = _english().correction(word)
+        likeliest = english().correction(word)
         stems = tokenize(likeliest) if likeliest else []
         return likeliest if len(stems) == 1 and stems[0] in self else None
 

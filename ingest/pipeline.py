@@ -45,7 +45,7 @@ def load_sections(path: Path) -> tuple[LoadedText, list[Section]]:
     parser; comparing many near-identical paragraphs for repeated blurbs), done together in
     the limited child by `parse_document_in_time`."""
     loaded = load(path)
-    return loaded, parse_sections(loaded.text)
+    return loaded, parse_sections(loaded.text, loaded.markup)
 
 
 def _document(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from itertools import accumulate, pairwise
 
-from ingest.text import MappedText, clean, join, normalise_words
+from ingest.text import INLINE_MARKUP, MappedText, clean, join, normalise_words
 from ingest.types import introduces_list
 
 
@@ -99,6 +99,8 @@ _CONTENTS_TITLES = (["contents"], ["table", "of", "contents"])
 CONTENTS_GROUP_LEVEL = 6  # a contents group's title nests under whatever heading is current
 # Front and back matter: the first and last 15% of a file, where covers and blurbs sit.
 MATTER_SHARE = 0.15
+# A document shorter than this (about three pages) has no cover or back page to repeat a blurb.
+MATTER_MIN_CHARACTERS = 10_000
 
 
 def _cells(line: str, line_start: int) -> tuple[tuple[int, int], ...]:
@@ -112,10 +114,9 @@ def _cells(line: str, line_start: int) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def _blocks(original: str) -> list[Block]:
-    """Split on blank lines; headings, rules and list items become blocks of their own, and so
-    do a table's rows and the text of each HTML block element written on lines of its own
-    (`<li>`, `<h2>`)."""
+def _blocks(original: str, markup: bool = True) -> list[Block]:
+    """Split on blank lines; headings, rules, list items and (in Markdown) table rows and the
+    text of HTML block elements on lines of their own (`<li>`, `<h2>`) are blocks of their own."""
     blocks: list[Block] = []
     current_start: int | None = None
     current_end = 0
@@ -140,12 +141,13 @@ def _blocks(original: str) -> list[Block]:
         if skip:  # a table's separator row
             skip = False
             continue
-        if header and _PIPE.search(body):
+        # Tables, HTML blocks, underlined headings are Markdown's: a Word or web page's "|" is text.
+        if markup and header and _PIPE.search(body):
             blocks.append(Block(line_start, line_end, body, "tr", _cells(body, line_start), header))
             continue
         header = ()
         following = lines[i + 1].rstrip("\r\n") if i + 1 < len(lines) else ""
-        if _PIPE.search(body) and _TABLE_SEPARATOR.match(following):
+        if markup and _PIPE.search(body) and _TABLE_SEPARATOR.match(following):
             flush()
             header = _cells(body, line_start)
             blocks.append(Block(line_start, line_end, body, "tr", header, header))
@@ -154,21 +156,21 @@ def _blocks(original: str) -> list[Block]:
         if not body.strip():
             flush()
             continue
-        if _HTML_BLOCK_TAGS.match(body):
+        if markup and _HTML_BLOCK_TAGS.match(body):
             flush()
             opened = _HTML_OPEN.findall(body)
             element = opened[-1].lower() if opened else ""
             continue
-        one_line = current_start is not None and starts[i - 1] == current_start
+        one_line = markup and current_start is not None and starts[i - 1] == current_start
         if one_line and (level := _underlined(original[current_start:current_end], body)):
             flush(level)
             continue
-        if _HASH_HEADING.match(body) or _RULE.match(body) or _LIST_ITEM.match(body):
+        alone = bool(_HASH_HEADING.match(body) or _RULE.match(body))  # a block of its own
+        if alone or _LIST_ITEM.match(body):
             flush()
-        if current_start is None:
-            current_start = line_start
+        current_start = line_start if current_start is None else current_start
         current_end = line_end
-        if _HASH_HEADING.match(body) or _RULE.match(body):
+        if alone:
             flush()
     flush()
     return blocks
@@ -359,12 +361,16 @@ def _introduced(blocks: list[Block], first: int) -> bool:
 def _boilerplate_blocks(blocks: list[Block], candidates: list[int]) -> set[int]:
     """Paragraphs that recur nearly word for word, where they sit in the front or back matter
     (a publisher's blurb on the cover and the back page), and short paragraphs whose words all
-    appear inside a longer one (pull quotes). A clause repeated in the body is content: kept."""
+    appear inside a longer one (pull quotes). A clause repeated in the body is content: kept,
+    and so is any in a document too short to have a cover and a back page (terms of reference
+    whose finance and pay committees each "will report to the full board")."""
     word_sets = {i: set(_words(blocks[i].raw)) for i in candidates}
     texts = {i: " ".join(_words(blocks[i].raw)) for i in candidates}
     length = blocks[-1].end if blocks else 0
 
     def in_matter(i: int) -> bool:
+        if length < MATTER_MIN_CHARACTERS:
+            return False
         return not MATTER_SHARE * length <= blocks[i].start <= (1 - MATTER_SHARE) * length
 
     # Only paragraphs with the same numbers are compared ("Complaints - Stage 2" and "- Stage
@@ -474,8 +480,18 @@ def without_number(text: MappedText) -> MappedText:
     return MappedText(text.text[match.end() :], text.offsets[match.end() :])
 
 
-def parse_sections(original: str) -> list[Section]:
-    """Read a Markdown or plain-text file into sections, in document order."""
+def parse_sections(original: str, markup: bool = True) -> list[Section]:
+    """Read a loader's text into sections, in document order: Markdown, or (not `markup`) the
+    text a Word or web page loader wrote, whose only markup is the "#" of its headings and the
+    "-" of its list items."""
+    inline_markup = INLINE_MARKUP.set(markup)
+    try:
+        return _sections(original, markup)
+    finally:
+        INLINE_MARKUP.reset(inline_markup)
+
+
+def _sections(original: str, markup: bool) -> list[Section]:
     sections: list[Section] = []
     path: list[tuple[int, str]] = []
     paragraphs: list[MappedText] = []
@@ -488,7 +504,7 @@ def parse_sections(original: str) -> list[Section]:
         paragraphs.clear()
         list_items.clear()
 
-    for block, kind, level, heading in _classify(_blocks(original)):
+    for block, kind, level, heading in _classify(_blocks(original, markup)):
         if kind is Kind.DROPPED:
             continue
         if kind is Kind.HEADING:

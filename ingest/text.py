@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 # Spans removed entirely: footnote markers with their number, and any other HTML tag. A tag
@@ -24,6 +25,12 @@ _LINE_MARKER = re.compile(
     r"^[ \t]*(?:[-*+•][ \t]+|#{1,6}[ \t]+|>[ \t]+(?=[^\W\d]|[“‘\"'*_(\[]))", re.MULTILINE
 )
 _SPACE = re.compile(r"\s+")
+# Whether the text being read is Markdown (or plain text read as Markdown), whose tags, links
+# and emphasis are markup. A Word document's, a PDF's or a web page's text is read as written
+# ("raised with <name of governor>", "Mr J Smith*"): there only the heading and item markers
+# its loader wrote at the start of a line are markup. Set for one parse by
+# `structure.parse_sections`.
+INLINE_MARKUP: ContextVar[bool] = ContextVar("inline_markup", default=True)
 
 
 @dataclass(frozen=True)
@@ -38,12 +45,18 @@ class MappedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+# Shown only where a line breaks a word ("head&shy;teacher"): read, it would split the word.
+SOFT_HYPHEN = "\u00ad"
 # A line break ("x<br>y") separates words: its first character is read as a space.
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def _removed_positions(raw: str) -> set[int]:
     removed: set[int] = set()
+    if not INLINE_MARKUP.get():
+        for match in _LINE_MARKER.finditer(raw):
+            removed.update(range(match.start(), match.end()))
+        return removed
     for match in _DROP_WHOLE.finditer(raw):
         removed.update(range(match.start(), match.end()))
     for match in _AUTOLINK.finditer(raw):
@@ -66,12 +79,12 @@ def clean(original: str, start: int = 0, end: int | None = None) -> MappedText:
     """
     end = len(original) if end is None else end
     raw = original[start:end]
-    breaks = {m.start() for m in _LINE_BREAK.finditer(raw)}
+    breaks = {m.start() for m in _LINE_BREAK.finditer(raw)} if INLINE_MARKUP.get() else set()
     removed = _removed_positions(raw) - breaks  # a line break's first character stays, as a space
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(raw):
-        if i in removed:
+        if i in removed or ch == SOFT_HYPHEN:
             continue
         if i in breaks:
             ch = " "

@@ -536,3 +536,108 @@ def test_a_web_page_title_keeps_a_heading_that_starts_with_a_hash(tmp_path: Path
     path = tmp_path / "priorities.html"
     path.write_text("<html><body><h2>#1 priority</h2><p>Reading.</p></body></html>", "utf-8")
     assert load(path).title == "#1 priority"
+
+
+def _paragraph_xml(inner: str) -> object:
+    return parse_xml(f"<w:p {_W}>{inner}</w:p>")
+
+
+def test_word_run_contents_tracked_moves_and_prompts_read_as_shown(tmp_path: Path) -> None:
+    """What a Word paragraph shows: a non-breaking hyphen, a symbol, a line break; text moved
+    by a tracked change read once, where it went; a control's prompt and hidden text not at
+    all; a run whose hiding is switched off read."""
+    document = docx.Document()
+    body = document.element.body
+    sym = '<w:r><w:sym w:font="Symbol" w:char="F0B3"/></w:r>'
+    paragraphs = [
+        "<w:r><w:t>Co</w:t><w:noBreakHyphen/><w:t>opted governors may vote.</w:t></w:r>",
+        f'<w:r><w:t xml:space="preserve">Quorum is </w:t></w:r>{sym}<w:r><w:t> 50%.</w:t></w:r>',
+        "<w:r><w:t>The link governor will:</w:t><w:br/><w:t>• meet the SENCo</w:t><w:br/>"
+        "<w:t>• visit the base</w:t></w:r>",
+        "<w:moveFrom><w:r><w:t>The clerk keeps the register.</w:t></w:r></w:moveFrom>",
+        '<w:r><w:t xml:space="preserve">Raise concerns with </w:t></w:r><w:sdt><w:sdtPr>'
+        "<w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r><w:t>Click or tap here to enter text."
+        '</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t xml:space="preserve"> first.</w:t></w:r>',
+        '<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>Training within six months.</w:t></w:r>',
+        "<w:moveTo><w:r><w:t>The clerk keeps the register.</w:t></w:r></w:moveTo>",
+    ]
+    for inner in paragraphs:
+        body.insert(len(body) - 1, _paragraph_xml(inner))  # before the section properties
+    path = tmp_path / "policy.docx"
+    document.save(str(path))
+    assert load(path).text == (
+        "Co-opted governors may vote.\n\nQuorum is ≥ 50%.\n\n"
+        "The link governor will:\n• meet the SENCo\n• visit the base\n\n"
+        "Raise concerns with first.\n\nTraining within six months.\n\n"
+        "The clerk keeps the register.\n"
+    )
+    texts = [s.text for c in parse_document(path).chunks for s in c.sentences]
+    assert "meet the SENCo" in texts and "visit the base" in texts
+
+
+def test_word_and_web_page_text_is_read_as_written_not_as_markdown(tmp_path: Path) -> None:
+    """Placeholders, asterisks and a leading "#" in a Word document or a web page are its
+    words, not Markdown; a type size written with its unit ("16pt") is read."""
+    document = docx.Document()
+    for text in (
+        "Concerns should be raised with <name of designated governor> in the first instance.",
+        "Mr J Smith* (Chair) signs the accounts; see [Annex B](page 12).",
+        "# of exclusions this year: 3",
+    ):
+        document.add_paragraph(text)
+    title = document.paragraphs[0].insert_paragraph_before("Pay Policy")
+    title.runs[0]._r.get_or_add_rPr().append(parse_xml(f'<w:sz {_W} w:val="16pt"/>'))
+    path = tmp_path / "policy.docx"
+    document.save(str(path))
+    assert load(path).title == "Pay Policy"
+    parsed = parse_document(path)
+    texts = [s.text for c in parsed.chunks for s in c.sentences]
+    assert texts[-3:] == [
+        "Concerns should be raised with <name of designated governor> in the first instance.",
+        "Mr J Smith* (Chair) signs the accounts; see [Annex B](page 12).",
+        "# of exclusions this year: 3",
+    ]
+    assert all(c.section == () for c in parsed.chunks)  # "# of" is no heading
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><h1>Admissions</h1><p>Classes of &lt;30 pupils; see &lt;Appendix A&gt;."
+        "</p><p># of places: 60</p></body></html>",
+        "utf-8",
+    )
+    chunks = parse_document(page).chunks
+    assert [s.text for c in chunks for s in c.sentences] == [
+        "Classes of <30 pupils; see <Appendix A>.",
+        "# of places: 60",
+    ]
+    assert {c.section for c in chunks} == {("Admissions",)}
+
+
+def test_pdf_words_broken_over_lines_and_a_foreword_before_the_bookmarks(tmp_path: Path) -> None:
+    """A word the typesetter hyphenated at a line's end is one word again ("func-" "tion"),
+    a hyphenated compound keeps its hyphen ("decision-" "making", and "co-" "ordinator" in a
+    document that writes "co-ordinator" elsewhere); a page before the first
+    bookmark that holds text (a foreword) is read, a contents page is not."""
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "This handbook replaces the 2023 edition and was approved by the board.")
+    pdf.add_page()
+    pdf.start_section("1 Delegation")
+    pdf.set_font("Helvetica", size=18)
+    pdf.cell(0, 10, "1 Delegation", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    for line in ("The board stays accountable even where a func-", "tion is delegated to a",
+                 "committee, and its decision-", "making is minuted. The SEN co-",
+                 "ordinator reports termly.", "Each co-ordinator is named."):  # fmt: skip
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "handbook.pdf"
+    pdf.output(str(path))
+    texts = [s.text for c in parse_document(path).chunks for s in c.sentences]
+    assert "This handbook replaces the 2023 edition and was approved by the board." in texts
+    assert (
+        "The board stays accountable even where a function is delegated to a committee, and "
+        "its decision-making is minuted." in texts
+    )
+    # The document writes "co-ordinator" where no line breaks it: so it is read there too.
+    assert "The SEN co-ordinator reports termly." in texts

@@ -47,12 +47,39 @@ We are ACME, the Schools network. We help schools do well every single day.
 """
 
 
+def test_a_short_document_has_no_blurb_to_drop() -> None:
+    """Terms of reference on one page: a line two committees each state is content, not a
+    publisher's blurb on a cover and a back page."""
+    doc = (
+        "# Terms of reference\n\n## Finance committee\n\n"
+        "The committee will report to the full board after each meeting.\n\n"
+        "## Curriculum committee\n\nThe committee reviews the school development plan.\n\n"
+        "## Pay committee\n\nThe committee will report to the full board after each meeting.\n"
+    )
+    assert [(path, texts) for path, texts in _as_text(parse_sections(doc))] == [
+        ("Terms of reference > Finance committee",
+         ["The committee will report to the full board after each meeting."]),
+        ("Terms of reference > Curriculum committee",
+         ["The committee reviews the school development plan."]),
+        ("Terms of reference > Pay committee",
+         ["The committee will report to the full board after each meeting."]),
+    ]  # fmt: skip
+
+
 def _as_text(sections):
     return [(" > ".join(s.path), [p.text for p in s.paragraphs]) for s in sections]
 
 
+# The body of a report long enough to have a cover and a back page (the blurb rule's length).
+LONG_BODY = "\n\n".join(
+    f"Paragraph {n} of the body says something of its own about school number {n}."
+    for n in range(200)
+)
+
+
 def test_sections_paths_and_cleaned_paragraphs() -> None:
-    sections = parse_sections(DOC)
+    doc = DOC.replace("# The inspection space", LONG_BODY + "\n\n# The inspection space")
+    sections = parse_sections(doc)
     assert _as_text(sections) == [
         ("", ["Cover Title", "Contents"]),
         (
@@ -70,6 +97,10 @@ def test_sections_paths_and_cleaned_paragraphs() -> None:
                 "presented a vision of a school-led system with more autonomy than ever before, "
                 "and this is the long paragraph after it.",
                 "Some organisations included geographically dispersed schools.",
+                *(
+                    f"Paragraph {n} of the body says something of its own about school number {n}."
+                    for n in range(200)
+                ),
             ],
         ),
         ("The inspection space > Ofsted > Authority", ["It holds the power to inspect schools."]),

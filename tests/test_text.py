@@ -1,5 +1,5 @@
 from ingest.sentences import split_sentences
-from ingest.text import clean, join
+from ingest.text import INLINE_MARKUP, clean, join
 
 
 def test_clean_strips_markup_and_keeps_offsets() -> None:
@@ -29,6 +29,27 @@ def test_clean_of_a_slice_reports_file_offsets() -> None:
     result = clean(original, 5, len(original))
     assert result.text == "Ofsted draws"
     assert result.offsets[0] == 7
+
+
+def test_a_soft_hyphen_is_not_read_but_its_word_keeps_its_offsets() -> None:
+    original = "The head\u00adteacher decides."
+    result = clean(original)
+    assert result.text == "The headteacher decides."
+    start, end = result.original_span(4, 15)
+    assert original[start:end] == "head\u00adteacher"
+
+
+def test_text_that_is_not_markdown_keeps_its_brackets_and_asterisks() -> None:
+    """A Word document's or a web page's placeholders and asterisks are words; only the item
+    marker its loader wrote at a line's start is markup."""
+    original = "- Raise it with <name of governor>; Mr J Smith* and [Annex B](page 12)."
+    token = INLINE_MARKUP.set(False)
+    try:
+        result = clean(original)
+    finally:
+        INLINE_MARKUP.reset(token)
+    assert result.text == original[2:]
+    assert clean(original).text == "Raise it with ; Mr J Smith and Annex B."
 
 
 def test_join_maps_separator_to_next_piece() -> None:

@@ -17,7 +17,13 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from ingest.loaders.base import LoadedText, author_name, blocks_to_text, table_lines
+from ingest.loaders.base import (
+    LoadedText,
+    as_paragraph,
+    author_name,
+    blocks_to_text,
+    table_lines,
+)
 from ingest.sources import IngestError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -44,26 +50,71 @@ MAX_STYLE_DEPTH = 50
 def _inside(element: Any, tags: tuple[str, ...], stop: Any) -> bool:
     parent = element.getparent()
     while parent is not None and parent is not stop:
-        if parent.tag in tags:
+        if parent.tag in tags or _placeholder(parent):
             return True
         parent = parent.getparent()
     return False
 
 
+def _placeholder(element: Any) -> bool:
+    """Whether `element` is a content control still showing its prompt ("Click or tap here to
+    enter text."): the template's words to whoever fills it in, not the document's."""
+    return element.tag == f"{W}sdt" and element.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
+
+
 def _vanished(node: Any) -> bool:
-    """Whether a run's text is hidden (Word's "Hidden" font effect, `w:vanish`)."""
+    """Whether a run's text is hidden (Word's "Hidden" font effect, `w:vanish`, unless it is
+    switched off with w:val="0")."""
     run = node.getparent()
-    return run is not None and run.find(f"{W}rPr/{W}vanish") is not None
+    vanish = run.find(f"{W}rPr/{W}vanish") if run is not None else None
+    return vanish is not None and vanish.get(f"{W}val", "true").lower() not in ("0", "false", "off")
+
+
+# What a run holds besides its text: a tab, a line break, Word's non-breaking hyphen ("co-opted"
+# typed so that it never breaks), its optional hyphen (shown only where a line breaks).
+_RUN_MARKS = {
+    f"{W}tab": " ",
+    f"{W}br": "\n",
+    f"{W}cr": "\n",
+    f"{W}noBreakHyphen": "-",
+    f"{W}softHyphen": "",
+}
+# Word's "Insert Symbol" from the Symbol font stores the font's own code (F000 + its byte):
+# the common ones, as Unicode.
+_SYMBOL_FONT = {
+    0xA3: "≤", 0xB3: "≥", 0xB9: "≠", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xB7: "•",
+    0xAE: "→", 0xAC: "←", 0xBB: "≈", 0xA5: "∞", 0xB0: "°",
+}  # fmt: skip
+# Text a tracked change moved away from here: it is read where it was moved to.
+_MOVED_AWAY = f"{W}moveFrom"
+
+
+def _symbol(node: Any) -> str:
+    code = node.get(f"{W}char") or ""
+    try:
+        value = int(code, 16)
+    except ValueError:
+        return ""
+    if value >= 0xF000:  # a symbol font's own code
+        return _SYMBOL_FONT.get(value - 0xF000, "")
+    return chr(value) if value >= 0x20 else ""
 
 
 def _paragraph_text(p: Any) -> str:
-    """The paragraph's own words (hyperlinks included), not those of text boxes inside it."""
+    """The paragraph's own words (hyperlinks included), not those of text boxes inside it; a
+    line break (Shift+Enter) starts a new line."""
     parts = []
-    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br"):
-        if _inside(node, (TEXT_BOX, MC_FALLBACK), p) or _vanished(node):
+    for node in p.iter(f"{W}t", f"{W}sym", *_RUN_MARKS):
+        if _inside(node, (TEXT_BOX, MC_FALLBACK, _MOVED_AWAY), p) or _vanished(node):
             continue
-        parts.append(node.text or "" if node.tag == f"{W}t" else " ")
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+        if node.tag == f"{W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{W}sym":
+            parts.append(_symbol(node))
+        else:
+            parts.append(_RUN_MARKS[node.tag])
+    text = re.sub(r"[^\S\n]+", " ", "".join(parts))
+    return re.sub(r"\s*\n\s*", "\n", text).strip()
 
 
 def _text_boxes(p: Any) -> list[str]:
@@ -99,7 +150,9 @@ def _unwrapped(container: Any, tags: tuple[str, ...]) -> list[Any]:
         element = todo.pop()
         if element.tag in tags:
             found.append(element)
-        elif element.tag in _WRAPPERS and not _table_of_contents(element):
+        elif element.tag in _WRAPPERS and not (
+            _table_of_contents(element) or _placeholder(element)
+        ):
             todo.extend(reversed(list(element.iterchildren())))
     return found
 
@@ -176,11 +229,19 @@ def _cover_title(body: Any, styles: dict[str, str]) -> str:
         # paragraph whose every run is set large counts.
         sizes = [run.find(f"{W}rPr/{W}sz") for run in element.iter(f"{W}r") if _paragraph_text(run)]
         large = bool(sizes) and all(
-            size is not None and int(size.get(f"{W}val") or 0) >= TITLE_MIN_HALF_POINTS
+            size is not None and _half_points(size.get(f"{W}val") or "") >= TITLE_MIN_HALF_POINTS
             for size in sizes
         )
         return text if large and len(text.split()) <= TITLE_MAX_WORDS else ""
     return ""
+
+
+def _half_points(value: str) -> float:
+    """A run's type size in half-points: Word writes "32"; the standard also allows "16pt"."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(pt)?\s*", value)
+    if not match:
+        return 0.0
+    return float(match.group(1)) * (2 if match.group(2) else 1)
 
 
 def _paragraph_block(element: Any, styles: dict[str, str], levels: dict[str, int]) -> str:
@@ -201,7 +262,7 @@ def _paragraph_block(element: Any, styles: dict[str, str], levels: dict[str, int
         return "# " + text
     if name.lower().startswith("list") or element.find(f"{W}pPr/{W}numPr") is not None:
         return "- " + text
-    return text
+    return as_paragraph(text)
 
 
 def _table_rows(table: Any) -> list[list[str]]:
@@ -232,9 +293,9 @@ def load_docx(data: bytes) -> LoadedText:
         if element.tag == f"{W}p":
             if line := _paragraph_block(element, styles, levels):
                 blocks.append((1, line))
-            blocks.extend((1, box) for box in _text_boxes(element))
+            blocks.extend((1, as_paragraph(box)) for box in _text_boxes(element))
         else:
-            blocks.extend((1, line) for line in table_lines(_table_rows(element)))
+            blocks.extend((1, as_paragraph(x)) for x in table_lines(_table_rows(element)))
     if not blocks:
         raise IngestError("no text was found in it")
     text, _ = blocks_to_text(blocks)
@@ -244,4 +305,5 @@ def load_docx(data: bytes) -> LoadedText:
         title=(core.title or "").strip() or _cover_title(document.element.body, styles),
         author=author_name(core.author or ""),
         year=core.created.year if core.created else None,
+        markup=False,
     )

@@ -16,7 +16,13 @@ from collections.abc import Iterator
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
-from ingest.loaders.base import LoadedText, author_name, blocks_to_text, table_lines
+from ingest.loaders.base import (
+    LoadedText,
+    as_paragraph,
+    author_name,
+    blocks_to_text,
+    table_lines,
+)
 from ingest.loaders.text import decode
 from ingest.sources import IngestError
 
@@ -167,14 +173,14 @@ def _block(element: Tag) -> Iterator[str]:
     """The lines of one block element."""
     if element.name == "table":
         rows = [[_text(cell) for cell in _own(row, ("td", "th"))] for row in _own(element, ("tr",))]
-        yield from table_lines(rows)
+        yield from (as_paragraph(line) for line in table_lines(rows))
     elif element.name == "li":
         yield from _list_items(element)
     elif text := _text(element):
         if element.name in HEADINGS:
             yield "#" * int(element.name[1:]) + " " + text
         else:
-            yield text
+            yield as_paragraph(text)
 
 
 def _lines(root: Tag | BeautifulSoup) -> Iterator[str]:
@@ -190,7 +196,7 @@ def _lines(root: Tag | BeautifulSoup) -> Iterator[str]:
         if child is None:
             stack.pop()
             if not inline and (text := _joined(run)):  # a container's text ends with it
-                yield text
+                yield as_paragraph(text)
             run = run if inline else []
             continue
         if isinstance(child, NavigableString):
@@ -204,7 +210,7 @@ def _lines(root: Tag | BeautifulSoup) -> Iterator[str]:
             stack.append((iter(child.children), True))
         else:
             if text := _joined(run):
-                yield text
+                yield as_paragraph(text)
             run = []
             if child.name in BLOCKS:
                 yield from _block(child)
@@ -262,4 +268,5 @@ def load_html(data: bytes) -> LoadedText:
         title=_title(soup, first_heading),
         author=author if not author.startswith(("http:", "https:")) else "",
         year=int(year_match.group(1)) if year_match else None,
+        markup=False,
     )

@@ -24,7 +24,14 @@ import pypdfium2.raw as pdfium_c
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 
 from ingest.loaders.base import LoadedText, author_name
-from ingest.loaders.pdf_layout import Line, OutlineEntry, lay_out, median_size
+from ingest.loaders.pdf_layout import (
+    BROKEN_WORD,
+    Line,
+    OutlineEntry,
+    lay_out,
+    median_size,
+    rejoin_broken_words,
+)
 from ingest.sources import IngestError
 
 SUPERSCRIPT_RATIO = 0.8  # digits set below this share of their line's size are a footnote marker
@@ -45,6 +52,9 @@ _DRAW = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 # Characters pdfium reports that are not text: a hyphen it marks at a line end, controls.
 _ODD = {"\ufffe": "-", "\x02": "-", "\x00": "", "\ufeff": ""}
+# pdfium runs a line that ends in a hyphen on into the next, the hyphen marked: "func\ufffetion".
+# The mark is kept as a soft hyphen until the whole document is read (`rejoin_broken_words`).
+_LINE_END_HYPHEN = re.compile(r"([A-Za-z])[\ufffe\x02]([A-Za-z])")
 
 
 def _reason(error: Exception, what: str) -> IngestError:
@@ -164,6 +174,7 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
     ]
     kept = "".join(ch for ch, is_small in zip(body, small, strict=True) if not is_small)
     first = next(i for i, ch in enumerate(body) if ch.strip())
+    kept = _LINE_END_HYPHEN.sub(rf"\1{BROKEN_WORD}\2", kept)
     text = unicodedata.normalize("NFKC", "".join(_ODD.get(ch, ch) for ch in kept))
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s+([,.;:)])", r"\1", text) if any(small) else text
@@ -249,7 +260,7 @@ def load_pdf(data: bytes) -> LoadedText:
         raise _reason(error, "the PDF is damaged or truncated") from error
     if not any(pages):
         raise IngestError("no text was found in the PDF (a scanned PDF needs OCR first)")
-    laid = lay_out(pages, outline)
+    laid = lay_out(rejoin_broken_words(pages), outline)
     if not laid.text.strip():
         raise IngestError("no text was found in the PDF beyond page headers and footers")
     created = str(info.get("CreationDate", ""))

@@ -8,11 +8,15 @@ by a page break is joined into one, and the page's footnotes come before it, nev
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+
+from ingest.loaders.base import as_paragraph
+from ingest.words import is_english_word
 
 HEADING_SIZE_RATIO = 1.15  # a line at least this much larger than body text is a heading
 FOOTNOTE_SIZE_RATIO = 0.93  # footnotes are set smaller than the body (EYFS: 13.7 against 16.4)
@@ -26,6 +30,7 @@ HEADING_LINE_GAP = 1.0  # lines of one heading ("PART 2" / "DIRECTORS") are at m
 COVER_MAX_WORDS = 80  # a first page with fewer words than this is a cover (title, date, logo)
 CONTENTS_SHARE = 0.5  # a page region at least half contents entries is a contents list
 MIN_CONTENTS_ENTRIES = 3
+PROSE_WORDS = 5  # a line this long on a page before the first bookmark is text, not a title
 
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I)
 # "Staff: child ratios ........ 30" (dot leaders), or "24. Quorum for general meetings" (an
@@ -83,7 +88,7 @@ class _Block:
 
     @property
     def text(self) -> str:
-        return " ".join(text for _, text in self.pieces)
+        return _join_lines([text for _, text in self.pieces])
 
 
 def _shape(text: str) -> str:
@@ -159,14 +164,73 @@ def split_footnotes(lines: list[Line], body: float) -> tuple[list[Line], list[st
 
 
 def _join_lines(texts: list[str]) -> str:
-    """Lines of one paragraph joined; a line ending in a hyphen runs on without a space."""
+    """Lines of one paragraph joined; a line ending in a hyphen runs on without a space, and
+    a word the typesetter broke over two lines is one word again ("func-" / "tion")."""
     out = ""
     for text in texts:
         text = text.strip()
         if not text:
             continue
-        out = out + text if not out or out.endswith("-") else f"{out} {text}"
+        if out and out[-1] in _LINE_END_HYPHENS:
+            out = joined_at_hyphen(out, text)
+        else:
+            out = f"{out} {text}" if out else text
     return out
+
+
+# "-" and the hyphen a browser or typesetter inserts when it breaks a word (U+2010, and the
+# soft hyphen U+00AD when the PDF keeps it).
+_LINE_END_HYPHENS = ("-", "\u2010", "\u00ad")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\W$")
+_WORD_AFTER = re.compile(r"[a-z]+")
+
+
+def joined_at_hyphen(before: str, after: str) -> str:
+    """`before` (ending in a hyphen) run on into the next line `after`: without the hyphen
+    when the two halves make an English word ("func-" "tion" is "function"), with it when
+    they do not ("co-" "opted", "decision-" "making"), a soft hyphen never shown."""
+    start, end = _WORD_BEFORE.search(before), _WORD_AFTER.match(after)
+    whole = bool(start and end and is_english_word(start.group(1) + end.group(0)))
+    if whole or before[-1] == "\u00ad":
+        return before[:-1] + after
+    return before[:-1] + "-" + after
+
+
+# A word broken over two lines, as the PDF reader marks it ("func\u00adtion").
+BROKEN_WORD = "\u00ad"
+_BROKEN = re.compile(rf"([A-Za-z]+){BROKEN_WORD}([A-Za-z]+)")
+_WRITTEN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def rejoin_broken_words(pages: list[list[Line]]) -> list[list[Line]]:
+    """Each word broken over two lines whole again, as the document itself writes it where no
+    line breaks it ("Co-ordinator" stays hyphenated in a document that writes it so), or as
+    an English word ("func" "tion" is "function") when the document never writes it whole."""
+    written = {
+        word.lower()
+        for lines in pages
+        for line in lines
+        for word in _WRITTEN_WORD.findall(line.text.replace(BROKEN_WORD, " "))
+    }
+
+    def settle(match: re.Match[str]) -> str:
+        first, second = match.group(1), match.group(2)
+        hyphenated, whole = f"{first}-{second}", first + second
+        if hyphenated.lower() not in written and (
+            whole.lower() in written or is_english_word(whole)
+        ):
+            return whole
+        return hyphenated
+
+    return [
+        [
+            dataclasses.replace(line, text=_BROKEN.sub(settle, line.text))
+            if BROKEN_WORD in line.text
+            else line
+            for line in lines
+        ]
+        for lines in pages
+    ]
 
 
 def _is_entry(text: str) -> bool:
@@ -374,12 +438,18 @@ def lay_out(pages: list[list[Line]], outline: list[OutlineEntry]) -> Laid:
 
 
 def _first_body_page(pages: list[list[Line]], outline: list[OutlineEntry], body: float) -> int:
-    """The page the text starts on: after the cover and contents."""
-    if outline and min(e.page for e in outline) > 1:
-        return min(e.page for e in outline)  # cover and contents come before it
-    if len(pages) > 1 and _is_cover(pages[0], body):
-        return 2
-    return 1
+    """The page the text starts on: after the cover and contents.
+
+    The pages before the first bookmark are usually a cover and contents, but not always: a
+    foreword or summary nobody bookmarked is read from the first such page holding prose."""
+    start = 2 if len(pages) > 1 and _is_cover(pages[0], body) else 1
+    if not outline:
+        return start
+    bookmarked = min(e.page for e in outline)
+    for number in range(start, bookmarked):
+        if any(len(x.text.split()) >= PROSE_WORDS for x in drop_contents(pages[number - 1])):
+            return number
+    return max(start, bookmarked)
 
 
 def _cover_title(
@@ -487,7 +557,9 @@ def _to_text(blocks: list[_Block], page_count: int, cover_title: str) -> Laid:
                 offset += len(lead)
             while len(page_starts) < page:
                 page_starts.append(offset)
-            piece = text if index else lead + text
+            piece = (
+                text if index else lead + (text if block.kind == "heading" else as_paragraph(text))
+            )
             parts.append(piece)
             offset += len(piece)
         parts.append("\n\n")
