@@ -141,7 +141,7 @@ def _blocks(original: str, markup: bool = True) -> list[Block]:
         if skip:  # a table's separator row
             skip = False
             continue
-        # Tables, HTML blocks, underlined headings are Markdown's: a Word or web page's "|" is text.
+        # Tables, HTML blocks, underlined headings are Markdown's: a PDF line of "|" is text.
         if markup and header and _PIPE.search(body):
             blocks.append(Block(line_start, line_end, body, "tr", _cells(body, line_start), header))
             continue
@@ -482,8 +482,8 @@ def without_number(text: MappedText) -> MappedText:
 
 def parse_sections(original: str, markup: bool = True) -> list[Section]:
     """Read a loader's text into sections, in document order: Markdown, or (not `markup`) the
-    text a Word or web page loader wrote, whose only markup is the "#" of its headings and the
-    "-" of its list items."""
+    text a Word, PDF or web page loader wrote, whose only markup is the "#" of its headings
+    and the "-" of its list items."""
     inline_markup = INLINE_MARKUP.set(markup)
     try:
         return _sections(original, markup)

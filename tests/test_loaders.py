@@ -629,7 +629,8 @@ def test_pdf_words_broken_over_lines_and_a_foreword_before_the_bookmarks(tmp_pat
     pdf.set_font("Helvetica", size=11)
     for line in ("The board stays accountable even where a func-", "tion is delegated to a",
                  "committee, and its decision-", "making is minuted. The SEN co-",
-                 "ordinator reports termly.", "Each co-ordinator is named."):  # fmt: skip
+                 "ordinator reports termly.", "Each co-ordinator is named.",
+                 "Raise concerns with <name of governor> first."):  # fmt: skip
         pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     path = tmp_path / "handbook.pdf"
     pdf.output(str(path))
@@ -641,3 +642,4 @@ def test_pdf_words_broken_over_lines_and_a_foreword_before_the_bookmarks(tmp_pat
     )
     # The document writes "co-ordinator" where no line breaks it: so it is read there too.
     assert "The SEN co-ordinator reports termly." in texts
+    assert "Raise concerns with <name of governor> first." in texts  # a PDF is not Markdown

@@ -21,12 +21,10 @@ class LoadedText:
     # matter and template tags): what citations quote, so that quote == file_text[start:end].
     # Empty when `text` is them.
     original: str = ""
-    # Whether Markdown's markup (tags, links, emphasis, tables) is read as markup: in a Markdown
-    # or text file, and in a PDF's text, which can hold it, left by the tool that made the PDF
-    # ("status[ ](as in paragraph 3.43)"). A Word document's or web page's text is read as
-    # written ("raised with <name of governor>"); its loader writes "#" and "-" at the start of
-    # a line for headings and items. (PDF text read as written too moved a dev-docs passage
-    # and with it the frozen test part's MRR under the gate's floor: see docs/ingest.md.)
+    # Whether Markdown's markup (tags, links, emphasis, tables) is read as markup, as in a
+    # Markdown or text file. A Word document's, a PDF's or a web page's text is read as written
+    # ("raised with <name of governor>", "Mr J Smith*"); its loader writes "#" and "-" at the
+    # start of a line for headings and items.
     markup: bool = True
 
     def page_at(self, offset: int) -> int | None:

@@ -271,4 +271,5 @@ def load_pdf(data: bytes) -> LoadedText:
         title=_metadata_title(str(info.get("Title") or "")) or laid.cover_title,
         author=author_name(str(info.get("Author") or "")),
         year=int(year) if year.isdigit() else None,
+        markup=False,
     )
