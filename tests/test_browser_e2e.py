@@ -48,6 +48,9 @@ def test_chat_answers_with_a_source_card(page: Page, app_url: str) -> None:
     page.get_by_role("button", name="Open the whole document").first.click()
     dialog = page.get_by_role("dialog")
     expect(dialog.locator("#govassist-cited-here mark.govassist-quote")).to_be_in_viewport()
+    # The document scrolls in its own box: the dialog's title and close button stay in view.
+    expect(dialog.get_by_text("The whole document")).to_be_in_viewport()
+    expect(dialog.get_by_role("button", name="Close")).to_be_in_viewport()
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "whole-document.png"), full_page=False)
     page.keyboard.press("Escape")

@@ -134,6 +134,7 @@ def test_a_citation_number_jumps_to_its_card_and_the_document_shows_headings(
     expect(heading).to_be_visible()
     quote = shown.locator("mark.govassist-quote", has_text="It holds the power to inspect")
     expect(quote).to_be_visible()
+    expect(quote).to_be_in_viewport()  # opened at the cited sentence, on a projector's screen
     # Read in one go: the popover is still moving into place as it opens.
     above = heading.evaluate(
         "(h, m) => h.getBoundingClientRect().bottom <= m.getBoundingClientRect().top",

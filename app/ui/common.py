@@ -30,6 +30,9 @@ from ingest.types import Chunk
 
 CARD_CLASS = "govassist-card"
 QUOTE_CLASS = "govassist-quote"
+# A document or a passage's neighbours shown in a box that scrolls on its own, opened at the
+# cited sentences: the dialog's title and close button, and the popover, stay on the screen.
+SCROLL_CLASS = "govassist-scroll"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 
 
@@ -231,7 +234,7 @@ def context_html(assistant: Assistant, citation: Citation) -> str:
             parts.append(f'<p class="govassist-where">{html.escape(section)}</p>')
             shown = section
         parts.append(body)
-    return f'<div class="{CARD_CLASS}">{"".join(parts)}</div>'
+    return f'<div class="{CARD_CLASS} {SCROLL_CLASS}">{"".join(parts)}</div>'
 
 
 QUOTE_IN_DOCUMENT = "govassist-cited-here"
@@ -319,7 +322,7 @@ def document_html(assistant: Assistant, citation: Citation) -> str:
             )
         else:
             parts.append(_paragraphs_html(passage.text))
-    return f'<div class="{CARD_CLASS}">{"".join(parts)}</div>'
+    return f'<div class="{CARD_CLASS} {SCROLL_CLASS}">{"".join(parts)}</div>'
 
 
 @st.dialog("The whole document", width="large")
@@ -334,16 +337,30 @@ def _whole_document(assistant: Assistant, citation: Citation) -> None:
         st.warning(escape(f"{notice} The version now in the library is below, nothing marked."))
         st.html(document_html(assistant, citation))
         return
-    where = citation.section + (f" · page {citation.page}" if citation.page else "")
-    st.caption(escape(f"Cited: {where}. The cited sentences are marked below."))
+    page = f"page {citation.page}" if citation.page else ""
+    where = " · ".join(part for part in (citation.section, page) if part)  # a cover has neither
+    cited = f"Cited: {where}. " if where else ""
+    st.caption(escape(f"{cited}The cited sentences are marked below."))
     st.html(document_html(assistant, citation))
-    # Bring the cited place into view once the dialog has drawn it.
-    st.html(
-        "<script>setTimeout(() => { const at = document.getElementById("
-        f"'{QUOTE_IN_DOCUMENT}'); if (at) at.scrollIntoView({{block: 'center'}}); }}, 300);"
-        "</script>",
-        unsafe_allow_javascript=True,
-    )
+    st.html(OPEN_AT_THE_QUOTE, unsafe_allow_javascript=True)
+
+
+# Each scrolling box, once it is on screen (a popover opened, a dialog drawn), scrolled within
+# itself to its first marked sentence, a third of the way down; the page itself does not move.
+OPEN_AT_THE_QUOTE = f"""<script>(() => {{
+  const open = (box) => {{
+    const at = box.querySelector("mark.{QUOTE_CLASS}");
+    if (at) box.scrollTop = Math.max(0, at.offsetTop - box.clientHeight / 3);
+  }};
+  const watch = () => document.querySelectorAll(".{SCROLL_CLASS}").forEach((box) => {{
+    if (box.dataset.watched) return;
+    box.dataset.watched = "1";
+    new IntersectionObserver((seen) => seen.forEach((e) => e.isIntersecting && open(box)))
+      .observe(box);
+  }});
+  setTimeout(watch, 100);
+  setTimeout(watch, 600);
+}})();</script>"""
 
 
 def source_card(
@@ -365,6 +382,7 @@ def source_card(
                 if notice := gone_notice(passage_state(assistant, citation), citation):
                     st.warning(escape(f"{notice} Below is the passage as it was cited."))
                 st.html(context_html(assistant, citation))
+                st.html(OPEN_AT_THE_QUOTE, unsafe_allow_javascript=True)
             key = f"whole-{turn}-{citation.n}"
             if whole.button("Open the whole document", key=key):
                 _whole_document(assistant, citation)
@@ -384,6 +402,7 @@ PAGE_STYLE = f"""<style>
   -webkit-box-decoration-break: clone;
 }}
 [data-testid="stChatMessage"], .{CARD_CLASS} {{ scroll-margin-top: 4.5rem; }}
+.{SCROLL_CLASS} {{ max-height: 60vh; overflow-y: auto; position: relative; }}
 /* Streamlit's captions are its text colour at 60%: 3.9:1 on white, under WCAG AA's 4.5:1 for
    small text (axe-core). At 80% of the same colour they are 7.2:1, in a dark theme too. */
 [data-testid="stCaptionContainer"] {{ color: inherit; opacity: 0.8; }}
