@@ -44,9 +44,21 @@ class ResolvedQuestion:
     from_history: bool = False
 
 
+# A question whose subject it brings in itself: "Can a director vote on a contract with their
+# own firm?", "If a governor misses three meetings, can they be removed?". Its "their" and
+# "they" are that person, not someone said before. ("As a new trustee, who do they answer to?"
+# and "Our school is in one - how much money do they have?" bring in the asker.)
+_OWN_SUBJECT = re.compile(
+    r"^\W*(?:can|could|may|might|must|should|shall|will|would|does|do|did|is|are|has|have|"
+    r"if|when|once)\s+(?:a|an|my|our|one of our)\s+[a-z]",
+    re.IGNORECASE,
+)
+
+
 def refers_back(text: str) -> bool:
-    """Whether `text` has a word that points at something said before ("they", "this")."""
-    return _REFERS_BACK.search(text) is not None
+    """Whether `text` has a word that points at something said before ("they", "this"), not
+    at the subject it brings in itself."""
+    return _REFERS_BACK.search(text) is not None and not _OWN_SUBJECT.search(text)
 
 
 def _possessive(words: str) -> str:

@@ -79,6 +79,36 @@ def test_a_followup_is_about_the_last_topic_not_an_actor_from_before_it() -> Non
     assert resolve("And where does it get its authority?", chain).actors == ("Ofsted",)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can a director vote on a contract with their own firm?",
+        "If a governor misses three meetings, can they be removed?",
+    ],
+)
+def test_a_question_about_someone_it_brings_in_is_no_followup(question: str) -> None:
+    """ "their" is the director the question names: a trainer asking it after a ratio question,
+    or after one about RSCs, got the ratios, or RSCs' authority, mixed into the answer."""
+    for earlier in (
+        "What is the staff to child ratio for two-year-olds?",
+        "Who are RSCs accountable to?",
+    ):
+        resolved = resolve(question, [earlier])
+        assert resolved.text == question and not resolved.from_history
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "As a new trustee, who do they answer to?",
+        "Our school is in one - how much money do they have?",
+        "Is there a limit on their term?",
+    ],
+)
+def test_the_askers_own_situation_still_leaves_a_followup(question: str) -> None:
+    assert resolve(question, ["Who are RSCs accountable to?"]).actors == (RSC,)
+
+
 def test_an_earlier_turn_carries_whom_its_answer_was_about() -> None:
     from engine.followup import answered_turn
 
