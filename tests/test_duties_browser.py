@@ -123,7 +123,7 @@ def test_the_duties_page_filters_and_its_exports_cite_every_duty(
         assert row["strength"] in ("must", "must not") and row["actor"] == "Directors"
         assert "meeting" in row["duty"]
 
-    printable = _download(page, "Download printable page (HTML)", tmp_path)
+    printable = _download(page, "Printable page", tmp_path)
     assert printable.name == "duties.html"
     opened = browser.new_page()
     opened.goto(printable.as_uri())

@@ -151,7 +151,7 @@ def test_filters_narrow_the_duties(at: AppTest) -> None:
 def test_downloads_are_offered_for_the_selection_and_disabled_for_none(at: AppTest) -> None:
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == [
-        "Download CSV", "Download checklist (Markdown)", "Download printable page (HTML)",
+        "Download CSV", "Markdown checklist", "Printable page",
     ]  # fmt: skip
     assert not any(b.proto.disabled for b in buttons)
     at.text_input(key="duties-search").set_value("no such words").run()

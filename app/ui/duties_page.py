@@ -138,18 +138,19 @@ def _chosen_duties(register: Register) -> tuple[list[Duty], int]:
 
 
 def _downloads(chosen: list[Duty]) -> None:
-    """The chosen duties as CSV, a Markdown checklist and a printable page."""
+    """The chosen duties as CSV, a Markdown checklist and a printable page (short labels: three
+    side by side fit a 1024-pixel screen, in presentation mode too)."""
     csv_col, md_col, html_col = st.columns(3)
     csv_col.download_button(
         "Download CSV", to_csv(chosen), file_name="duties.csv", mime="text/csv",
         disabled=not chosen,
     )  # fmt: skip
     md_col.download_button(
-        "Download checklist (Markdown)", to_markdown(chosen), file_name="duties.md",
+        "Markdown checklist", to_markdown(chosen), file_name="duties.md",
         mime="text/markdown", disabled=not chosen,
     )  # fmt: skip
     html_col.download_button(
-        "Download printable page (HTML)", to_html(chosen), file_name="duties.html",
+        "Printable page", to_html(chosen), file_name="duties.html",
         mime="text/html", disabled=not chosen,
     )  # fmt: skip
 

@@ -127,9 +127,10 @@ def room_tab() -> None:
         hide_index=True,
     )
     st.subheader("Questions, hardest first")
+    # The measure they are sorted by first: a long question pushed it off a 1024-pixel screen.
     st.dataframe(
         [
-            {"Question": q.question, "Answers": q.answered, "Mean credit": q.mean_credit}
+            {"Mean credit": q.mean_credit, "Answers": q.answered, "Question": q.question}
             for q in questions
         ],
         hide_index=True,
