@@ -329,10 +329,26 @@ def is_title_line(chunk: Chunk, sentence: Sentence) -> bool:
     "Governing Board Report – [DATE]"), or the title with its subtitle ("SSAT on the School-led
     System: refocusing governance in ..."): it names the document, it answers nothing."""
     text, title = _folded(sentence.text), _folded(chunk.title)
-    if text == title:
+    if text == title or _cover_title_line(chunk, sentence):
         return True
     subtitle = text.removeprefix(title).lstrip() if text.startswith(title) else ""
     return subtitle[:1] in _SUBTITLE_MARKS and not text.rstrip(CLOSERS).endswith(".")
+
+
+# The share of the title's words a cover's first line must hold to be the title as the file
+# sets it ("Governing Board Report – [DATE]" for the "Governing Board Report template").
+TITLE_WORDS_SHARE = 0.6
+
+
+def _cover_title_line(chunk: Chunk, sentence: Sentence) -> bool:
+    """The first line of a passage under no heading (a cover), no sentence, and most of the
+    document's title: the title as the file sets it, with a placeholder or a date."""
+    if chunk.section or sentence is not chunk.sentences[0] or sentence.text.rstrip().endswith("."):
+        return False
+    title = set(tokenize(chunk.title))
+    return bool(title) and len(title & set(tokenize(sentence.text))) >= TITLE_WORDS_SHARE * len(
+        title
+    )
 
 
 def _folded(text: str) -> str:

@@ -97,6 +97,15 @@ def test_the_documents_title_on_its_own_line_answers_nothing() -> None:
     (chunk,) = chunk_sections(info, parse_sections(doc), doc)
     title, statement = chunk.sentences
     assert is_title_line(chunk, title) and not is_title_line(chunk, statement)
+    # A library's own title for it ("... template") is not the line the file sets on its cover.
+    named = SourceInfo("report", "report.docx", "Governing Board Report template")
+    (chunk,) = chunk_sections(named, parse_sections(doc), doc)
+    title, statement = chunk.sentences
+    assert is_title_line(chunk, title) and not is_title_line(chunk, statement)
+    # A cover's first sentence that says something is no title line.
+    said = "Governing board reports are read before each meeting.\n\nThe board meets.\n"
+    (chunk,) = chunk_sections(named, parse_sections(said), said)
+    assert not is_title_line(chunk, chunk.sentences[0])
 
 
 def test_a_field_naming_something_answers_only_a_question_about_its_label() -> None:
