@@ -11,7 +11,11 @@ import streamlit as st
 from app.ui.common import page_icon, page_style
 
 # Presentation mode, for a projector: large type and the sidebar folded away. Read before the
-# toggle is drawn, as the page's settings come first.
+# toggle is drawn, as the page's settings come first. It is kept in the address ("?present=1"),
+# so a reload, or an address typed with it ("/map?present=1"), opens in it too.
+PRESENT_PARAMETER = "present"
+if "presentation" not in st.session_state and st.query_params.get(PRESENT_PARAMETER) == "1":
+    st.session_state["presentation"] = True
 presenting = bool(st.session_state.get("presentation", False))
 st.set_page_config(
     page_title="govassist",
@@ -58,6 +62,10 @@ st.sidebar.toggle(
     help="Large type and the sidebar folded away, for a projector. Open the sidebar (top "
     "left) to switch it off.",
 )
+if presenting:
+    st.query_params[PRESENT_PARAMETER] = "1"  # again on every page: switching pages drops it
+elif PRESENT_PARAMETER in st.query_params:
+    del st.query_params[PRESENT_PARAMETER]
 page_style(presenting)
 if st.session_state.pop("fold_sidebar", False):
     st.html(FOLD_SIDEBAR, unsafe_allow_javascript=True)

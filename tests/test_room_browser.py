@@ -222,6 +222,24 @@ def test_presentation_mode_keeps_the_sidebar_readable_on_a_small_projector(
         assert switch.evaluate("e => e.getBoundingClientRect().height") < 40  # one line
 
 
+def test_presentation_mode_survives_a_reload_and_a_typed_page_address(
+    browser: Browser, app_url: str
+) -> None:
+    """A trainer switches it on, reloads, then types the map's address as the README says:
+    each page comes back in large type (it was lost on both)."""
+    with _screen(browser, 1280, 720) as page:
+        page.goto(app_url)
+        page.get_by_text("Presentation mode").click()
+        expect(page.locator("html")).to_have_css("font-size", "24px")
+        expect(page).to_have_url(re.compile(r"present=1"))
+        page.reload()
+        expect(page.locator("html")).to_have_css("font-size", "24px")
+        page.goto(f"{app_url}/map?present=1")
+        expect(page.get_by_role("heading", name="Governance map")).to_be_visible()
+        expect(page.locator("html")).to_have_css("font-size", "24px")
+        expect(page.get_by_test_id("stSidebar")).not_to_be_in_viewport()
+
+
 @contextmanager
 def _screen(browser: Browser, width: int, height: int) -> Iterator[Page]:
     """A page in a browser window of `width` x `height` CSS pixels, closed afterwards."""
