@@ -101,6 +101,19 @@ def test_pdf_footnote_markers_are_left_out_and_numbers_kept(tmp_path: Path) -> N
     assert load(path).text == "Most schools are in trusts (section 2.3, 1998).\n"
 
 
+def test_a_web_page_printed_to_pdf_loses_its_footnote_markers(tmp_path: Path) -> None:
+    """A browser prints a <sup> at 83% of its line (Chromium): still a marker, not a word."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_xy(10, 20)
+    for text, size in [("Safeguarding arrangements", 12), ("1", 10), (" are reviewed.", 12)]:
+        pdf.set_font("Helvetica", size=size)
+        pdf.write(6, text)
+    path = tmp_path / "printed.pdf"
+    pdf.output(str(path))
+    assert load(path).text == "Safeguarding arrangements are reviewed.\n"
+
+
 def _text_box_run(text: str) -> str:
     """A run holding a text box the way Word writes it: the text twice, Choice and Fallback."""
     ns = (

@@ -34,7 +34,7 @@ from ingest.loaders.pdf_layout import (
 )
 from ingest.sources import IngestError
 
-SUPERSCRIPT_RATIO = 0.8  # digits set below this share of their line's size are a footnote marker
+SUPERSCRIPT_RATIO = 0.86  # digits set below this share of their line's size are a footnote marker
 # A small digit right after a unit of a measure ("2.5m2", "3.5 m2") is its power, not a note.
 _UNIT_BEFORE = re.compile(r"\d\s?(?:m|cm|mm|km|ft)$")
 BOLD_WEIGHT = 600
