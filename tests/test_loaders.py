@@ -101,6 +101,27 @@ def test_pdf_footnote_markers_are_left_out_and_numbers_kept(tmp_path: Path) -> N
     assert load(path).text == "Most schools are in trusts (section 2.3, 1998).\n"
 
 
+def test_a_running_header_of_two_lines_is_left_out_whole(tmp_path: Path) -> None:
+    said = ["The board meets each term.", "Its chair is elected yearly.", "Minutes are public."]
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    for number in range(1, 4):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=8)
+        for y, line in ((8, "Oakfield Academy Trust"), (12, "Governors' Handbook 2024")):
+            pdf.set_xy(10, y)
+            pdf.cell(0, 4, line)
+        pdf.set_font("Helvetica", size=11)
+        pdf.set_xy(10, 30)
+        pdf.multi_cell(0, 6, said[number - 1])
+        pdf.set_font("Helvetica", size=8)
+        pdf.set_xy(10, 285)
+        pdf.cell(0, 4, f"Page {number} of 3")
+    path = tmp_path / "handbook.pdf"
+    pdf.output(str(path))
+    assert load(path).text == "\n\n".join(said) + "\n"
+
+
 def test_a_web_page_printed_to_pdf_loses_its_footnote_markers(tmp_path: Path) -> None:
     """A browser prints a <sup> at 83% of its line (Chromium): still a marker, not a word."""
     pdf = FPDF()

@@ -30,6 +30,7 @@ HEADING_LINE_GAP = 1.0  # lines of one heading ("PART 2" / "DIRECTORS") are at m
 COVER_MAX_WORDS = 80  # a first page with fewer words than this is a cover (title, date, logo)
 CONTENTS_SHARE = 0.5  # a page region at least half contents entries is a contents list
 MIN_CONTENTS_ENTRIES = 3
+RUNNING_LINES = 3  # a running header or footer is at most this many lines deep
 PROSE_WORDS = 5  # a line this long on a page before the first bookmark is text, not a title
 
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I)
@@ -112,7 +113,18 @@ def _running(pages: list[list[Line]]) -> set[str]:
 
 
 def _without_noise(pages: list[list[Line]]) -> list[list[Line]]:
-    """Page numbers, and running headers and footers at a page's top or bottom, removed."""
+    """Page numbers, and running headers and footers at a page's top or bottom, removed; a
+    header of two or three lines ("Oakfield Academy Trust" over "Governors' Handbook 2024") one
+    line at a time, as each comes to the edge."""
+    for _ in range(RUNNING_LINES):
+        trimmed = _edges_trimmed(pages)
+        if trimmed == pages:
+            break
+        pages = trimmed
+    return pages
+
+
+def _edges_trimmed(pages: list[list[Line]]) -> list[list[Line]]:
     running = _running(pages)
     kept: list[list[Line]] = []
     for lines in pages:
