@@ -122,6 +122,37 @@ def test_a_running_header_of_two_lines_is_left_out_whole(tmp_path: Path) -> None
     assert load(path).text == "\n\n".join(said) + "\n"
 
 
+def test_a_pdf_list_ends_where_a_line_starts_left_of_its_bullets(tmp_path: Path) -> None:
+    """Word sets bullets at an indent, each item's text at a hanging indent: the paragraph
+    after the list, at the margin and the same line spacing, is not the last item's."""
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    y = 100.0
+
+    def line(x: float, text: str) -> None:
+        nonlocal y
+        pdf.text(x, y, text)
+        y += 14
+
+    line(56, "The governing board will make sure that the school:")
+    for item in (["promotes good attendance and reduces absence, including", "persistent absence"],
+                 ["publishes this policy on the school website"]):  # fmt: skip
+        pdf.text(62, y, "-")  # the core fonts have no "•"
+        for text in item:
+            line(80, text)
+    line(56, "The headteacher reports attendance figures to the board each half term.")
+    path = tmp_path / "attendance.pdf"
+    pdf.output(str(path))
+    (chunk,) = parse_document(path).chunks
+    assert [(s.text, s.list_item) for s in chunk.sentences] == [
+        ("The governing board will make sure that the school:", False),
+        ("promotes good attendance and reduces absence, including persistent absence", True),
+        ("publishes this policy on the school website", True),
+        ("The headteacher reports attendance figures to the board each half term.", False),
+    ]
+
+
 def test_a_web_page_printed_to_pdf_loses_its_footnote_markers(tmp_path: Path) -> None:
     """A browser prints a <sup> at 83% of its line (Chromium): still a marker, not a word."""
     pdf = FPDF()

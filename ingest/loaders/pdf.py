@@ -158,12 +158,14 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
     heights: list[float] = []
     tops: list[float] = []
     bottoms: list[float] = []
+    lefts: list[float] = []
     for k in range(start, start + len(body)):
         pdfium_c.FPDFText_GetLooseCharBox(raw, k, ctypes.byref(rect))
         heights.append(rect.top - rect.bottom)
         if body[k - start].strip():
             tops.append(rect.top)
             bottoms.append(rect.bottom)
+            lefts.append(rect.left)
     visible = [h for h, ch in zip(heights, body, strict=True) if ch.strip()]
     if not visible:
         return []
@@ -188,6 +190,7 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
             bottom=min(bottoms),
             bold=_bold(raw, start + first),
             marked=small[first],
+            left=min(lefts),
         )
     ]
 

@@ -30,6 +30,7 @@ HEADING_LINE_GAP = 1.0  # lines of one heading ("PART 2" / "DIRECTORS") are at m
 COVER_MAX_WORDS = 80  # a first page with fewer words than this is a cover (title, date, logo)
 CONTENTS_SHARE = 0.5  # a page region at least half contents entries is a contents list
 MIN_CONTENTS_ENTRIES = 3
+OUTDENT = 1.0  # points a line must start left of an item's bullet to be out of the list
 RUNNING_LINES = 3  # a running header or footer is at most this many lines deep
 PROSE_WORDS = 5  # a line this long on a page before the first bookmark is text, not a title
 
@@ -62,6 +63,7 @@ class Line:
     bottom: float
     bold: bool = False
     marked: bool = False  # it begins with a footnote marker (digits set smaller than the line)
+    left: float = 0.0  # x of its first character
 
 
 @dataclass(frozen=True)
@@ -366,12 +368,13 @@ def _paragraphs(
     current: list[str] = []
     kind = "text"
     previous: Line | None = None
+    bullet_left: float | None = None  # where the bullet of the item being read stands
 
     def flush() -> None:
-        nonlocal current, kind
+        nonlocal current, kind, bullet_left
         if current:
             blocks.append(_Block([(number, _join_lines(current))], kind))
-        current, kind = [], "text"
+        current, kind, bullet_left = [], "text", None
 
     i = 0
     while i < len(lines):
@@ -397,10 +400,12 @@ def _paragraphs(
             or gap
             or (previous is not None and _FIELD.match(text) and _FIELD.match(previous.text))
             or (previous is not None and abs(previous.size - line.size) > 0.15 * line.size)
+            # A line that starts left of an item's bullet is the paragraph after the list.
+            or (bullet_left is not None and line.left < bullet_left - OUTDENT)
         ):
             flush()
         if bullet:
-            kind = "item"
+            kind, bullet_left = "item", line.left
             text = text[bullet.end() :]
         elif _LETTERED.match(text):
             kind = "item"  # a lettered clause of a list: "(a) by ordinary resolution, or"
