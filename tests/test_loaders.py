@@ -597,6 +597,25 @@ def test_word_repeating_sections_hidden_text_and_xml_too_deep(tmp_path: Path) ->
         load(deep_path)
 
 
+def test_a_web_page_table_with_spanned_cells_keeps_each_value_under_its_header(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "governors.html"
+    path.write_text(
+        "<table><tr><th>Name</th><th>Category</th><th>Appointed</th></tr>"
+        '<tr><td rowspan="2">J Patel</td><td>Parent</td><td>2021</td></tr>'
+        "<tr><td>Chair</td><td>2023</td></tr>"
+        '<tr><td>R Owen</td><td colspan="2">Vacancy from July</td></tr></table>',
+        "utf-8",
+    )
+    assert load(path).text.splitlines()[::2] == [
+        "Name | Category | Appointed",
+        "J Patel – Category: Parent; Appointed: 2021",
+        "J Patel – Category: Chair; Appointed: 2023",
+        "R Owen – Category: Vacancy from July; Appointed: Vacancy from July",
+    ]
+
+
 def test_a_web_page_title_keeps_a_heading_that_starts_with_a_hash(tmp_path: Path) -> None:
     path = tmp_path / "priorities.html"
     path.write_text("<html><body><h2>#1 priority</h2><p>Reading.</p></body></html>", "utf-8")

@@ -169,10 +169,46 @@ def _list_items(item: Tag) -> Iterator[str]:
         todo.extend(reversed(nested))
 
 
+MAX_SPAN = 64  # a cell spanning more rows or columns than this is read as spanning one
+
+
+def _span(cell: Tag, name: str) -> int:
+    value = str(cell.get(name) or "1").strip()
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_SPAN else 1
+
+
+def _table_grid(table: Tag) -> list[list[str]]:
+    """A table's rows as a browser lays them out: a cell spanning columns (`colspan`) fills
+    each, and one spanning rows (`rowspan`) fills its column in the rows below, so every value
+    stands under its own column's header."""
+    grid: list[list[str]] = []
+    below: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
+    for row in _own(table, ("tr",)):
+        cells = iter(_own(row, ("td", "th")))
+        line: list[str] = []
+        while True:
+            if (column := len(line)) in below:
+                text, left = below.pop(column)
+                line.append(text)
+                if left > 1:
+                    below[column] = (text, left - 1)
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                break
+            text, down = _text(cell), _span(cell, "rowspan")
+            for _ in range(_span(cell, "colspan")):
+                if down > 1:
+                    below[len(line)] = (text, down - 1)
+                line.append(text)
+        grid.append(line)
+    return grid
+
+
 def _block(element: Tag) -> Iterator[str]:
     """The lines of one block element."""
     if element.name == "table":
-        rows = [[_text(cell) for cell in _own(row, ("td", "th"))] for row in _own(element, ("tr",))]
+        rows = _table_grid(element)
         yield from (as_paragraph(line) for line in table_lines(rows))
     elif element.name == "li":
         yield from _list_items(element)
