@@ -616,10 +616,42 @@ def test_a_web_page_table_with_spanned_cells_keeps_each_value_under_its_header(
     ]
 
 
+def test_a_web_page_table_caption_and_a_heading_drawn_with_a_div_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "attendance.html"
+    path.write_text(
+        '<body><div role="heading" aria-level="2">Attendance</div>'
+        "<table><caption>Attendance by year group, autumn 2023</caption>"
+        "<tr><td>Year 7</td><td>95.2%</td></tr></table></body>",
+        "utf-8",
+    )
+    assert load(path).text == (
+        "## Attendance\n\nAttendance by year group, autumn 2023\n\nYear 7: 95.2%\n"
+    )
+
+
 def test_a_web_page_title_keeps_a_heading_that_starts_with_a_hash(tmp_path: Path) -> None:
     path = tmp_path / "priorities.html"
     path.write_text("<html><body><h2>#1 priority</h2><p>Reading.</p></body></html>", "utf-8")
     assert load(path).title == "#1 priority"
+
+
+def test_word_cells_merged_down_a_column_label_each_row(tmp_path: Path) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    for row, cells in enumerate(
+        (("Committee", "Member", "Meets"), ("Finance", "J Patel", "Termly"), ("", "R Owen", ""))
+    ):
+        for column, text in enumerate(cells):
+            table.cell(row, column).text = text
+    table.cell(1, 0).merge(table.cell(2, 0))  # "Finance" down two rows, as Word merges
+    table.cell(1, 2).merge(table.cell(2, 2))
+    path = tmp_path / "committees.docx"
+    document.save(str(path))
+    assert load(path).text.splitlines()[::2] == [
+        "Committee | Member | Meets",
+        "Finance – Member: J Patel; Meets: Termly",
+        "Finance – Member: R Owen; Meets: Termly",
+    ]
 
 
 def _paragraph_xml(inner: str) -> object:

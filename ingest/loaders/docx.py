@@ -266,15 +266,23 @@ def _paragraph_block(element: Any, styles: dict[str, str], levels: dict[str, int
 
 
 def _table_rows(table: Any) -> list[list[str]]:
-    """The table's own rows and cells (a table inside a cell is read as that cell's text)."""
-    return [
-        [
-            text
-            for cell in _unwrapped(row, (f"{W}tc",))
-            for text in [" ".join(_paragraph_text(p) for p in cell.iter(f"{W}p"))] * _span(cell)
-        ]
-        for row in _unwrapped(table, (f"{W}tr",))
-    ]
+    """The table's own rows and cells (a table inside a cell is read as that cell's text); a
+    cell merged with the one above (`w:vMerge` continuing) shows that cell's text, as Word
+    shows one cell across the rows ("Finance" beside each of its members)."""
+    rows: list[list[str]] = []
+    above: dict[int, str] = {}  # grid column -> the text of the merged cell that starts there
+    for row in _unwrapped(table, (f"{W}tr",)):
+        line: list[str] = []
+        for cell in _unwrapped(row, (f"{W}tc",)):
+            merge = cell.find(f"{W}tcPr/{W}vMerge")
+            continued = merge is not None and merge.get(f"{W}val", "continue") == "continue"
+            text = " ".join(_paragraph_text(p) for p in cell.iter(f"{W}p"))
+            text = above.get(len(line), "") if continued and not text else text
+            if merge is not None and not continued:
+                above[len(line)] = text
+            line.extend([text] * _span(cell))
+        rows.append(line)
+    return rows
 
 
 def load_docx(data: bytes) -> LoadedText:

@@ -205,9 +205,20 @@ def _table_grid(table: Tag) -> list[list[str]]:
     return grid
 
 
+def _aria_heading(element: Tag) -> int:
+    """The level of an element marked as a heading for screen readers (`role="heading"`,
+    `aria-level`, 2 when it says none), 0 for any other."""
+    if str(element.get("role") or "").strip().lower() != "heading":
+        return 0
+    level = str(element.get("aria-level") or "2").strip()
+    return min(int(level), 6) if level.isdigit() and int(level) > 0 else 2
+
+
 def _block(element: Tag) -> Iterator[str]:
     """The lines of one block element."""
     if element.name == "table":
+        if (caption := element.find("caption")) is not None and (title := _text(caption)):
+            yield as_paragraph(title)  # what the table is of ("Governors and their terms")
         rows = _table_grid(element)
         yield from (as_paragraph(line) for line in table_lines(rows))
     elif element.name == "li":
@@ -250,6 +261,8 @@ def _lines(root: Tag | BeautifulSoup) -> Iterator[str]:
             run = []
             if child.name in BLOCKS:
                 yield from _block(child)
+            elif (level := _aria_heading(child)) and (text := _text(child)):
+                yield "#" * level + " " + text  # a heading a page draws with a div
             else:
                 stack.append((iter(child.children), False))
 
