@@ -267,7 +267,27 @@ def _numbered_heading(block: Block, following: Block | None) -> tuple[int, str] 
         return None
     if _NUMBERED_HEADING.match(following.raw.strip()) and not _words(following.raw)[2:]:
         return None  # a run of short numbered lines is a list, not headings
+    if following.raw[:1] in (" ", "\t") and _LIST_ITEM.match(following.raw):
+        return None  # "1. Finance and resources" over its own indented items: a list item
     return match.group(1).count(".") + 1, f"{match.group(1)} {title}"
+
+
+_ITEM_NUMBER = re.compile(r"(\d{1,2})[.)][ \t]")
+
+
+def _next_item(blocks: list[Block], i: int) -> bool:
+    """Whether numbered block `i` is the next item of a numbered list just above it ("3. Pay"
+    after "2. Curriculum and standards" and its indented items), not a heading."""
+    number = _ITEM_NUMBER.match(blocks[i].raw)
+    if number is None:
+        return False
+    for earlier in reversed(blocks[:i]):
+        if not _LIST_ITEM.match(earlier.raw):
+            return False
+        if earlier.raw[:1] not in (" ", "\t"):
+            found = _ITEM_NUMBER.match(earlier.raw)
+            return found is not None and int(found.group(1)) + 1 == int(number.group(1))
+    return False
 
 
 def _contents_blocks(blocks: list[Block]) -> set[int]:
@@ -417,7 +437,9 @@ def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
             explicit_level = len(hashed.group(1))
             bold_level = explicit_level if _BOLD_ONLY.match(hashed.group(2)) else 0
             kinds.append((Kind.HEADING, explicit_level, clean(hashed.group(2)).text))
-        elif (numbered := _numbered_heading(block, following)) is not None:
+        elif (numbered := _numbered_heading(block, following)) is not None and not _next_item(
+            blocks, i
+        ):
             kinds.append((Kind.HEADING, explicit_level + numbered[0], numbered[1]))
         elif (heading := _implicit_heading(block)) is not None:
             # A bold heading after another bold-styled one is its sibling (same style, same

@@ -66,6 +66,26 @@ def test_a_short_document_has_no_blurb_to_drop() -> None:
     ]  # fmt: skip
 
 
+def test_numbered_items_with_their_own_items_are_a_list_not_headings() -> None:
+    doc = (
+        "## Committees\n\nThe board has three committees:\n\n"
+        "1. Finance and resources, which meets termly\n   - approves the budget\n"
+        "2. Curriculum and standards\n   1. reviews pupil outcomes\n3. Pay\n\n"
+        "Each committee reports to the board.\n"
+    )
+    (section,) = parse_sections(doc)
+    assert section.path == ("Committees",)
+    assert [p.text for p in section.paragraphs] == [
+        "The board has three committees:",
+        "Finance and resources, which meets termly",
+        "approves the budget",
+        "Curriculum and standards",
+        "1. reviews pupil outcomes",
+        "Pay",
+        "Each committee reports to the board.",
+    ]
+
+
 def _as_text(sections):
     return [(" > ".join(s.path), [p.text for p in s.paragraphs]) for s in sections]
 
