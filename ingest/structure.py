@@ -252,8 +252,10 @@ def _plain_heading(block: Block, following: Block | None) -> str | None:
     return text
 
 
-def _numbered_heading(block: Block, following: Block | None) -> tuple[int, str] | None:
-    """(depth, title) of a numbered heading line ("2.3 Governance" has depth 2), else None."""
+def _numbered_heading(blocks: list[Block], i: int) -> tuple[int, str] | None:
+    """(depth, title) of block `i` when it is a numbered heading line ("2.3 Governance" has
+    depth 2), else None."""
+    block, following = blocks[i], blocks[i + 1] if i + 1 < len(blocks) else None
     match = _NUMBERED_HEADING.match(block.raw.strip())
     if not match or "\n" in block.raw.strip() or following is None:
         return None
@@ -267,7 +269,9 @@ def _numbered_heading(block: Block, following: Block | None) -> tuple[int, str] 
         return None
     if _NUMBERED_HEADING.match(following.raw.strip()) and not _words(following.raw)[2:]:
         return None  # a run of short numbered lines is a list, not headings
-    if following.raw[:1] in (" ", "\t") and _LIST_ITEM.match(following.raw):
+    if (following.raw[:1] in (" ", "\t") and _LIST_ITEM.match(following.raw)) or _next_item(
+        blocks, i
+    ):
         return None  # "1. Finance and resources" over its own indented items: a list item
     return match.group(1).count(".") + 1, f"{match.group(1)} {title}"
 
@@ -437,9 +441,7 @@ def _classify(blocks: list[Block]) -> Iterator[tuple[Block, Kind, int, str]]:
             explicit_level = len(hashed.group(1))
             bold_level = explicit_level if _BOLD_ONLY.match(hashed.group(2)) else 0
             kinds.append((Kind.HEADING, explicit_level, clean(hashed.group(2)).text))
-        elif (numbered := _numbered_heading(block, following)) is not None and not _next_item(
-            blocks, i
-        ):
+        elif (numbered := _numbered_heading(blocks, i)) is not None:
             kinds.append((Kind.HEADING, explicit_level + numbered[0], numbered[1]))
         elif (heading := _implicit_heading(block)) is not None:
             # A bold heading after another bold-styled one is its sibling (same style, same
