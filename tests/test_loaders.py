@@ -654,6 +654,46 @@ def test_word_cells_merged_down_a_column_label_each_row(tmp_path: Path) -> None:
     ]
 
 
+def test_word_automatic_numbering_is_read_before_headings_and_clauses(tmp_path: Path) -> None:
+    """Word draws "1", "1.1" and "(a)" from its numbering definitions, not the text: the
+    heading path keeps its numbers and a clause its letter."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {_W} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%1"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%1.%2"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+            '<w:lvlText w:val="(%3)"/></w:lvl></w:abstractNum>'
+        )
+    )
+    numbering.append(parse_xml(f'<w:num {_W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int, style: str = "Normal") -> None:
+        paragraph = document.add_paragraph(text, style=style)
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {_W}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
+
+    numbered("Removal of governors", 0, "Heading 1")
+    numbered("Co-opted governors", 1, "Heading 2")
+    document.add_paragraph("The board may remove a co-opted governor where—")
+    numbered("the governor has been absent for six months;", 2)
+    numbered("the board so resolves.", 2)
+    numbered("Foundation governors", 1, "Heading 2")
+    path = tmp_path / "removal.docx"
+    document.save(str(path))
+    assert load(path).text == (
+        "# 1 Removal of governors\n\n## 1.1 Co-opted governors\n\n"
+        "The board may remove a co-opted governor where—\n\n"
+        "- (a) the governor has been absent for six months;\n\n- (b) the board so resolves.\n\n"
+        "## 1.2 Foundation governors\n"
+    )
+
+
 def _paragraph_xml(inner: str) -> object:
     return parse_xml(f"<w:p {_W}>{inner}</w:p>")
 

@@ -24,6 +24,7 @@ from ingest.loaders.base import (
     blocks_to_text,
     table_lines,
 )
+from ingest.loaders.docx_numbering import Numbering
 from ingest.sources import IngestError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -244,11 +245,16 @@ def _half_points(value: str) -> float:
     return float(match.group(1)) * (2 if match.group(2) else 1)
 
 
-def _paragraph_block(element: Any, styles: dict[str, str], levels: dict[str, int]) -> str:
-    """A paragraph as a line: "## text" for a heading, "- text" for a list item."""
+def _paragraph_block(
+    element: Any, styles: dict[str, str], levels: dict[str, int], numbering: Numbering
+) -> str:
+    """A paragraph as a line: "## text" for a heading, "- text" for a list item, each after
+    the number Word draws before it ("## 3.2 Quorum", "- (a) the chair")."""
+    label = numbering.label(element)  # counted even for an empty paragraph, as Word does
     text = _paragraph_text(element)
     if not text:
         return ""
+    text = f"{label} {text}" if label else text
     style = element.find(f"{W}pPr/{W}pStyle")
     style_id = style.get(f"{W}val") if style is not None else ""
     own = element.find(f"{W}pPr/{W}outlineLvl")
@@ -260,7 +266,7 @@ def _paragraph_block(element: Any, styles: dict[str, str], levels: dict[str, int
         return "#" * levels[style_id] + " " + text
     if name.lower() == "title":
         return "# " + text
-    if name.lower().startswith("list") or element.find(f"{W}pPr/{W}numPr") is not None:
+    if name.lower().startswith("list") or element.find(f"{W}pPr/{W}numPr") is not None or label:
         return "- " + text
     return as_paragraph(text)
 
@@ -296,10 +302,11 @@ def load_docx(data: bytes) -> LoadedText:
         raise IngestError("not a readable Word document (.docx)") from error
     styles = {s.style_id: s.name for s in document.styles if s.style_id}
     levels = _heading_levels(document)
+    numbering = Numbering.read(document)
     blocks: list[tuple[int, str]] = []
     for element in _unwrapped(document.element.body, _BODY):
         if element.tag == f"{W}p":
-            if line := _paragraph_block(element, styles, levels):
+            if line := _paragraph_block(element, styles, levels, numbering):
                 blocks.append((1, line))
             blocks.extend((1, as_paragraph(box)) for box in _text_boxes(element))
         else:

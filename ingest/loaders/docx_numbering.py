@@ -1,0 +1,139 @@
+"""Word's automatic numbering: the "1.", "2.3" and "(a)" that Word draws before a paragraph
+but keeps out of its text, worked out from the document's numbering definitions.
+
+A policy's "3.2 Quorum" heading and its "(a) the chair of the meeting;" clauses are numbered
+this way; read without them, the heading path loses its numbers and a lettered clause its
+letter (which is how an answer finds the sentence that leads into a list of clauses).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PLACEHOLDER = re.compile(r"%(\d)")
+_ROMAN = (
+    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+    (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+)  # fmt: skip
+MAX_LEVEL = 9  # Word's levels are 0-8
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def _letters(number: int) -> str:
+    """1 -> "a", 26 -> "z", 27 -> "aa": Word repeats the letter past z."""
+    return chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
+
+
+# The formats that draw a number; a bullet (or none) draws no label.
+_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "lowerLetter": _letters,
+    "upperLetter": lambda n: _letters(n).upper(),
+    "lowerRoman": _roman,
+    "upperRoman": lambda n: _roman(n).upper(),
+}
+
+
+@dataclass(frozen=True)
+class _Level:
+    format: str
+    text: str  # "%1.%2." : each %k the number of level k (1-based)
+    start: int
+
+
+def _number(element: Any) -> tuple[str, int] | None:
+    """(numbering id, level) of a `w:numPr` holder (a paragraph's or a style's `w:pPr`)."""
+    found = element.find(f"{W}numPr") if element is not None else None
+    if found is None:
+        return None
+    num_id, level = found.find(f"{W}numId"), found.find(f"{W}ilvl")
+    value = num_id.get(f"{W}val") if num_id is not None else None
+    depth = level.get(f"{W}val") if level is not None else "0"
+    if not value or value == "0" or not (depth or "").isdigit():
+        return None
+    return value, min(int(depth or 0), MAX_LEVEL - 1)
+
+
+def _levels(abstract: Any) -> dict[int, _Level]:
+    levels = {}
+    for level in abstract.findall(f"{W}lvl"):
+        depth = level.get(f"{W}ilvl") or ""
+        fmt, text, start = (level.find(f"{W}{name}") for name in ("numFmt", "lvlText", "start"))
+        first = start.get(f"{W}val") if start is not None else "1"
+        if depth.isdigit() and fmt is not None and text is not None:
+            levels[int(depth)] = _Level(
+                fmt.get(f"{W}val") or "",
+                text.get(f"{W}val") or "",
+                int(first) if (first or "").isdigit() else 1,
+            )
+    return levels
+
+
+@dataclass
+class Numbering:
+    """The document's numbered lists; `label` is asked of each paragraph in document order."""
+
+    levels: dict[str, dict[int, _Level]] = field(default_factory=dict)  # by abstract id
+    abstract_of: dict[str, str] = field(default_factory=dict)  # numbering id -> abstract id
+    style_numbers: dict[str, tuple[str, int]] = field(default_factory=dict)  # style id -> number
+    counters: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, document: Any) -> Numbering:
+        try:
+            part = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return cls()
+        levels = {
+            a.get(f"{W}abstractNumId") or "": _levels(a) for a in part.findall(f"{W}abstractNum")
+        }
+        abstract_of = {}
+        for num in part.findall(f"{W}num"):
+            abstract = num.find(f"{W}abstractNumId")
+            if abstract is not None and num.get(f"{W}numId"):
+                abstract_of[num.get(f"{W}numId")] = abstract.get(f"{W}val") or ""
+        styles = {}
+        for style in document.styles.element.findall(f"{W}style"):
+            if (number := _number(style.find(f"{W}pPr"))) and style.get(f"{W}styleId"):
+                styles[style.get(f"{W}styleId")] = number
+        return cls(levels, abstract_of, styles)
+
+    def label(self, paragraph: Any) -> str:
+        """The number Word draws before this paragraph ("3.2", "(a)"), "" for none or a bullet;
+        counted, so paragraphs must be asked in order."""
+        properties = paragraph.find(f"{W}pPr")
+        style = properties.find(f"{W}pStyle") if properties is not None else None
+        number = _number(properties) or self.style_numbers.get(
+            style.get(f"{W}val") if style is not None else ""
+        )
+        abstract = self.abstract_of.get(number[0], "") if number else ""
+        levels = self.levels.get(abstract, {})
+        if number is None or number[1] not in levels:
+            return ""
+        depth = number[1]
+        counters = self.counters.setdefault(abstract, {})
+        counters[depth] = counters.get(depth, levels[depth].start - 1) + 1
+        for deeper in [k for k in counters if k > depth]:
+            del counters[deeper]  # "2.1" after "1.3.4" starts its own "2.1.1" again
+        if levels[depth].format not in _FORMATS:
+            return ""
+
+        def shown(match: re.Match[str]) -> str:
+            k = int(match.group(1)) - 1
+            level = levels.get(k, _Level("decimal", "", 1))
+            draw = _FORMATS.get(level.format, str)
+            return draw(counters.get(k, level.start))
+
+        return _PLACEHOLDER.sub(shown, levels[depth].text).strip()
