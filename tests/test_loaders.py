@@ -694,6 +694,49 @@ def test_word_automatic_numbering_is_read_before_headings_and_clauses(tmp_path: 
     )
 
 
+def _with_footnote(path: Path, note: str) -> None:
+    """Give a saved Word document a footnotes part holding `note`, as Word stores one."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    footnotes = (
+        f'<w:footnotes xmlns:w="{main}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r>'
+        '<w:separator/></w:r></w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/>'
+        f'</w:r><w:r><w:t xml:space="preserve"> {note}</w:t></w:r></w:p></w:footnote></w:footnotes>'
+    )
+    kind = "officeDocument/2006/relationships/footnotes"
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    parts["word/_rels/document.xml.rels"] = rels.replace(
+        "</Relationships>",
+        f'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/{kind}" '
+        'Target="footnotes.xml"/></Relationships>',
+    ).encode()
+    types = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.footnotes+xml"/></Types>',
+    ).encode()
+    parts["word/footnotes.xml"] = footnotes.encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def test_word_footnotes_are_read_after_the_text(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Governors must declare any pecuniary interest.")
+    path = tmp_path / "interests.docx"
+    document.save(str(path))
+    _with_footnote(path, "Regulation 14 of the School Governance Regulations 2013.")
+    assert load(path).text == (
+        "Governors must declare any pecuniary interest.\n\n# Notes\n\n"
+        "Regulation 14 of the School Governance Regulations 2013.\n"
+    )
+
+
 def _paragraph_xml(inner: str) -> object:
     return parse_xml(f"<w:p {_W}>{inner}</w:p>")
 

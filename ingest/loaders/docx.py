@@ -15,6 +15,7 @@ from typing import Any
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
 from lxml import etree
 
 from ingest.loaders.base import (
@@ -291,6 +292,31 @@ def _table_rows(table: Any) -> list[list[str]]:
     return rows
 
 
+_NOTES = {"footnotes": f"{W}footnote", "endnotes": f"{W}endnote"}
+# A note's own numbered marker, its separator lines: Word draws them, they say nothing.
+_NOTE_FURNITURE = ("separator", "continuationSeparator", "continuationNotice")
+
+
+def _notes(document: Any) -> list[str]:
+    """The document's footnotes and endnotes, each paragraph as text (a regulation the text
+    cites, a caveat): Word keeps them in parts of their own, read here after the body."""
+    found: list[str] = []
+    for relationship in document.part.rels.values():
+        tag = _NOTES.get(relationship.reltype.rsplit("/", 1)[-1])
+        if tag is None or relationship.is_external:
+            continue
+        part = relationship.target_part
+        try:  # python-docx parses some parts itself, and leaves the rest as bytes
+            notes = part.element if hasattr(part, "element") else parse_xml(part.blob)
+        except etree.XMLSyntaxError as error:
+            raise IngestError(f"the document's notes could not be read ({error.msg})") from error
+        for note in notes.iter(tag):
+            if note.get(f"{W}type") in _NOTE_FURNITURE:
+                continue
+            found.extend(text for p in note.iter(f"{W}p") if (text := _paragraph_text(p)))
+    return found
+
+
 def load_docx(data: bytes) -> LoadedText:
     check_zip(data)
     try:
@@ -311,6 +337,9 @@ def load_docx(data: bytes) -> LoadedText:
             blocks.extend((1, as_paragraph(box)) for box in _text_boxes(element))
         else:
             blocks.extend((1, as_paragraph(x)) for x in table_lines(_table_rows(element)))
+    if notes := _notes(document):
+        blocks.append((1, "# Notes"))
+        blocks.extend((1, as_paragraph(note)) for note in notes)
     if not blocks:
         raise IngestError("no text was found in it")
     text, _ = blocks_to_text(blocks)
