@@ -222,6 +222,18 @@ def test_presentation_mode_keeps_the_sidebar_readable_on_a_small_projector(
         assert switch.evaluate("e => e.getBoundingClientRect().height") < 40  # one line
 
 
+def test_the_chat_box_has_the_keyboard_when_the_page_opens(browser: Browser, app_url: str) -> None:
+    """Typing straight away asks the question: it took 19 Tabs to reach the box."""
+    with _screen(browser, 1280, 720) as page:
+        page.goto(app_url)
+        box = page.locator('[data-testid="stChatInput"] textarea')
+        expect(box).to_be_focused()
+        page.keyboard.type("Who holds the power to inspect schools?")
+        page.keyboard.press("Enter")
+        answer = page.locator('[data-testid="stChatMessage"]').filter(has_text="Ofsted")
+        expect(answer.first).to_be_visible()
+
+
 def test_presentation_mode_survives_a_reload_and_a_typed_page_address(
     browser: Browser, app_url: str
 ) -> None:

@@ -155,6 +155,17 @@ _SHOW_NEWEST = """<script>
 </script>"""
 
 
+# The chat box has the keyboard when the page opens, unless something else already has it: it
+# took 19 Tabs from the page's top to reach it.
+_FOCUS_THE_CHAT = """<script>
+setTimeout(() => {
+  const box = document.querySelector('[data-testid="stChatInput"] textarea');
+  const free = !document.activeElement || document.activeElement === document.body;
+  if (box && free) { box.focus({ preventScroll: true }); }
+}, 300);
+</script>"""
+
+
 def feedback_controls(index: int, question: str, answer: Answer, history: list[str]) -> None:
     """Thumbs up or down, and an optional reason, stored with the question and citations."""
     recorded: dict[int, int] = st.session_state.setdefault("feedback_ids", {})
@@ -301,6 +312,7 @@ def page() -> None:
     sidebar_conversation(turns)
     if question:
         st.html(_SHOW_NEWEST % len(turns), unsafe_allow_javascript=True)
+    st.html(_FOCUS_THE_CHAT, unsafe_allow_javascript=True)
 
 
 page()
