@@ -101,6 +101,23 @@ def test_pdf_footnote_markers_are_left_out_and_numbers_kept(tmp_path: Path) -> N
     assert load(path).text == "Most schools are in trusts (section 2.3, 1998).\n"
 
 
+def test_a_pdf_first_heading_is_no_title_when_the_properties_name_the_document(
+    tmp_path: Path,
+) -> None:
+    pdf = FPDF()
+    pdf.set_title("Governors' Handbook 2024")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=20)
+    pdf.cell(0, 12, "Foreword", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "This handbook replaces the 2023 edition and applies from April.")
+    path = tmp_path / "handbook.pdf"
+    pdf.output(str(path))
+    parsed = parse_document(path)
+    assert load(path).title == "Governors' Handbook 2024"
+    assert [c.section for c in parsed.chunks] == [("Foreword",)]
+
+
 def test_a_running_header_of_two_lines_is_left_out_whole(tmp_path: Path) -> None:
     said = ["The board meets each term.", "Its chair is elected yearly.", "Minutes are public."]
     pdf = FPDF()

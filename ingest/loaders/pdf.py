@@ -263,7 +263,8 @@ def load_pdf(data: bytes) -> LoadedText:
         raise _reason(error, "the PDF is damaged or truncated") from error
     if not any(pages):
         raise IngestError("no text was found in the PDF (a scanned PDF needs OCR first)")
-    laid = lay_out(rejoin_broken_words(pages), outline)
+    title = _metadata_title(str(info.get("Title") or ""))
+    laid = lay_out(rejoin_broken_words(pages), outline, title)
     if not laid.text.strip():
         raise IngestError("no text was found in the PDF beyond page headers and footers")
     created = str(info.get("CreationDate", ""))
@@ -271,7 +272,7 @@ def load_pdf(data: bytes) -> LoadedText:
     return LoadedText(
         text=laid.text,
         page_starts=laid.page_starts,
-        title=_metadata_title(str(info.get("Title") or "")) or laid.cover_title,
+        title=title or laid.cover_title,
         author=author_name(str(info.get("Author") or "")),
         year=int(year) if year.isdigit() else None,
         markup=False,

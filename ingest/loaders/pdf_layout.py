@@ -33,6 +33,7 @@ MIN_CONTENTS_ENTRIES = 3
 OUTDENT = 1.0  # points a line must start left of an item's bullet to be out of the list
 RUNNING_LINES = 3  # a running header or footer is at most this many lines deep
 PROSE_WORDS = 5  # a line this long on a page before the first bookmark is text, not a title
+TITLE_SHARE = 0.5  # of a first page's largest line's words the properties' title must hold
 
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I)
 # "Staff: child ratios ........ 30" (dot leaders), or "24. Quorum for general meetings" (an
@@ -426,13 +427,13 @@ def _continues(before: _Block, after: _Block) -> bool:
     return right[:1].islower() or left[-1:].islower() or left.endswith((",", "-", "–"))
 
 
-def lay_out(pages: list[list[Line]], outline: list[OutlineEntry]) -> Laid:
+def lay_out(pages: list[list[Line]], outline: list[OutlineEntry], title: str = "") -> Laid:
     """Read pages of lines (top to bottom) into the section parser's shape; see the module."""
     pages = _without_noise(pages)
     body = body_size(pages)
     outline = [e for e in outline if 1 <= e.page <= len(pages)]
     first_page = _first_body_page(pages, outline, body)
-    pages, cover_title = _cover_title(pages, first_page, body)
+    pages, cover_title = _cover_title(pages, first_page, body, title)
     levels = _size_levels(pages, body)
     spacing = usual_gap(pages)
     laid = [
@@ -470,10 +471,12 @@ def _first_body_page(pages: list[list[Line]], outline: list[OutlineEntry], body:
 
 
 def _cover_title(
-    pages: list[list[Line]], first_page: int, body: float
+    pages: list[list[Line]], first_page: int, body: float, title: str = ""
 ) -> tuple[list[list[Line]], str]:
     """The title the first page shows (its first run of its largest lines), and the pages
-    without it when the first page is also where the text starts."""
+    without it when the first page is also where the text starts. When the file's properties
+    give a `title` that line does not share, the line is a heading ("Foreword", "1
+    Introduction"), and stays in the text."""
     if not (pages and pages[0]):
         return pages, ""
     largest = max(x.size for x in pages[0])
@@ -484,6 +487,10 @@ def _cover_title(
                 break
             continue
         title_lines.append(line.text)
+    named = set(_WRITTEN_WORD.findall(title.lower()))
+    shown = set(_WRITTEN_WORD.findall(" ".join(title_lines).lower()))
+    if named and len(shown & named) < TITLE_SHARE * len(shown):
+        return pages, ""  # the properties name the document: this line is a heading
     if first_page == 1 and largest > body * HEADING_SIZE_RATIO:
         # The title set largest at the top of a first page is the document's title.
         title_set = set(title_lines)
