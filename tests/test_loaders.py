@@ -754,6 +754,25 @@ def test_word_footnotes_are_read_after_the_text(tmp_path: Path) -> None:
     )
 
 
+def test_word_headings_set_in_bold_by_hand_are_headings(tmp_path: Path) -> None:
+    """A document with no heading styles, its headings bold Normal lines; a bold name and
+    address at the top stay text."""
+    document = docx.Document()
+    for text, bold in (
+        ("Oakfield Primary School", True),
+        ("High Street, Oakfield", True),
+        ("Terms of reference for the finance committee.", False),
+        ("Membership", True),
+        ("At least four governors, including the headteacher.", False),
+        ("Quorum", True),
+        ("Three governors.", False),
+    ):
+        document.add_paragraph().add_run(text).bold = bold
+    path = tmp_path / "terms.docx"
+    document.save(str(path))
+    assert [c.section for c in parse_document(path).chunks] == [(), ("Membership",), ("Quorum",)]
+
+
 def _paragraph_xml(inner: str) -> object:
     return parse_xml(f"<w:p {_W}>{inner}</w:p>")
 

@@ -37,6 +37,7 @@ _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.I)
 # Report – [DATE]" in 26 pt bold), as a cover's largest line is a PDF's.
 TITLE_MIN_HALF_POINTS = 32
 TITLE_MAX_WORDS = 15
+BOLD_HEADING_WORDS = 10  # a bold line of Normal text this short may be a heading set by hand
 # A zip bomb is refused from the sizes in the zip's directory, before any part is inflated
 # (Python's zipfile never inflates a member past its recorded size). python-docx holds the
 # parsed XML at ~25 bytes per byte (100 MB of document.xml took 2.6 GB), and Word's own XML
@@ -317,6 +318,52 @@ def _notes(document: Any) -> list[str]:
     return found
 
 
+def _bold_only(paragraph: Any) -> bool:
+    """Whether every run with words in the paragraph is bold: how many authors set a heading."""
+    runs = [run for run in paragraph.iter(f"{W}r") if _paragraph_text(run)]
+    for run in runs:
+        bold = run.find(f"{W}rPr/{W}b")
+        if bold is None or bold.get(f"{W}val", "true").lower() in ("0", "false", "off"):
+            return False
+    return bool(runs)
+
+
+def _bold_heading(paragraph: Any, line: str) -> bool:
+    """A short bold line of Normal text, no sentence: a heading set by hand ("Quorum")."""
+    words = line.split()
+    return (
+        0 < len(words) <= BOLD_HEADING_WORDS
+        and not line.startswith(("#", "- "))
+        and not re.search(r"[.;:,?!]$", line)
+        and _bold_only(paragraph)
+    )
+
+
+def _body_blocks(
+    document: Any, styles: dict[str, str], levels: dict[str, int]
+) -> list[tuple[int, str]]:
+    """The body's paragraphs, text boxes and tables as lines. In a document that sets no
+    heading with a heading style, a bold line of its own before plain text is a heading set by
+    hand; a run of bold lines (a name and an address) stays text. (Where styled headings exist,
+    bold lines are emphasis or sub-items within them.)"""
+    numbering = Numbering.read(document)
+    lines: list[tuple[str, bool]] = []  # (line, a bold line?)
+    for element in _unwrapped(document.element.body, _BODY):
+        if element.tag != f"{W}p":
+            lines.extend((as_paragraph(row), False) for row in table_lines(_table_rows(element)))
+            continue
+        if line := _paragraph_block(element, styles, levels, numbering):
+            lines.append((line, _bold_heading(element, line)))
+        lines.extend((as_paragraph(box), False) for box in _text_boxes(element))
+    styled = any(line.startswith("#") for line, _ in lines)
+    blocks: list[tuple[int, str]] = []
+    for i, (line, bold) in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        alone = not (i and lines[i - 1][1]) and following is not None and not following[1]
+        blocks.append((1, f"# {line}" if bold and alone and not styled else line))
+    return blocks
+
+
 def load_docx(data: bytes) -> LoadedText:
     check_zip(data)
     try:
@@ -328,15 +375,7 @@ def load_docx(data: bytes) -> LoadedText:
         raise IngestError("not a readable Word document (.docx)") from error
     styles = {s.style_id: s.name for s in document.styles if s.style_id}
     levels = _heading_levels(document)
-    numbering = Numbering.read(document)
-    blocks: list[tuple[int, str]] = []
-    for element in _unwrapped(document.element.body, _BODY):
-        if element.tag == f"{W}p":
-            if line := _paragraph_block(element, styles, levels, numbering):
-                blocks.append((1, line))
-            blocks.extend((1, as_paragraph(box)) for box in _text_boxes(element))
-        else:
-            blocks.extend((1, as_paragraph(x)) for x in table_lines(_table_rows(element)))
+    blocks = _body_blocks(document, styles, levels)
     if notes := _notes(document):
         blocks.append((1, "# Notes"))
         blocks.extend((1, as_paragraph(note)) for note in notes)
