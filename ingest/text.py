@@ -17,8 +17,11 @@ _DROP_WHOLE = re.compile(
 _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\s]+)>", re.IGNORECASE)
 # Markdown link: keep the link text (group 1), drop the brackets and the target.
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
-# Emphasis markers: runs of * or _ that touch a word on one side only (not snake_case or 2*3).
-_EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])")
+# Emphasis markers: runs of * or _ that touch a word on one side only (not snake_case or 2*3),
+# and not escaped ("\*" is an asterisk).
+_EMPHASIS = re.compile(r"(?<![\w*_\\])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_\\])[*_]{1,3}(?![\w*_])")
+# Markdown's escape: a backslash before punctuation shows the punctuation ("Board \| spring").
+_ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>])")
 # A list bullet, a heading hash or a quotation's "> " at the start of a line ("> 30 pupils",
 # a number, is left alone).
 _LINE_MARKER = re.compile(
@@ -66,6 +69,7 @@ def _removed_positions(raw: str) -> set[int]:
         removed.update(range(match.end(1), match.end()))
     for match in _LINE_MARKER.finditer(raw):
         removed.update(range(match.start(), match.end()))
+    removed.update(match.start() for match in _ESCAPE.finditer(raw))
     for match in _EMPHASIS.finditer(raw):
         if not removed.intersection(range(match.start(), match.end())):
             removed.update(range(match.start(), match.end()))

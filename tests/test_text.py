@@ -52,6 +52,12 @@ def test_text_that_is_not_markdown_keeps_its_brackets_and_asterisks() -> None:
     assert clean(original).text == "Raise it with ; Mr J Smith and Annex B."
 
 
+def test_markdown_escapes_show_their_punctuation() -> None:
+    assert clean("Board \\| spring term").text == "Board | spring term"
+    assert clean("a \\*starred\\* word, *emphasis*").text == "a *starred* word, emphasis"
+    assert clean("C:\\temp\\minutes").text == "C:\\temp\\minutes"  # no punctuation after it
+
+
 def test_join_maps_separator_to_next_piece() -> None:
     joined = join([clean("ab"), clean("zzcd", 2, 4)], "\n\n")
     assert joined.text == "ab\n\ncd"
