@@ -375,12 +375,14 @@ def test_web_page_text_is_spaced_as_shown_without_footnote_references(tmp_path: 
     path = tmp_path / "space.html"
     path.write_text(
         "<html><body><p>Rooms need 2.5m<sup>2</sup> per child<sup><a href='#fn1'>1</a></sup>"
-        " under an un<b>usual</b> rule<sup>[2]</sup>.<br>A new line.</p>"
+        " under an un<b>usual</b> rule<sup>[2]</sup>.<br>A new line, published<sup>3</sup> in"
+        " 2024.<sup>4</sup> Year 1<sup>st</sup> term.</p>"
         "<table><tr><td><p>Ratio</p><p>(under two)</p></td><td>1:3</td></tr></table>",
         encoding="utf-8",
     )
     assert load(path).text == (
-        "Rooms need 2.5m2 per child under an unusual rule. A new line.\n\nRatio (under two): 1:3\n"
+        "Rooms need 2.5m2 per child under an unusual rule. A new line, published in 2024. "
+        "Year 1st term.\n\nRatio (under two): 1:3\n"
     )
 
 

@@ -70,6 +70,22 @@ _HEADING_LINE = re.compile(r"#{1,6} \S")
 _BREAK = object()  # where a block ends: its words and the next ones are apart
 
 
+# A word (not a unit: "m", "km") or a sentence's end just before a superscript number.
+_AFTER_A_WORD = re.compile(r"[A-Za-z]{3,}[.,;:)]?$|[.,;:)]$")
+
+
+def _note_number(sup: Tag, own: str) -> bool:
+    """A superscript number after a word or a sentence ("published<sup>1</sup>", "term.<sup>2
+    </sup>") is a note's number; after a unit or a number it is a power ("25m<sup>2</sup>")."""
+    before = sup.previous_sibling
+    return (
+        own.isdigit()
+        and len(own) <= 3
+        and isinstance(before, NavigableString)
+        and bool(_AFTER_A_WORD.search(str(before)))
+    )
+
+
 def _hidden(element: Tag) -> bool:
     """Whether a page shows `element` to nobody, or only to screen readers ("until-found" text
     is shown when searched for: read)."""
@@ -99,8 +115,8 @@ def _left_out(element: Tag) -> bool:
     if element.name == "sup":
         # Only its own children are looked at: a reference is a link or a mark, not nested.
         linked = element.find("a", href=re.compile(r"^#"), recursive=False) is not None
-        own = "".join(str(t) for t in element.find_all(string=True, recursive=False))
-        return linked or bool(_FOOTNOTE_MARK.fullmatch(own.strip()))
+        own = "".join(str(t) for t in element.find_all(string=True, recursive=False)).strip()
+        return linked or bool(_FOOTNOTE_MARK.fullmatch(own)) or _note_number(element, own)
     if element.name == "form":
         return len(element.get_text(" ").split()) < FORM_WORDS
     return False
