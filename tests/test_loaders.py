@@ -673,6 +673,21 @@ def test_word_cells_merged_down_a_column_label_each_row(tmp_path: Path) -> None:
     ]
 
 
+def test_word_numbering_with_a_huge_start_is_drawn_in_digits() -> None:
+    """A list starting at 10^10 in roman numerals would be built one step at a time for
+    minutes (a hostile file): past a few thousand it is drawn in digits."""
+    from ingest.loaders.docx_numbering import Numbering, _Level
+
+    numbering = Numbering(
+        levels={"1": {0: _Level("lowerRoman", "%1.", 10**10)}}, abstract_of={"7": "1"}
+    )
+    paragraph = parse_xml(
+        f'<w:p {_W}><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="7"/></w:numPr></w:pPr></w:p>'
+    )
+    assert numbering.label(paragraph) == "10000000000."
+    assert numbering.label(paragraph) == "10000000001."
+
+
 def test_word_automatic_numbering_is_read_before_headings_and_clauses(tmp_path: Path) -> None:
     """Word draws "1", "1.1" and "(a)" from its numbering definitions, not the text: the
     heading path keeps its numbers and a clause its letter."""

@@ -20,6 +20,10 @@ _ROMAN = (
     (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
 )  # fmt: skip
 MAX_LEVEL = 9  # Word's levels are 0-8
+# Word starts a list at most at 32,767; past a few thousand, letters and roman numerals would
+# be long strings built one step at a time (a start of 10^10 took minutes): such a number is
+# drawn in digits.
+MAX_DRAWN = 5000
 
 
 def _roman(number: int) -> str:
@@ -133,7 +137,8 @@ class Numbering:
         def shown(match: re.Match[str]) -> str:
             k = int(match.group(1)) - 1
             level = levels.get(k, _Level("decimal", "", 1))
-            draw = _FORMATS.get(level.format, str)
-            return draw(counters.get(k, level.start))
+            number = counters.get(k, level.start)
+            draw = _FORMATS.get(level.format, str) if 0 < number <= MAX_DRAWN else str
+            return draw(number)
 
         return _PLACEHOLDER.sub(shown, levels[depth].text).strip()
