@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+import statistics
 import unicodedata
 from collections import Counter
 from typing import Any
@@ -34,7 +35,9 @@ from ingest.loaders.pdf_layout import (
 )
 from ingest.sources import IngestError
 
-SUPERSCRIPT_RATIO = 0.86  # digits set below this share of their line's size are a footnote marker
+SUPERSCRIPT_RATIO = 0.8  # digits set below this share of their line's size are a footnote marker
+RAISED_RATIO = 0.86  # ... and digits below this share raised by RAISED_BY of it above the line
+RAISED_BY = 0.15
 # A small digit right after a unit of a measure ("2.5m2", "3.5 m2") is its power, not a note.
 _UNIT_BEFORE = re.compile(r"\d\s?(?:m|cm|mm|km|ft)$")
 BOLD_WEIGHT = 600
@@ -159,9 +162,11 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
     tops: list[float] = []
     bottoms: list[float] = []
     lefts: list[float] = []
+    lows: list[float] = []  # each character's bottom
     for k in range(start, start + len(body)):
         pdfium_c.FPDFText_GetLooseCharBox(raw, k, ctypes.byref(rect))
         heights.append(rect.top - rect.bottom)
+        lows.append(rect.bottom)
         if body[k - start].strip():
             tops.append(rect.top)
             bottoms.append(rect.bottom)
@@ -170,9 +175,17 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
     if not visible:
         return []
     size = median_size(visible)
+    baseline = statistics.median(bottoms)
     small = [
-        ch.isdigit() and h < SUPERSCRIPT_RATIO * size and not _UNIT_BEFORE.search(body[:i])
-        for i, (ch, h) in enumerate(zip(body, heights, strict=True))
+        ch.isdigit()
+        and (
+            h < SUPERSCRIPT_RATIO * size
+            # A browser prints a superscript at 83% of its line, raised: a number merely set
+            # a little smaller ("14 March" at 10 pt in a 12 pt line) is on the line and stays.
+            or (h < RAISED_RATIO * size and low > baseline + RAISED_BY * size)
+        )
+        and not _UNIT_BEFORE.search(body[:i])
+        for i, (ch, h, low) in enumerate(zip(body, heights, lows, strict=True))
     ]
     kept = "".join(ch for ch, is_small in zip(body, small, strict=True) if not is_small)
     first = next(i for i, ch in enumerate(body) if ch.strip())

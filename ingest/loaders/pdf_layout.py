@@ -95,22 +95,24 @@ class _Block:
         return _join_lines([text for _, text in self.pieces])
 
 
-def _shape(text: str) -> str:
-    """A line with its digits masked: "Page 3 of 9" and "Page 4 of 9" look alike."""
-    return re.sub(r"\d+", "#", text.strip().lower())
+def _shape(text: str, exact: bool = False) -> str:
+    """A line with its digits masked: "Page 3 of 9" and "Page 4 of 9" look alike (unless
+    `exact`)."""
+    return text.strip().lower() if exact else re.sub(r"\d+", "#", text.strip().lower())
 
 
 def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
-def _running(pages: list[list[Line]]) -> set[str]:
-    """Shapes of lines that are the top-most or bottom-most line of at least half the pages."""
+def _running(pages: list[list[Line]], exact: bool = False) -> set[str]:
+    """Shapes of lines that are the top-most or bottom-most line of at least half the pages
+    (`exact`: the lines themselves, digits and all)."""
     counts: Counter[str] = Counter()
     for lines in pages:
         if lines:
             edges = {max(lines, key=lambda x: x.top).text, min(lines, key=lambda x: x.top).text}
-            counts.update(_shape(text) for text in edges)
+            counts.update(_shape(text, exact) for text in edges)
     threshold = max(2, RUNNING_SHARE * len(pages))
     return {shape for shape, count in counts.items() if count >= threshold}
 
@@ -118,17 +120,19 @@ def _running(pages: list[list[Line]]) -> set[str]:
 def _without_noise(pages: list[list[Line]]) -> list[list[Line]]:
     """Page numbers, and running headers and footers at a page's top or bottom, removed; a
     header of two or three lines ("Oakfield Academy Trust" over "Governors' Handbook 2024") one
-    line at a time, as each comes to the edge."""
-    for _ in range(RUNNING_LINES):
-        trimmed = _edges_trimmed(pages)
+    line at a time, as each comes to the edge. Below the edge only a line that recurs word for
+    word goes ("Governors' Handbook 2024"): "Appendix 1", "Appendix 2" at the top of their
+    pages, alike but for their numbers, are headings."""
+    for depth in range(RUNNING_LINES):
+        trimmed = _edges_trimmed(pages, exact=depth > 0)
         if trimmed == pages:
             break
         pages = trimmed
     return pages
 
 
-def _edges_trimmed(pages: list[list[Line]]) -> list[list[Line]]:
-    running = _running(pages)
+def _edges_trimmed(pages: list[list[Line]], exact: bool) -> list[list[Line]]:
+    running = _running(pages, exact)
     kept: list[list[Line]] = []
     for lines in pages:
         if not lines:
@@ -139,7 +143,7 @@ def _edges_trimmed(pages: list[list[Line]]) -> list[list[Line]]:
             x for x in lines
             if not (
                 x.top in (highest, lowest)
-                and (_PAGE_NUMBER.match(x.text) or _shape(x.text) in running)
+                and ((_PAGE_NUMBER.match(x.text) and not exact) or _shape(x.text, exact) in running)
             )
         ])  # fmt: skip
     return kept
