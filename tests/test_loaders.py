@@ -701,6 +701,33 @@ def test_word_numbering_with_a_huge_start_is_drawn_in_digits() -> None:
     assert numbering.label(paragraph) == "10000000001."
 
 
+def test_word_numbering_switched_off_restarted_and_levelled_by_the_paragraph() -> None:
+    from ingest.loaders.docx_numbering import Numbering, _Level
+
+    def paragraph(num_pr: str, style: str = "") -> object:
+        styled = f'<w:pStyle w:val="{style}"/>' if style else ""
+        return parse_xml(f"<w:p {_W}><w:pPr>{styled}<w:numPr>{num_pr}</w:numPr></w:pPr></w:p>")
+
+    levels = {0: _Level("decimal", "%1.", 1), 1: _Level("lowerLetter", "(%2)", 1)}
+    numbering = Numbering(
+        levels={"1": levels},
+        abstract_of={"7": "1", "8": "1"},
+        style_numbers={"Numbered": ("7", 0)},
+        restarts={"8": {0: 1}},
+    )
+    item = '<w:ilvl w:val="0"/><w:numId w:val="7"/>'
+    assert numbering.label(paragraph("", "Numbered")) == "1."
+    assert numbering.label(paragraph('<w:numId w:val="0"/>', "Numbered")) == ""  # off
+    assert numbering.label(paragraph('<w:ilvl w:val="1"/>', "Numbered")) == "(a)"
+    assert numbering.label(paragraph(item)) == "2."
+    # A second list of the same kind that starts again ("w:startOverride"), counted apart.
+    again = '<w:ilvl w:val="0"/><w:numId w:val="8"/>'
+    assert [numbering.label(paragraph(again)) for _ in range(2)] == ["1.", "2."]
+    assert numbering.label(paragraph(item)) == "3."
+    # "²" is a digit to str.isdigit, not to int: no number, and no crash.
+    assert numbering.label(paragraph('<w:ilvl w:val="²"/><w:numId w:val="7"/>')) == ""
+
+
 def test_word_automatic_numbering_is_read_before_headings_and_clauses(tmp_path: Path) -> None:
     """Word draws "1", "1.1" and "(a)" from its numbering definitions, not the text: the
     heading path keeps its numbers and a clause its letter."""

@@ -52,6 +52,16 @@ def author_name(value: str) -> str:
 _LOOKS_LIKE_HEADING = re.compile(r"^(#{1,6}|>)[ \t]")
 
 
+_SMALL_NUMBER = re.compile(r"[0-9]{1,6}")
+
+
+def small_number(value: str | None) -> int | None:
+    """An attribute's whole number of at most six ASCII digits ("2"), else None: "²" passes
+    `str.isdigit` but not `int`, and 5,000 digits pass both but take `int` past its limit."""
+    value = (value or "").strip()
+    return int(value) if _SMALL_NUMBER.fullmatch(value) else None
+
+
 def as_paragraph(text: str) -> str:
     """A paragraph's own words as a loader writes them, never read as a heading."""
     return _LOOKS_LIKE_HEADING.sub("\\1\u00a0", text)

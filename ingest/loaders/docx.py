@@ -23,6 +23,7 @@ from ingest.loaders.base import (
     as_paragraph,
     author_name,
     blocks_to_text,
+    small_number,
     table_lines,
 )
 from ingest.loaders.docx_numbering import Numbering
@@ -174,8 +175,8 @@ def _heading_levels(document: Any) -> dict[str, int]:
                 break
             outline = current.element.find(f"{W}pPr/{W}outlineLvl")
             value = outline.get(f"{W}val") if outline is not None else None
-            if value is not None and value.isdigit() and int(value) < OUTLINE_BODY_TEXT:
-                levels[style.style_id] = min(int(value) + 1, 6)
+            if (depth := small_number(value)) is not None and depth < OUTLINE_BODY_TEXT:
+                levels[style.style_id] = min(depth + 1, 6)
                 break
             current, seen = current.base_style, seen + 1
     return levels
@@ -191,7 +192,8 @@ def _span(cell: Any) -> int:
     """How many grid columns a table cell spans (a merged header cell spans several)."""
     span = cell.find(f"{W}tcPr/{W}gridSpan")
     value = span.get(f"{W}val") if span is not None else None
-    return int(value) if value and value.isdigit() and 0 < int(value) <= 64 else 1
+    number = small_number(value)
+    return number if number is not None and 0 < number <= 64 else 1
 
 
 def check_zip(data: bytes) -> None:
@@ -262,8 +264,8 @@ def _paragraph_block(
     own = element.find(f"{W}pPr/{W}outlineLvl")
     own_level = own.get(f"{W}val") if own is not None else None
     name = _style_name(element, styles)
-    if own_level is not None and own_level.isdigit() and int(own_level) < OUTLINE_BODY_TEXT:
-        return "#" * min(int(own_level) + 1, 6) + " " + text
+    if (depth := small_number(own_level)) is not None and depth < OUTLINE_BODY_TEXT:
+        return "#" * min(depth + 1, 6) + " " + text
     if style_id in levels:
         return "#" * levels[style_id] + " " + text
     if name.lower() == "title":

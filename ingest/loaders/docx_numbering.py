@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.loaders.base import small_number
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PLACEHOLDER = re.compile(r"%(\d)")
 _ROMAN = (
@@ -64,25 +66,35 @@ def _number(element: Any) -> tuple[str, int] | None:
         return None
     num_id, level = found.find(f"{W}numId"), found.find(f"{W}ilvl")
     value = num_id.get(f"{W}val") if num_id is not None else None
-    depth = level.get(f"{W}val") if level is not None else "0"
-    if not value or value == "0" or not (depth or "").isdigit():
+    depth = small_number(level.get(f"{W}val") if level is not None else "0")
+    if not value or depth is None:
         return None
-    return value, min(int(depth or 0), MAX_LEVEL - 1)
+    return value, min(depth, MAX_LEVEL - 1)
 
 
 def _levels(abstract: Any) -> dict[int, _Level]:
     levels = {}
     for level in abstract.findall(f"{W}lvl"):
-        depth = level.get(f"{W}ilvl") or ""
+        depth = small_number(level.get(f"{W}ilvl"))
         fmt, text, start = (level.find(f"{W}{name}") for name in ("numFmt", "lvlText", "start"))
-        first = start.get(f"{W}val") if start is not None else "1"
-        if depth.isdigit() and fmt is not None and text is not None:
-            levels[int(depth)] = _Level(
-                fmt.get(f"{W}val") or "",
-                text.get(f"{W}val") or "",
-                int(first) if (first or "").isdigit() else 1,
+        first = small_number(start.get(f"{W}val") if start is not None else "1")
+        if depth is not None and fmt is not None and text is not None:
+            levels[depth] = _Level(
+                fmt.get(f"{W}val") or "", text.get(f"{W}val") or "", 1 if first is None else first
             )
     return levels
+
+
+def _restarts(num: Any) -> dict[int, int]:
+    """A list's levels that start again, and where (`w:lvlOverride/w:startOverride`)."""
+    found = {}
+    for override in num.findall(f"{W}lvlOverride"):
+        depth = small_number(override.get(f"{W}ilvl"))
+        start = override.find(f"{W}startOverride")
+        first = small_number(start.get(f"{W}val")) if start is not None else None
+        if depth is not None and first is not None:
+            found[depth] = first
+    return found
 
 
 @dataclass
@@ -92,6 +104,9 @@ class Numbering:
     levels: dict[str, dict[int, _Level]] = field(default_factory=dict)  # by abstract id
     abstract_of: dict[str, str] = field(default_factory=dict)  # numbering id -> abstract id
     style_numbers: dict[str, tuple[str, int]] = field(default_factory=dict)  # style id -> number
+    # A list that starts again ("1." for the second committee's items): numbering id -> the
+    # level's new start; such a list is counted on its own.
+    restarts: dict[str, dict[int, int]] = field(default_factory=dict)
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
 
     @classmethod
@@ -103,32 +118,45 @@ class Numbering:
         levels = {
             a.get(f"{W}abstractNumId") or "": _levels(a) for a in part.findall(f"{W}abstractNum")
         }
-        abstract_of = {}
+        abstract_of, restarts = {}, {}
         for num in part.findall(f"{W}num"):
-            abstract = num.find(f"{W}abstractNumId")
-            if abstract is not None and num.get(f"{W}numId"):
-                abstract_of[num.get(f"{W}numId")] = abstract.get(f"{W}val") or ""
+            abstract, num_id = num.find(f"{W}abstractNumId"), num.get(f"{W}numId")
+            if abstract is not None and num_id:
+                abstract_of[num_id] = abstract.get(f"{W}val") or ""
+                restarts[num_id] = _restarts(num)
         styles = {}
         for style in document.styles.element.findall(f"{W}style"):
             if (number := _number(style.find(f"{W}pPr"))) and style.get(f"{W}styleId"):
                 styles[style.get(f"{W}styleId")] = number
-        return cls(levels, abstract_of, styles)
+        return cls(levels, abstract_of, styles, {k: v for k, v in restarts.items() if v})
+
+    def _number_of(self, paragraph: Any) -> tuple[str, int] | None:
+        """The paragraph's own list and level, else its style's (at the paragraph's own level
+        when it gives one: "(a)" under a numbered style's "1."). A list id of "0" switches the
+        style's numbering off."""
+        properties = paragraph.find(f"{W}pPr")
+        own = _number(properties)
+        style = properties.find(f"{W}pStyle") if properties is not None else None
+        styled = self.style_numbers.get(style.get(f"{W}val") if style is not None else "")
+        if own is not None or styled is None:
+            return own
+        level = properties.find(f"{W}numPr/{W}ilvl") if properties is not None else None
+        depth = small_number(level.get(f"{W}val")) if level is not None else None
+        return styled if depth is None else (styled[0], min(depth, MAX_LEVEL - 1))
 
     def label(self, paragraph: Any) -> str:
         """The number Word draws before this paragraph ("3.2", "(a)"), "" for none or a bullet;
         counted, so paragraphs must be asked in order."""
-        properties = paragraph.find(f"{W}pPr")
-        style = properties.find(f"{W}pStyle") if properties is not None else None
-        number = _number(properties) or self.style_numbers.get(
-            style.get(f"{W}val") if style is not None else ""
-        )
+        number = self._number_of(paragraph)
         abstract = self.abstract_of.get(number[0], "") if number else ""
         levels = self.levels.get(abstract, {})
         if number is None or number[1] not in levels:
             return ""
-        depth = number[1]
-        counters = self.counters.setdefault(abstract, {})
-        counters[depth] = counters.get(depth, levels[depth].start - 1) + 1
+        num_id, depth = number
+        restart = self.restarts.get(num_id, {})
+        counters = self.counters.setdefault(f"{abstract}/{num_id}" if restart else abstract, {})
+        first = restart.get(depth, levels[depth].start)
+        counters[depth] = counters.get(depth, first - 1) + 1
         for deeper in [k for k in counters if k > depth]:
             del counters[deeper]  # "2.1" after "1.3.4" starts its own "2.1.1" again
         if levels[depth].format not in _FORMATS:

@@ -21,6 +21,7 @@ from ingest.loaders.base import (
     as_paragraph,
     author_name,
     blocks_to_text,
+    small_number,
     table_lines,
 )
 from ingest.loaders.text import decode
@@ -79,7 +80,8 @@ def _note_number(sup: Tag, own: str) -> bool:
     </sup>") is a note's number; after a unit or a number it is a power ("25m<sup>2</sup>")."""
     before = sup.previous_sibling
     return (
-        own.isdigit()
+        own.isascii()
+        and own.isdigit()
         and len(own) <= 3
         and isinstance(before, NavigableString)
         and bool(_AFTER_A_WORD.search(str(before)))
@@ -190,7 +192,8 @@ MAX_SPAN = 64  # a cell spanning more rows or columns than this is read as spann
 
 def _span(cell: Tag, name: str) -> int:
     value = str(cell.get(name) or "1").strip()
-    return int(value) if value.isdigit() and 0 < int(value) <= MAX_SPAN else 1
+    number = small_number(value)
+    return number if number is not None and 0 < number <= MAX_SPAN else 1
 
 
 def _table_grid(table: Tag) -> list[list[str]]:
@@ -227,7 +230,8 @@ def _aria_heading(element: Tag) -> int:
     if str(element.get("role") or "").strip().lower() != "heading":
         return 0
     level = str(element.get("aria-level") or "2").strip()
-    return min(int(level), 6) if level.isdigit() and int(level) > 0 else 2
+    number = small_number(level)
+    return min(number, 6) if number else 2
 
 
 def _block(element: Tag) -> Iterator[str]:
