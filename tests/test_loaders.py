@@ -646,6 +646,17 @@ def test_a_web_page_table_with_spanned_cells_keeps_each_value_under_its_header(
         "J Patel – Category: Chair; Appointed: 2023",
         "R Owen – Category: Vacancy from July; Appointed: Vacancy from July",
     ]
+    # A long text spanning 64 by 64 cells is read once: repeated, a small page laid out
+    # hundreds of megabytes of near-identical rows.
+    remit = " ".join(["Oversees the budget and the audit of accounts."] * 3)
+    bomb = tmp_path / "bomb.html"
+    rows = "".join("<tr><td>x</td></tr>" for _ in range(63))
+    bomb.write_text(
+        f'<table><tr><th>A</th><th>B</th></tr><tr><td colspan="64" rowspan="64">{remit}</td>'
+        f"</tr>{rows}</table>",
+        "utf-8",
+    )
+    assert load(bomb).text.count("Oversees the budget") == 3  # its three sentences, once
 
 
 def test_a_web_page_table_caption_and_a_heading_drawn_with_a_div_are_read(tmp_path: Path) -> None:

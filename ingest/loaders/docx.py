@@ -38,6 +38,7 @@ _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.I)
 # Report – [DATE]" in 26 pt bold), as a cover's largest line is a PDF's.
 TITLE_MIN_HALF_POINTS = 32
 TITLE_MAX_WORDS = 15
+REPEATED_WORDS = 12  # a merged cell's text this short is read in every row it spans
 BOLD_HEADING_WORDS = 10  # a bold line of Normal text this short may be a heading set by hand
 # A zip bomb is refused from the sizes in the zip's directory, before any part is inflated
 # (Python's zipfile never inflates a member past its recorded size). python-docx holds the
@@ -289,7 +290,9 @@ def _table_rows(table: Any) -> list[list[str]]:
             text = " ".join(_paragraph_text(p) for p in cell.iter(f"{W}p"))
             text = above.get(len(line), "") if continued and not text else text
             if merge is not None and not continued:
-                above[len(line)] = text
+                # A label merged down the rows ("Finance") is read in each; a long text once:
+                # repeated, it made the rows near-copies, dropped as a blurb.
+                above[len(line)] = text if len(text.split()) <= REPEATED_WORDS else ""
             line.extend([text] * _span(cell))
         rows.append(line)
     return rows

@@ -188,6 +188,9 @@ def _list_items(item: Tag) -> Iterator[str]:
 
 
 MAX_SPAN = 64  # a cell spanning more rows or columns than this is read as spanning one
+MAX_TABLE_CELLS = 20_000
+MAX_COLUMNS = 64  # wider than any table a person reads on a page
+REPEATED_WORDS = 12  # a spanned cell's text this short is read in every cell it spans
 
 
 def _span(cell: Tag, name: str) -> int:
@@ -199,9 +202,12 @@ def _span(cell: Tag, name: str) -> int:
 def _table_grid(table: Tag) -> list[list[str]]:
     """A table's rows as a browser lays them out: a cell spanning columns (`colspan`) fills
     each, and one spanning rows (`rowspan`) fills its column in the rows below, so every value
-    stands under its own column's header."""
+    stands under its own column's header. A row short of cells still takes the spans from
+    above beyond its end. Past MAX_TABLE_CELLS cells spans are read as one, and a row past
+    MAX_COLUMNS cells is cut (a 259 KB page of spans 64 by 64 laid out 334 MB of text)."""
     grid: list[list[str]] = []
     below: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
+    laid = 0
     for row in _own(table, ("tr",)):
         cells = iter(_own(row, ("td", "th")))
         line: list[str] = []
@@ -214,12 +220,25 @@ def _table_grid(table: Tag) -> list[list[str]]:
                 continue
             cell = next(cells, None)
             if cell is None:
+                if any(column < later for later in below):
+                    line.append("")  # a gap before a span from above: an empty cell
+                    continue
                 break
-            text, down = _text(cell), _span(cell, "rowspan")
-            for _ in range(_span(cell, "colspan")):
+            if len(line) >= MAX_COLUMNS:
+                break  # past any table a page can show: the rest of the row is left out
+            spread = laid + len(line) < MAX_TABLE_CELLS
+            text = _text(cell)
+            down = _span(cell, "rowspan") if spread else 1
+            # A label spanning cells ("Term of office", "J Patel") is read in each; a long text
+            # only once, then empty cells: repeated, it made every spanned row a near-copy.
+            again = text if len(text.split()) <= REPEATED_WORDS else ""
+            for k in range(min(_span(cell, "colspan") if spread else 1, MAX_COLUMNS - len(line))):
                 if down > 1:
-                    below[len(line)] = (text, down - 1)
-                line.append(text)
+                    below[len(line)] = (again, down - 1)
+                line.append(again if k else text)
+        laid += len(line)
+        if laid >= MAX_TABLE_CELLS:
+            below.clear()  # nor fill spans from above any further
         grid.append(line)
     return grid
 
