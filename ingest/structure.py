@@ -285,7 +285,8 @@ def _next_item(blocks: list[Block], i: int) -> bool:
     number = _ITEM_NUMBER.match(blocks[i].raw)
     if number is None:
         return False
-    for earlier in reversed(blocks[:i]):
+    for k in range(i - 1, -1, -1):  # not a copy of the blocks before: one per item was quadratic
+        earlier = blocks[k]
         if not _LIST_ITEM.match(earlier.raw):
             return False
         if earlier.raw[:1] not in (" ", "\t"):
