@@ -878,6 +878,39 @@ def test_word_run_contents_tracked_moves_and_prompts_read_as_shown(tmp_path: Pat
     assert "meet the SENCo" in texts and "visit the base" in texts
 
 
+def test_word_ticks_prompts_in_cells_and_a_hash_after_a_line_break(tmp_path: Path) -> None:
+    document = docx.Document()
+    body = document.element.body
+    tick = '<w:r><w:sym w:font="Wingdings" w:char="F0FC"/></w:r>'
+    body.insert(
+        len(body) - 1,
+        _paragraph_xml(f'<w:r><w:t xml:space="preserve">Attended: </w:t></w:r>{tick}'),
+    )
+    body.insert(
+        len(body) - 1,
+        _paragraph_xml("<w:r><w:t>Figures below.</w:t><w:br/><w:t># of exclusions: 3</w:t></w:r>"),
+    )
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Date of meeting"
+    prompt = parse_xml(
+        f"<w:sdt {_W}><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:p><w:r>"
+        "<w:t>Click or tap here to enter text.</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    )
+    cell = table.rows[0].cells[1]._tc
+    main = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    cell.remove(cell.find(f"{main}p"))  # the cell's empty paragraph: the control stands in it
+    cell.append(prompt)
+    path = tmp_path / "minutes.docx"
+    document.save(str(path))
+    parsed = parse_document(path)
+    assert all(c.section == () for c in parsed.chunks)  # "# of exclusions" is no heading
+    assert [s.text for c in parsed.chunks for s in c.sentences] == [
+        "Attended: ✓",
+        "Figures below. # of exclusions: 3",  # one paragraph, its second line no heading
+        "Date of meeting",  # the control's prompt is no value
+    ]
+
+
 def test_word_and_web_page_text_is_read_as_written_not_as_markdown(tmp_path: Path) -> None:
     """Placeholders, asterisks and a leading "#" in a Word document or a web page are its
     words, not Markdown; a type size written with its unit ("16pt") is read."""

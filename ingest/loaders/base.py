@@ -49,7 +49,7 @@ def author_name(value: str) -> str:
 # A paragraph that starts as a heading or a quotation does in Markdown ("# of exclusions this
 # year: 3", "> Governors should not act alone"): the space after its "#" or ">" is written as a
 # no-break space, which reads the same and marks nothing.
-_LOOKS_LIKE_HEADING = re.compile(r"^(#{1,6}|>)[ \t]")
+_LOOKS_LIKE_HEADING = re.compile(r"^(#{1,6}|>)[ \t]", re.MULTILINE)  # each line: a line break
 
 
 _SMALL_NUMBER = re.compile(r"[0-9]{1,6}")

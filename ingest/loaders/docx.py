@@ -90,6 +90,9 @@ _SYMBOL_FONT = {
     0xA3: "≤", 0xB3: "≥", 0xB9: "≠", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xB7: "•",
     0xAE: "→", 0xAC: "←", 0xBB: "≈", 0xA5: "∞", 0xB0: "°",
 }  # fmt: skip
+# ... and the ticks, crosses and boxes of an attendance or checklist table, from Wingdings.
+_WINGDINGS = {0xFC: "✓", 0xFB: "✗", 0xFE: "☑", 0xFD: "☒", 0xA8: "☐", 0x6F: "☐", 0x78: "☒"}
+_SYMBOL_FONTS = {"symbol": _SYMBOL_FONT, "wingdings": _WINGDINGS}
 # Text a tracked change moved away from here: it is read where it was moved to.
 _MOVED_AWAY = f"{W}moveFrom"
 
@@ -100,8 +103,9 @@ def _symbol(node: Any) -> str:
         value = int(code, 16)
     except ValueError:
         return ""
-    if value >= 0xF000:  # a symbol font's own code
-        return _SYMBOL_FONT.get(value - 0xF000, "")
+    if value >= 0xF000:  # a symbol font's own code: only the fonts known here are read
+        font = _SYMBOL_FONTS.get((node.get(f"{W}font") or "symbol").strip().lower(), {})
+        return font.get(value - 0xF000, "")
     return chr(value) if value >= 0x20 else ""
 
 
@@ -122,11 +126,19 @@ def _paragraph_text(p: Any) -> str:
     return re.sub(r"\s*\n\s*", "\n", text).strip()
 
 
+def _shown_paragraphs(container: Any) -> list[Any]:
+    """The paragraphs in a table cell or a note, however nested, that Word shows: not a
+    control's prompt, not a text box's legacy copy, not text moved away."""
+    return [
+        p for p in container.iter(f"{W}p") if not _inside(p, (MC_FALLBACK, _MOVED_AWAY), container)
+    ]
+
+
 def _text_boxes(p: Any) -> list[str]:
     """Paragraphs of the text boxes anchored in this paragraph, each box read once."""
     found = []
     for box in p.iter(TEXT_BOX):
-        if _inside(box, (MC_FALLBACK,), p) or _inside(box, (TEXT_BOX,), p):
+        if _inside(box, (MC_FALLBACK, _MOVED_AWAY), p) or _inside(box, (TEXT_BOX,), p):
             continue
         for inner in box.iter(f"{W}p"):
             text = _paragraph_text(inner)
@@ -287,7 +299,7 @@ def _table_rows(table: Any) -> list[list[str]]:
         for cell in _unwrapped(row, (f"{W}tc",)):
             merge = cell.find(f"{W}tcPr/{W}vMerge")
             continued = merge is not None and merge.get(f"{W}val", "continue") == "continue"
-            text = " ".join(_paragraph_text(p) for p in cell.iter(f"{W}p"))
+            text = " ".join(_paragraph_text(p) for p in _shown_paragraphs(cell))
             text = above.get(len(line), "") if continued and not text else text
             if merge is not None and not continued:
                 # A label merged down the rows ("Finance") is read in each; a long text once:
@@ -307,19 +319,21 @@ def _notes(document: Any) -> list[str]:
     """The document's footnotes and endnotes, each paragraph as text (a regulation the text
     cites, a caveat): Word keeps them in parts of their own, read here after the body."""
     found: list[str] = []
+    read: set[int] = set()  # a part two relationships point at is read once
     for relationship in document.part.rels.values():
         tag = _NOTES.get(relationship.reltype.rsplit("/", 1)[-1])
-        if tag is None or relationship.is_external:
+        if tag is None or relationship.is_external or id(relationship.target_part) in read:
             continue
         part = relationship.target_part
+        read.add(id(part))
         try:  # python-docx parses some parts itself, and leaves the rest as bytes
             notes = part.element if hasattr(part, "element") else parse_xml(part.blob)
-        except etree.XMLSyntaxError as error:
-            raise IngestError(f"the document's notes could not be read ({error.msg})") from error
+        except etree.XMLSyntaxError:
+            continue  # damaged notes: the text itself is still read
         for note in notes.iter(tag):
             if note.get(f"{W}type") in _NOTE_FURNITURE:
                 continue
-            found.extend(text for p in note.iter(f"{W}p") if (text := _paragraph_text(p)))
+            found.extend(text for p in _shown_paragraphs(note) if (text := _paragraph_text(p)))
     return found
 
 
