@@ -958,6 +958,9 @@ def test_pdf_words_broken_over_lines_and_a_foreword_before_the_bookmarks(tmp_pat
     pdf.set_font("Helvetica", size=11)
     pdf.add_page()
     pdf.multi_cell(0, 6, "This handbook replaces the 2023 edition and was approved by the board.")
+    pdf.add_page()  # a contents page after the foreword, before the first bookmark: not read
+    for line in ("Contents", "Part 1: The role and purpose of the trust board", "Delegation 3"):
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.add_page()
     pdf.start_section("1 Delegation")
     pdf.set_font("Helvetica", size=18)
@@ -972,6 +975,7 @@ def test_pdf_words_broken_over_lines_and_a_foreword_before_the_bookmarks(tmp_pat
     pdf.output(str(path))
     texts = [s.text for c in parse_document(path).chunks for s in c.sentences]
     assert "This handbook replaces the 2023 edition and was approved by the board." in texts
+    assert not any("Part 1" in text or "Contents" in text for text in texts)
     assert (
         "The board stays accountable even where a function is delegated to a committee, and "
         "its decision-making is minuted." in texts

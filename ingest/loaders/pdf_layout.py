@@ -440,13 +440,18 @@ def lay_out(pages: list[list[Line]], outline: list[OutlineEntry], title: str = "
     body = body_size(pages)
     outline = [e for e in outline if 1 <= e.page <= len(pages)]
     first_page = _first_body_page(pages, outline, body)
+    # Between a foreword and the first bookmark, a page of no prose is a contents page.
+    bookmarked = min((e.page for e in outline), default=1)
+    unbookmarked_without_prose = {
+        number for number in range(first_page, bookmarked) if not _holds_prose(pages[number - 1])
+    }
     pages, cover_title = _cover_title(pages, first_page, body, title)
     levels = _size_levels(pages, body)
     spacing = usual_gap(pages)
     laid = [
         (number, *_page_blocks(number, lines, outline, levels, body, spacing))
         for number, lines in enumerate(pages, start=1)
-        if number >= first_page
+        if number >= first_page and number not in unbookmarked_without_prose
     ]
     blocks: list[_Block] = []
     held: _Block | None = None
@@ -462,6 +467,17 @@ def lay_out(pages: list[list[Line]], outline: list[OutlineEntry], title: str = "
     return _to_text(blocks, len(pages), cover_title)
 
 
+_CONTENTS_TITLE = re.compile(r"(table of )?contents", re.IGNORECASE)
+
+
+def _holds_prose(lines: list[Line]) -> bool:
+    """Whether a page holds a line of prose once any contents list on it is left out (a page
+    titled "Contents" holds none, however long its entries)."""
+    if lines and _CONTENTS_TITLE.fullmatch(lines[0].text.strip()):
+        return False
+    return any(len(x.text.split()) >= PROSE_WORDS for x in drop_contents(lines))
+
+
 def _first_body_page(pages: list[list[Line]], outline: list[OutlineEntry], body: float) -> int:
     """The page the text starts on: after the cover and contents.
 
@@ -472,7 +488,7 @@ def _first_body_page(pages: list[list[Line]], outline: list[OutlineEntry], body:
         return start
     bookmarked = min(e.page for e in outline)
     for number in range(start, bookmarked):
-        if any(len(x.text.split()) >= PROSE_WORDS for x in drop_contents(pages[number - 1])):
+        if _holds_prose(pages[number - 1]):
             return number
     return max(start, bookmarked)
 
