@@ -226,8 +226,9 @@ _WRITTEN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 def rejoin_broken_words(pages: list[list[Line]]) -> list[list[Line]]:
     """Each word broken over two lines whole again, as the document itself writes it where no
-    line breaks it ("Co-ordinator" stays hyphenated in a document that writes it so), or as
-    an English word ("func" "tion" is "function") when the document never writes it whole."""
+    line breaks it ("Co-ordinators" stays hyphenated in a document that writes "Co-ordinator"),
+    or as an English word ("func" "tion" is "function") when the document never writes it
+    whole."""
     written = {
         word.lower()
         for lines in pages
@@ -238,9 +239,8 @@ def rejoin_broken_words(pages: list[list[Line]]) -> list[list[Line]]:
     def settle(match: re.Match[str]) -> str:
         first, second = match.group(1), match.group(2)
         hyphenated, whole = f"{first}-{second}", first + second
-        if hyphenated.lower() not in written and (
-            whole.lower() in written or is_english_word(whole)
-        ):
+        forms = {hyphenated.lower(), hyphenated.lower().removesuffix("s"), f"{hyphenated}s".lower()}
+        if not forms & written and (whole.lower() in written or is_english_word(whole)):
             return whole
         return hyphenated
 
