@@ -346,9 +346,8 @@ def _cover_title_line(chunk: Chunk, sentence: Sentence) -> bool:
     if chunk.section or sentence is not chunk.sentences[0] or sentence.text.rstrip().endswith("."):
         return False
     title = set(tokenize(chunk.title))
-    return bool(title) and len(title & set(tokenize(sentence.text))) >= TITLE_WORDS_SHARE * len(
-        title
-    )
+    shared = title & set(tokenize(sentence.text))
+    return bool(title) and len(shared) >= TITLE_WORDS_SHARE * len(title)
 
 
 def _folded(text: str) -> str:

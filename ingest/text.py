@@ -56,9 +56,9 @@ _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 def _removed_positions(raw: str) -> set[int]:
     removed: set[int] = set()
+    for match in _LINE_MARKER.finditer(raw):  # the only markup outside Markdown
+        removed.update(range(match.start(), match.end()))
     if not INLINE_MARKUP.get():
-        for match in _LINE_MARKER.finditer(raw):
-            removed.update(range(match.start(), match.end()))
         return removed
     for match in _DROP_WHOLE.finditer(raw):
         removed.update(range(match.start(), match.end()))
@@ -67,8 +67,6 @@ def _removed_positions(raw: str) -> set[int]:
     for match in _LINK.finditer(raw):
         removed.add(match.start())
         removed.update(range(match.end(1), match.end()))
-    for match in _LINE_MARKER.finditer(raw):
-        removed.update(range(match.start(), match.end()))
     removed.update(match.start() for match in _ESCAPE.finditer(raw))
     for match in _EMPHASIS.finditer(raw):
         if not removed.intersection(range(match.start(), match.end())):

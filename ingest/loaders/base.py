@@ -62,6 +62,24 @@ def small_number(value: str | None) -> int | None:
     return int(value) if _SMALL_NUMBER.fullmatch(value) else None
 
 
+MAX_SPAN = 64  # a table cell spanning more rows or columns than this is read as spanning one
+# A cell's text this short (a label: "Finance", "Term of office") is read in every cell it
+# spans or is merged across; a longer one once, or the rows become near-copies of each other.
+REPEATED_WORDS = 12
+
+
+def span_count(value: str | None) -> int:
+    """How many rows or columns a table cell's span attribute covers, 1 when it says none or
+    something unreadable or past MAX_SPAN."""
+    number = small_number(value)
+    return number if number is not None and 0 < number <= MAX_SPAN else 1
+
+
+def repeated(text: str) -> str:
+    """What a spanned or merged cell shows in the cells after its first: a label, or nothing."""
+    return text if len(text.split()) <= REPEATED_WORDS else ""
+
+
 def as_paragraph(text: str) -> str:
     """A paragraph's own words as a loader writes them, never read as a heading."""
     return _LOOKS_LIKE_HEADING.sub("\\1\u00a0", text)

@@ -23,7 +23,9 @@ from ingest.loaders.base import (
     as_paragraph,
     author_name,
     blocks_to_text,
+    repeated,
     small_number,
+    span_count,
     table_lines,
 )
 from ingest.loaders.docx_numbering import Numbering
@@ -38,7 +40,6 @@ _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.I)
 # Report – [DATE]" in 26 pt bold), as a cover's largest line is a PDF's.
 TITLE_MIN_HALF_POINTS = 32
 TITLE_MAX_WORDS = 15
-REPEATED_WORDS = 12  # a merged cell's text this short is read in every row it spans
 BOLD_HEADING_WORDS = 10  # a bold line of Normal text this short may be a heading set by hand
 # A zip bomb is refused from the sizes in the zip's directory, before any part is inflated
 # (Python's zipfile never inflates a member past its recorded size). python-docx holds the
@@ -67,12 +68,16 @@ def _placeholder(element: Any) -> bool:
     return element.tag == f"{W}sdt" and element.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
 
 
+def _switched_on(run: Any, name: str) -> bool:
+    """Whether a run's on/off property (`w:b`, `w:vanish`) is on: present, and not switched
+    off with w:val="0"."""
+    found = run.find(f"{W}rPr/{W}{name}") if run is not None else None
+    return found is not None and found.get(f"{W}val", "true").lower() not in ("0", "false", "off")
+
+
 def _vanished(node: Any) -> bool:
-    """Whether a run's text is hidden (Word's "Hidden" font effect, `w:vanish`, unless it is
-    switched off with w:val="0")."""
-    run = node.getparent()
-    vanish = run.find(f"{W}rPr/{W}vanish") if run is not None else None
-    return vanish is not None and vanish.get(f"{W}val", "true").lower() not in ("0", "false", "off")
+    """Whether a run's text is hidden (Word's "Hidden" font effect, `w:vanish`)."""
+    return _switched_on(node.getparent(), "vanish")
 
 
 # What a run holds besides its text: a tab, a line break, Word's non-breaking hyphen ("co-opted"
@@ -204,9 +209,7 @@ def _style_name(p: Any, styles: dict[str, str]) -> str:
 def _span(cell: Any) -> int:
     """How many grid columns a table cell spans (a merged header cell spans several)."""
     span = cell.find(f"{W}tcPr/{W}gridSpan")
-    value = span.get(f"{W}val") if span is not None else None
-    number = small_number(value)
-    return number if number is not None and 0 < number <= 64 else 1
+    return span_count(span.get(f"{W}val") if span is not None else None)
 
 
 def check_zip(data: bytes) -> None:
@@ -302,9 +305,7 @@ def _table_rows(table: Any) -> list[list[str]]:
             text = " ".join(_paragraph_text(p) for p in _shown_paragraphs(cell))
             text = above.get(len(line), "") if continued and not text else text
             if merge is not None and not continued:
-                # A label merged down the rows ("Finance") is read in each; a long text once:
-                # repeated, it made the rows near-copies, dropped as a blurb.
-                above[len(line)] = text if len(text.split()) <= REPEATED_WORDS else ""
+                above[len(line)] = repeated(text)  # "Finance" beside each member; a remit once
             line.extend([text] * _span(cell))
         rows.append(line)
     return rows
@@ -340,11 +341,7 @@ def _notes(document: Any) -> list[str]:
 def _bold_only(paragraph: Any) -> bool:
     """Whether every run with words in the paragraph is bold: how many authors set a heading."""
     runs = [run for run in paragraph.iter(f"{W}r") if _paragraph_text(run)]
-    for run in runs:
-        bold = run.find(f"{W}rPr/{W}b")
-        if bold is None or bold.get(f"{W}val", "true").lower() in ("0", "false", "off"):
-            return False
-    return bool(runs)
+    return bool(runs) and all(_switched_on(run, "b") for run in runs)
 
 
 def _bold_heading(paragraph: Any, line: str) -> bool:

@@ -21,7 +21,9 @@ from ingest.loaders.base import (
     as_paragraph,
     author_name,
     blocks_to_text,
+    repeated,
     small_number,
+    span_count,
     table_lines,
 )
 from ingest.loaders.text import decode
@@ -187,16 +189,8 @@ def _list_items(item: Tag) -> Iterator[str]:
         todo.extend(reversed(nested))
 
 
-MAX_SPAN = 64  # a cell spanning more rows or columns than this is read as spanning one
 MAX_TABLE_CELLS = 20_000
 MAX_COLUMNS = 64  # wider than any table a person reads on a page
-REPEATED_WORDS = 12  # a spanned cell's text this short is read in every cell it spans
-
-
-def _span(cell: Tag, name: str) -> int:
-    value = str(cell.get(name) or "1").strip()
-    number = small_number(value)
-    return number if number is not None and 0 < number <= MAX_SPAN else 1
 
 
 def _table_grid(table: Tag) -> list[list[str]]:
@@ -228,11 +222,10 @@ def _table_grid(table: Tag) -> list[list[str]]:
                 break  # past any table a page can show: the rest of the row is left out
             spread = laid + len(line) < MAX_TABLE_CELLS
             text = _text(cell)
-            down = _span(cell, "rowspan") if spread else 1
-            # A label spanning cells ("Term of office", "J Patel") is read in each; a long text
-            # only once, then empty cells: repeated, it made every spanned row a near-copy.
-            again = text if len(text.split()) <= REPEATED_WORDS else ""
-            for k in range(min(_span(cell, "colspan") if spread else 1, MAX_COLUMNS - len(line))):
+            down = span_count(str(cell.get("rowspan") or "")) if spread else 1
+            again = repeated(text)  # "Term of office" in each cell; a long text once
+            across = span_count(str(cell.get("colspan") or "")) if spread else 1
+            for k in range(min(across, MAX_COLUMNS - len(line))):
                 if down > 1:
                     below[len(line)] = (again, down - 1)
                 line.append(again if k else text)
@@ -248,8 +241,7 @@ def _aria_heading(element: Tag) -> int:
     `aria-level`, 2 when it says none), 0 for any other."""
     if str(element.get("role") or "").strip().lower() != "heading":
         return 0
-    level = str(element.get("aria-level") or "2").strip()
-    number = small_number(level)
+    number = small_number(str(element.get("aria-level") or ""))
     return min(number, 6) if number else 2
 
 

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.loaders.base import as_paragraph
+from ingest.text import SOFT_HYPHEN
 from ingest.words import is_english_word
 
 HEADING_SIZE_RATIO = 1.15  # a line at least this much larger than body text is a heading
@@ -198,8 +199,8 @@ def _join_lines(texts: list[str]) -> str:
 
 
 # "-" and the hyphen a browser or typesetter inserts when it breaks a word (U+2010, and the
-# soft hyphen U+00AD when the PDF keeps it).
-_LINE_END_HYPHENS = ("-", "\u2010", "\u00ad")
+# soft hyphen when the PDF keeps it).
+_LINE_END_HYPHENS = ("-", "\u2010", SOFT_HYPHEN)
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\W$")
 _WORD_AFTER = re.compile(r"[a-z]+")
 WORD_TAIL = 64  # characters before a line-end hyphen searched for the word it breaks
@@ -213,13 +214,13 @@ def joined_at_hyphen(before: str, after: str) -> str:
     # took quadratic time (80 pages of hyphenated lines: 42 s).
     start, end = _WORD_BEFORE.search(before[-WORD_TAIL:]), _WORD_AFTER.match(after)
     whole = bool(start and end and is_english_word(start.group(1) + end.group(0)))
-    if whole or before[-1] == "\u00ad":
+    if whole or before[-1] == SOFT_HYPHEN:
         return before[:-1] + after
     return before[:-1] + "-" + after
 
 
-# A word broken over two lines, as the PDF reader marks it ("func\u00adtion").
-BROKEN_WORD = "\u00ad"
+# A word broken over two lines, as the PDF reader marks it: a soft hyphen ("func\u00adtion").
+BROKEN_WORD = SOFT_HYPHEN
 _BROKEN = re.compile(rf"([A-Za-z]+){BROKEN_WORD}([A-Za-z]+)")
 _WRITTEN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
@@ -439,19 +440,14 @@ def lay_out(pages: list[list[Line]], outline: list[OutlineEntry], title: str = "
     pages = _without_noise(pages)
     body = body_size(pages)
     outline = [e for e in outline if 1 <= e.page <= len(pages)]
-    first_page = _first_body_page(pages, outline, body)
-    # Between a foreword and the first bookmark, a page of no prose is a contents page.
-    bookmarked = min((e.page for e in outline), default=1)
-    unbookmarked_without_prose = {
-        number for number in range(first_page, bookmarked) if not _holds_prose(pages[number - 1])
-    }
-    pages, cover_title = _cover_title(pages, first_page, body, title)
+    front = _front_matter(pages, outline, body)
+    pages, cover_title = _cover_title(pages, 1 not in front, body, title)
     levels = _size_levels(pages, body)
     spacing = usual_gap(pages)
     laid = [
         (number, *_page_blocks(number, lines, outline, levels, body, spacing))
         for number, lines in enumerate(pages, start=1)
-        if number >= first_page and number not in unbookmarked_without_prose
+        if number not in front
     ]
     blocks: list[_Block] = []
     held: _Block | None = None
@@ -478,28 +474,21 @@ def _holds_prose(lines: list[Line]) -> bool:
     return any(len(x.text.split()) >= PROSE_WORDS for x in drop_contents(lines))
 
 
-def _first_body_page(pages: list[list[Line]], outline: list[OutlineEntry], body: float) -> int:
-    """The page the text starts on: after the cover and contents.
-
-    The pages before the first bookmark are usually a cover and contents, but not always: a
-    foreword or summary nobody bookmarked is read from the first such page holding prose."""
-    start = 2 if len(pages) > 1 and _is_cover(pages[0], body) else 1
-    if not outline:
-        return start
-    bookmarked = min(e.page for e in outline)
-    for number in range(start, bookmarked):
-        if _holds_prose(pages[number - 1]):
-            return number
-    return max(start, bookmarked)
+def _front_matter(pages: list[list[Line]], outline: list[OutlineEntry], body: float) -> set[int]:
+    """The pages before the text, not read: a cover, and before the first bookmark every page
+    that holds no prose (contents). A foreword or summary nobody bookmarked is read."""
+    front = {1} if len(pages) > 1 and _is_cover(pages[0], body) else set()
+    bookmarked = min((e.page for e in outline), default=1)
+    return front | {n for n in range(1, bookmarked) if not _holds_prose(pages[n - 1])}
 
 
 def _cover_title(
-    pages: list[list[Line]], first_page: int, body: float, title: str = ""
+    pages: list[list[Line]], first_read: bool, body: float, title: str = ""
 ) -> tuple[list[list[Line]], str]:
     """The title the first page shows (its first run of its largest lines), and the pages
-    without it when the first page is also where the text starts. When the file's properties
-    give a `title` that line does not share, the line is a heading ("Foreword", "1
-    Introduction"), and stays in the text."""
+    without it when the first page is read (`first_read`: the text starts there). When the
+    file's properties give a `title` that line does not share, the line is a heading
+    ("Foreword", "1 Introduction"), and stays in the text."""
     if not (pages and pages[0]):
         return pages, ""
     largest = max(x.size for x in pages[0])
@@ -514,7 +503,7 @@ def _cover_title(
     shown = set(_WRITTEN_WORD.findall(" ".join(title_lines).lower()))
     if named and len(shown & named) < TITLE_SHARE * len(shown):
         return pages, ""  # the properties name the document: this line is a heading
-    if first_page == 1 and largest > body * HEADING_SIZE_RATIO:
+    if first_read and largest > body * HEADING_SIZE_RATIO:
         # The title set largest at the top of a first page is the document's title.
         title_set = set(title_lines)
         first = [x for x in pages[0] if not (x.size == largest and x.text in title_set)]
