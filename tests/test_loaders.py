@@ -779,6 +779,71 @@ def test_word_automatic_numbering_is_read_before_headings_and_clauses(tmp_path: 
     )
 
 
+def test_word_numbering_kept_as_a_list_style_inherited_and_in_table_cells(
+    tmp_path: Path,
+) -> None:
+    """Three common ways a policy numbers its paragraphs: a multilevel list kept as a list
+    style (the list the paragraphs use only points at the style, `w:numStyleLink`, and another
+    list defines its levels, `w:styleLink`); a paragraph style based on a numbered style; a
+    numbered column in a table. Each number is drawn, and all count in one list."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    levels = (
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:lvlText w:val="%1.%2"/></w:lvl>'
+    )
+    for xml in (
+        f'<w:abstractNum {_W} w:abstractNumId="70"><w:styleLink w:val="PolicyList"/>'
+        f"{levels}</w:abstractNum>",
+        f'<w:abstractNum {_W} w:abstractNumId="71"><w:numStyleLink w:val="PolicyList"/>'
+        "</w:abstractNum>",
+        f'<w:num {_W} w:numId="70"><w:abstractNumId w:val="70"/></w:num>',
+        f'<w:num {_W} w:numId="71"><w:abstractNumId w:val="71"/></w:num>',
+    ):
+        numbering.append(parse_xml(xml))
+    styles = document.styles.element
+    styles.append(
+        parse_xml(
+            f'<w:style {_W} w:type="paragraph" w:styleId="Clause"><w:name w:val="Clause"/>'
+            '<w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="71"/></w:numPr></w:pPr>'
+            "</w:style>"
+        )
+    )
+    styles.append(
+        parse_xml(
+            f'<w:style {_W} w:type="paragraph" w:styleId="ClauseBold">'
+            '<w:name w:val="Clause Bold"/><w:basedOn w:val="Clause"/></w:style>'
+        )
+    )
+
+    def numbered(paragraph: object, level: int) -> None:
+        paragraph._p.get_or_add_pPr().append(  # type: ignore[attr-defined]
+            parse_xml(f'<w:numPr {_W}><w:ilvl w:val="{level}"/><w:numId w:val="71"/></w:numPr>')
+        )
+
+    numbered(document.add_paragraph("Purpose of the policy."), 0)
+    document.add_paragraph("The board approves this policy.", style="Clause")
+    document.add_paragraph("The head reviews it each year.", style="Clause Bold")
+    numbered(document.add_paragraph("Responsibilities."), 0)
+    table = document.add_table(rows=2, cols=2)
+    for row, (action, owner) in zip(
+        table.rows, (("Approve the budget", "Board"), ("Set the budget", "Head")), strict=True
+    ):
+        numbered(row.cells[0].paragraphs[0], 1)
+        row.cells[0].paragraphs[0].add_run(action)
+        row.cells[1].paragraphs[0].add_run(owner)
+    path = tmp_path / "policy.docx"
+    document.save(str(path))
+    text = load(path).text
+    assert "- 1. Purpose of the policy." in text
+    assert "- 1.1 The board approves this policy." in text
+    assert "- 1.2 The head reviews it each year." in text
+    assert "- 2. Responsibilities." in text
+    assert "2.1 Approve the budget" in text and "2.2 Set the budget" in text
+
+
 def _with_footnote(path: Path, note: str) -> None:
     """Give a saved Word document a footnotes part holding `note`, as Word stores one."""
     import zipfile

@@ -291,7 +291,18 @@ def _paragraph_block(
     return as_paragraph(text)
 
 
-def _table_rows(table: Any) -> list[list[str]]:
+def _cell_text(cell: Any, numbering: Numbering) -> str:
+    """A cell's paragraphs as one line, each after the number Word draws before it ("1." in
+    a numbered column of actions); every paragraph is counted, as Word counts it."""
+    parts = []
+    for paragraph in _shown_paragraphs(cell):
+        label = numbering.label(paragraph)
+        if text := _paragraph_text(paragraph):
+            parts.append(f"{label} {text}" if label else text)
+    return " ".join(parts)
+
+
+def _table_rows(table: Any, numbering: Numbering) -> list[list[str]]:
     """The table's own rows and cells (a table inside a cell is read as that cell's text); a
     cell merged with the one above (`w:vMerge` continuing) shows that cell's text, as Word
     shows one cell across the rows ("Finance" beside each of its members)."""
@@ -302,7 +313,7 @@ def _table_rows(table: Any) -> list[list[str]]:
         for cell in _unwrapped(row, (f"{W}tc",)):
             merge = cell.find(f"{W}tcPr/{W}vMerge")
             continued = merge is not None and merge.get(f"{W}val", "continue") == "continue"
-            text = " ".join(_paragraph_text(p) for p in _shown_paragraphs(cell))
+            text = _cell_text(cell, numbering)
             text = above.get(len(line), "") if continued and not text else text
             if merge is not None and not continued:
                 above[len(line)] = repeated(text)  # "Finance" beside each member; a remit once
@@ -366,7 +377,9 @@ def _body_blocks(
     lines: list[tuple[str, bool]] = []  # (line, a bold line?)
     for element in _unwrapped(document.element.body, _BODY):
         if element.tag != f"{W}p":
-            lines.extend((as_paragraph(row), False) for row in table_lines(_table_rows(element)))
+            lines.extend(
+                (as_paragraph(row), False) for row in table_lines(_table_rows(element, numbering))
+            )
             continue
         if line := _paragraph_block(element, styles, levels, numbering):
             lines.append((line, _bold_heading(element, line)))

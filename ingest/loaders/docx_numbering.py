@@ -97,6 +97,48 @@ def _restarts(num: Any) -> dict[int, int]:
     return found
 
 
+def _linked_lists(abstracts: list[Any]) -> dict[str, str]:
+    """Lists that only point at a list style (`w:numStyleLink`) -> the list that defines the
+    style's levels (`w:styleLink`): how Word stores a multilevel list kept as a style, the
+    "1", "1.1", "1.1.1" of many policies. Both are one list, counted together."""
+    defines = {}
+    for abstract in abstracts:
+        link = abstract.find(f"{W}styleLink")
+        if link is not None and link.get(f"{W}val"):
+            defines[link.get(f"{W}val")] = abstract.get(f"{W}abstractNumId") or ""
+    found = {}
+    for abstract in abstracts:
+        link = abstract.find(f"{W}numStyleLink")
+        target = defines.get(link.get(f"{W}val")) if link is not None else None
+        if target is not None:
+            found[abstract.get(f"{W}abstractNumId") or ""] = target
+    return found
+
+
+def _style_numbers(styles: list[Any]) -> dict[str, tuple[str, int]]:
+    """Each paragraph style's list and level: its own, else the one of the style it is based
+    on (a "Policy Clause" style based on a numbered "Policy Heading" is numbered too)."""
+    own, based_on = {}, {}
+    for style in styles:
+        style_id = style.get(f"{W}styleId")
+        if not style_id:
+            continue
+        if number := _number(style.find(f"{W}pPr")):
+            own[style_id] = number
+        parent = style.find(f"{W}basedOn")
+        if parent is not None and parent.get(f"{W}val"):
+            based_on[style_id] = parent.get(f"{W}val")
+    found = {}
+    for style_id in based_on.keys() | own.keys():
+        seen, current = set(), style_id
+        while current not in own and current in based_on and current not in seen:
+            seen.add(current)  # a style based on itself, in a loop, ends here
+            current = based_on[current]
+        if current in own:
+            found[style_id] = own[current]
+    return found
+
+
 @dataclass
 class Numbering:
     """The document's numbered lists; `label` is asked of each paragraph in document order."""
@@ -115,19 +157,17 @@ class Numbering:
             part = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             return cls()
-        levels = {
-            a.get(f"{W}abstractNumId") or "": _levels(a) for a in part.findall(f"{W}abstractNum")
-        }
+        abstracts = part.findall(f"{W}abstractNum")
+        levels = {a.get(f"{W}abstractNumId") or "": _levels(a) for a in abstracts}
+        linked = _linked_lists(abstracts)
         abstract_of, restarts = {}, {}
         for num in part.findall(f"{W}num"):
             abstract, num_id = num.find(f"{W}abstractNumId"), num.get(f"{W}numId")
             if abstract is not None and num_id:
-                abstract_of[num_id] = abstract.get(f"{W}val") or ""
+                abstract_id = abstract.get(f"{W}val") or ""
+                abstract_of[num_id] = linked.get(abstract_id, abstract_id)
                 restarts[num_id] = _restarts(num)
-        styles = {}
-        for style in document.styles.element.findall(f"{W}style"):
-            if (number := _number(style.find(f"{W}pPr"))) and style.get(f"{W}styleId"):
-                styles[style.get(f"{W}styleId")] = number
+        styles = _style_numbers(document.styles.element.findall(f"{W}style"))
         return cls(levels, abstract_of, styles, {k: v for k, v in restarts.items() if v})
 
     def _number_of(self, paragraph: Any) -> tuple[str, int] | None:
