@@ -844,6 +844,42 @@ def test_word_numbering_kept_as_a_list_style_inherited_and_in_table_cells(
     assert "2.1 Approve the budget" in text and "2.2 Set the budget" in text
 
 
+def test_word_numbering_skips_paragraphs_a_tracked_change_took_out(tmp_path: Path) -> None:
+    """A numbered paragraph deleted (or moved away) by a tracked change is gone from the
+    document Word shows, so the next one keeps its number: "2.", not "3."."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {_W} w:abstractNumId="80"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+        )
+    )
+    numbering.append(parse_xml(f'<w:num {_W} w:numId="80"><w:abstractNumId w:val="80"/></w:num>'))
+    number = f'<w:numPr {_W}><w:ilvl w:val="0"/><w:numId w:val="80"/></w:numPr>'
+    document.add_paragraph("The chair signs the minutes.")._p.get_or_add_pPr().append(
+        parse_xml(number)
+    )
+    tracked = 'w:author="Clerk" w:date="2026-01-01T00:00:00Z"'
+    for change, words in (("del", "delText"), ("moveFrom", "t")):
+        taken = document.add_paragraph()._p
+        properties = taken.get_or_add_pPr()
+        properties.append(parse_xml(number))
+        properties.append(parse_xml(f'<w:rPr {_W}><w:{change} w:id="1" {tracked}/></w:rPr>'))
+        taken.append(
+            parse_xml(
+                f'<w:{change} {_W} w:id="2" {tracked}>'
+                f"<w:r><w:{words}>Old clause.</w:{words}></w:r></w:{change}>"
+            )
+        )
+    document.add_paragraph("The clerk keeps them.")._p.get_or_add_pPr().append(parse_xml(number))
+    path = tmp_path / "minutes.docx"
+    document.save(str(path))
+    text = load(path).text
+    assert "Old clause" not in text
+    assert "- 1. The chair signs the minutes." in text and "- 2. The clerk keeps them." in text
+
+
 def _with_footnote(path: Path, note: str) -> None:
     """Give a saved Word document a footnotes part holding `note`, as Word stores one."""
     import zipfile

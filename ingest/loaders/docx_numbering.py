@@ -186,7 +186,12 @@ class Numbering:
 
     def label(self, paragraph: Any) -> str:
         """The number Word draws before this paragraph ("3.2", "(a)"), "" for none or a bullet;
-        counted, so paragraphs must be asked in order."""
+        counted, so paragraphs must be asked in order. A paragraph a tracked change deleted or
+        moved away is not in the document as Word shows it, and is not counted."""
+        if paragraph.find(f"{W}pPr/{W}rPr/{W}del") is not None or (
+            paragraph.find(f"{W}pPr/{W}rPr/{W}moveFrom") is not None
+        ):
+            return ""
         number = self._number_of(paragraph)
         abstract = self.abstract_of.get(number[0], "") if number else ""
         levels = self.levels.get(abstract, {})
