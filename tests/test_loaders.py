@@ -174,6 +174,45 @@ def test_a_pdf_list_ends_where_a_line_starts_left_of_its_bullets(tmp_path: Path)
     ]
 
 
+def test_a_pdf_list_whose_items_wrap_left_of_their_bullets(tmp_path: Path) -> None:
+    """Some lists wrap an item's lines back to the margin, left of its bullet: the item goes on
+    while its sentence does (a lower-case word, or a line too full for the next word), and the
+    paragraph after the list, at the same margin, starts after the item's sentence ends."""
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    y = 100.0
+
+    def line(x: float, text: str) -> None:
+        nonlocal y
+        pdf.text(x, y, text)
+        y += 14
+
+    line(56, "The board must make sure that:")
+    pdf.text(62, y, "-")
+    line(80, "the school publishes this policy on its website and reviews it every")
+    line(56, "two years with the staff and the parents of all the pupils at the school, and the")
+    line(56, "Local Authority, which keeps it on file;")
+    pdf.text(62, y, "-")
+    line(80, "every governor completes safeguarding training within six months of")
+    line(56, "appointment.")
+    line(56, "The headteacher reports on the policy to the board each term.")
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+    (chunk,) = parse_document(path).chunks
+    assert [(s.text, s.list_item) for s in chunk.sentences] == [
+        ("The board must make sure that:", False),
+        (
+            "the school publishes this policy on its website and reviews it every two years with "
+            "the staff and the parents of all the pupils at the school, and the Local Authority, "
+            "which keeps it on file;",
+            True,
+        ),
+        ("every governor completes safeguarding training within six months of appointment.", True),
+        ("The headteacher reports on the policy to the board each term.", False),
+    ]
+
+
 def test_a_web_page_printed_to_pdf_loses_its_footnote_markers(tmp_path: Path) -> None:
     """A browser prints a <sup> at 83% of its line, raised (Chromium): still a marker, not a
     word; a number merely set a little smaller, on the line, stays."""

@@ -162,6 +162,7 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
     tops: list[float] = []
     bottoms: list[float] = []
     lefts: list[float] = []
+    rights: list[float] = []
     lows: list[float] = []  # each character's bottom
     for k in range(start, start + len(body)):
         pdfium_c.FPDFText_GetLooseCharBox(raw, k, ctypes.byref(rect))
@@ -171,6 +172,7 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
             tops.append(rect.top)
             bottoms.append(rect.bottom)
             lefts.append(rect.left)
+            rights.append(rect.right)
     visible = [h for h, ch in zip(heights, body, strict=True) if ch.strip()]
     if not visible:
         return []
@@ -204,6 +206,7 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
             bold=_bold(raw, start + first),
             marked=small[first],
             left=min(lefts),
+            right=max(rights),
         )
     ]
 

@@ -32,6 +32,9 @@ COVER_MAX_WORDS = 80  # a first page with fewer words than this is a cover (titl
 CONTENTS_SHARE = 0.5  # a page region at least half contents entries is a contents list
 MIN_CONTENTS_ENTRIES = 3
 OUTDENT = 1.0  # points a line must start left of an item's bullet to be out of the list
+# A character's usual width as a share of the type size: whether the next word would have fitted
+# on a line that ends short of the page's right edge.
+AVERAGE_CHARACTER = 0.5
 RUNNING_LINES = 3  # a running header or footer is at most this many lines deep
 PROSE_WORDS = 5  # a line this long on a page before the first bookmark is text, not a title
 TITLE_SHARE = 0.5  # of a first page's largest line's words the properties' title must hold
@@ -66,6 +69,7 @@ class Line:
     bold: bool = False
     marked: bool = False  # it begins with a footnote marker (digits set smaller than the line)
     left: float = 0.0  # x of its first character
+    right: float = 0.0  # x where its last character ends
 
 
 @dataclass(frozen=True)
@@ -385,6 +389,7 @@ def _paragraphs(
             blocks.append(_Block([(number, _join_lines(current))], kind))
         current, kind, bullet_left = [], "text", None
 
+    right_edge = max((line.right for line in lines), default=0.0)
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -396,21 +401,13 @@ def _paragraphs(
             continue
         text = line.text
         bullet = _BULLET.match(text)
-        # A wide gap ends a paragraph unless the line above plainly runs on (a lower-case word,
-        # a comma or a hyphen at its end): documents change line spacing within a page.
-        gap = (
-            previous is not None
-            and _gap(previous, line) > spacing + PARAGRAPH_GAP
-            and not re.search(r"[a-z,\-]$", previous.text)
-        ) or (previous is not None and previous.text.endswith(";") and text[:1] in "“\"‘'(")
+        # A line that starts left of an item's bullet is the paragraph after the list, unless
+        # the item plainly wraps there (some lists do).
+        left_of_bullet = bullet_left is not None and line.left < bullet_left - OUTDENT
         if (
             bullet
-            or _NUMBERED_START.match(text)
-            or gap
-            or (previous is not None and _FIELD.match(text) and _FIELD.match(previous.text))
-            or (previous is not None and abs(previous.size - line.size) > 0.15 * line.size)
-            # A line that starts left of an item's bullet is the paragraph after the list.
-            or (bullet_left is not None and line.left < bullet_left - OUTDENT)
+            or (previous is not None and _breaks(previous, line, spacing))
+            or (left_of_bullet and not (previous and _wraps_on(previous, line, right_edge)))
         ):
             flush()
         if bullet:
@@ -423,6 +420,36 @@ def _paragraphs(
         i += 1
     flush()
     return blocks
+
+
+def _breaks(previous: Line, line: Line, spacing: float) -> bool:
+    """Whether a new paragraph starts at `line`: a numbered start, a wide gap, a new size, a
+    field after a field ("Number of pupils: 7,215")."""
+    text = line.text
+    # A wide gap ends a paragraph unless the line above plainly runs on (a lower-case word,
+    # a comma or a hyphen at its end): documents change line spacing within a page.
+    gap = (
+        _gap(previous, line) > spacing + PARAGRAPH_GAP
+        and not re.search(r"[a-z,\-]$", previous.text)
+    ) or (previous.text.endswith(";") and text[:1] in "“\"‘'(")
+    return bool(
+        _NUMBERED_START.match(text)
+        or gap
+        or (_FIELD.match(text) and _FIELD.match(previous.text))
+        or abs(previous.size - line.size) > 0.15 * line.size
+    )
+
+
+def _wraps_on(previous: Line, line: Line, right_edge: float) -> bool:
+    """Whether `line` carries on the sentence of the line above rather than starting a new
+    paragraph: the line above ends mid-sentence, and either this one goes on in lower case or
+    its first word would not have fitted on the line above (a ragged line is full)."""
+    if _SENTENCE_END.search(previous.text):
+        return False
+    if line.text[:1].islower():
+        return True
+    first_word = line.text.split(" ", 1)[0]
+    return previous.right + (len(first_word) + 1) * AVERAGE_CHARACTER * line.size > right_edge
 
 
 def _continues(before: _Block, after: _Block) -> bool:
