@@ -213,6 +213,57 @@ def test_a_pdf_list_whose_items_wrap_left_of_their_bullets(tmp_path: Path) -> No
     ]
 
 
+def test_a_pdf_without_bookmarks_tells_headings_from_bold_text(tmp_path: Path) -> None:
+    """Read as a person reads a page printed from the web: a heading may ask a question and
+    wrap onto a line in lower case; a paragraph set all in bold, and a line that only opens
+    with a bold label, are text; a short line ended on purpose (a name above a role) is not
+    run into the paragraph after it."""
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    y = 80.0
+
+    def line(text: str, style: str = "", size: int = 11, x: float = 56, step: float = 14) -> None:
+        nonlocal y
+        pdf.set_font("Helvetica", style, size)
+        pdf.text(x, y, text)
+        y += step
+
+    line("Trust governance handbook", "B", 22, step=34)
+    line("Local boards as drivers, enablers or", "B", 16, step=19)
+    line("inhibitors?", "B", 16, step=26)
+    line("Each board sets its own priorities for the schools in its area, and the trust")
+    line("board approves them once a year.", step=28)
+    line("RECOMMENDATION: The trust board should publish its scheme of delegation", "B")
+    line("and review it every year, so that parents can see who decides what.", "B", step=28)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.text(56, y, "A regulatory role:")
+    line(
+        "making recommendations to the Secretary of State.",
+        x=56 + pdf.get_string_width("A regulatory role: "),
+        step=28,
+    )
+    line("Who decides?", "B", step=22)
+    line("The headteacher decides, within the budget the board sets.", step=28)
+    line("Andrew Warren")
+    line("Chair of the Trust Board", step=28)
+    line("To cite this article: Warren, A. (2024) Local boards. Trust Press.")
+    path = tmp_path / "printed.pdf"
+    pdf.output(str(path))
+    chunks = parse_document(path).chunks
+    assert list(dict.fromkeys(c.section for c in chunks)) == [
+        ("Local boards as drivers, enablers or inhibitors?",),
+        ("Local boards as drivers, enablers or inhibitors?", "Who decides?"),
+    ]
+    sentences = [s.text for c in chunks for s in c.sentences]
+    assert (
+        "RECOMMENDATION: The trust board should publish its scheme of delegation and review it "
+        "every year, so that parents can see who decides what."
+    ) in sentences
+    assert "A regulatory role: making recommendations to the Secretary of State." in sentences
+    assert "Andrew Warren Chair of the Trust Board" in sentences
+    assert "To cite this article: Warren, A. (2024) Local boards." in sentences
+
+
 def test_a_web_page_printed_to_pdf_loses_its_footnote_markers(tmp_path: Path) -> None:
     """A browser prints a <sup> at 83% of its line, raised (Chromium): still a marker, not a
     word; a number merely set a little smaller, on the line, stays."""

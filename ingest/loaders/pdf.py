@@ -191,6 +191,7 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
     ]
     kept = "".join(ch for ch, is_small in zip(body, small, strict=True) if not is_small)
     first = next(i for i, ch in enumerate(body) if ch.strip())
+    last = max(i for i, ch in enumerate(body) if ch.strip())
     kept = _LINE_END_HYPHEN.sub(rf"\1{BROKEN_WORD}\2", kept)
     text = unicodedata.normalize("NFKC", "".join(_ODD.get(ch, ch) for ch in kept))
     text = re.sub(r"\s+", " ", text).strip()
@@ -203,7 +204,9 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
             size=size,
             top=max(tops),
             bottom=min(bottoms),
-            bold=_bold(raw, start + first),
+            # Bold from its first to its last letter: a line that only opens with a bold label
+            # ("A regulatory role: making recommendations ...") is text, not a heading.
+            bold=_bold(raw, start + first) and _bold(raw, start + last),
             marked=small[first],
             left=min(lefts),
             right=max(rights),

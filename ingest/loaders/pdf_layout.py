@@ -55,6 +55,8 @@ _CLAUSE_START = re.compile(r"^\d{1,3}\.(?:\s?[—–]|\s+[A-Z(“‘\"])")
 # "Number of pupils: 7,215": a short label, a colon, a value; consecutive ones are separate.
 _FIELD = re.compile(r"^[A-Z][\w ’'()/-]{1,40}:\s+\S")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
+# A heading may ask a question ("What do we mean by system governance?"); it ends no sentence.
+_HEADING_END = re.compile(r"[.!:;][\"'”’)\]]*$")
 _LEADS_IN = (":", "—", "–")  # a paragraph ending so announces the list that follows it
 
 
@@ -339,7 +341,7 @@ def _heading_level(lines: list[Line], i: int, levels: dict[float, int], body: fl
     above a numbered clause ("Defined terms" over "1. In the articles") below that."""
     line = lines[i]
     words = len(line.text.split())
-    if words > MAX_HEADING_WORDS or _SENTENCE_END.search(line.text) or not line.text[:1].isupper():
+    if words > MAX_HEADING_WORDS or _HEADING_END.search(line.text) or not line.text[:1].isupper():
         return None
     if line.size in levels:
         return levels[line.size]
@@ -406,7 +408,7 @@ def _paragraphs(
         left_of_bullet = bullet_left is not None and line.left < bullet_left - OUTDENT
         if (
             bullet
-            or (previous is not None and _breaks(previous, line, spacing))
+            or (previous is not None and _breaks(previous, line, spacing, right_edge))
             or (left_of_bullet and not (previous and _wraps_on(previous, line, right_edge)))
         ):
             flush()
@@ -422,16 +424,20 @@ def _paragraphs(
     return blocks
 
 
-def _breaks(previous: Line, line: Line, spacing: float) -> bool:
+def _breaks(previous: Line, line: Line, spacing: float, right_edge: float) -> bool:
     """Whether a new paragraph starts at `line`: a numbered start, a wide gap, a new size, a
     field after a field ("Number of pupils: 7,215")."""
     text = line.text
-    # A wide gap ends a paragraph unless the line above plainly runs on (a lower-case word,
-    # a comma or a hyphen at its end): documents change line spacing within a page.
-    gap = (
-        _gap(previous, line) > spacing + PARAGRAPH_GAP
-        and not re.search(r"[a-z,\-]$", previous.text)
-    ) or (previous.text.endswith(";") and text[:1] in "“\"‘'(")
+    # A wide gap ends a paragraph unless the line above plainly runs on (a comma or a hyphen
+    # at its end, or a lower-case word on a line too full for the next word): documents
+    # change line spacing within a page. A short line ending in a word ("Andrew Warren" over
+    # "Chair of the Teaching Schools Council") was ended on purpose.
+    runs_on = previous.text.endswith((",", "-")) or (
+        previous.text[-1:].islower() and _full(previous, line, right_edge)
+    )
+    gap = (_gap(previous, line) > spacing + PARAGRAPH_GAP and not runs_on) or (
+        previous.text.endswith(";") and text[:1] in "“\"‘'("
+    )
     return bool(
         _NUMBERED_START.match(text)
         or gap
@@ -448,6 +454,11 @@ def _wraps_on(previous: Line, line: Line, right_edge: float) -> bool:
         return False
     if line.text[:1].islower():
         return True
+    return _full(previous, line, right_edge)
+
+
+def _full(previous: Line, line: Line, right_edge: float) -> bool:
+    """Whether `line`'s first word would not have fitted at the end of the line above."""
     first_word = line.text.split(" ", 1)[0]
     return previous.right + (len(first_word) + 1) * AVERAGE_CHARACTER * line.size > right_edge
 
@@ -581,13 +592,46 @@ def _headings_by_look(
             last + 1 < len(lines)
             and lines[last + 1].size == lines[i].size
             and lines[last + 1].bold == lines[i].bold
-            and _heading_level(lines, last + 1, levels, body) == level
+            and (
+                _heading_level(lines, last + 1, levels, body) == level
+                or _ends_heading(lines[i : last + 2])
+            )
             and _gap(lines[last], lines[last + 1]) <= HEADING_LINE_GAP
         ):
             last += 1
-        headings[i] = (last, level, _join_lines([x.text for x in lines[i : last + 1]]))
+        title = _join_lines([x.text for x in lines[i : last + 1]])
+        if _runs_into_text(lines, last) or title.endswith(","):
+            i = last + 1  # the first lines of a paragraph set in bold, not a heading
+            continue
+        headings[i] = (last, level, title)
         i = last + 1
     return headings
+
+
+def _ends_heading(lines: list[Line]) -> bool:
+    """Whether the last of `lines` ends a heading wrapped over them in lower case ("Local
+    boards as drivers, enablers or" / "inhibitors?"): short in all, and no sentence end but a
+    question mark."""
+    last = lines[-1].text
+    words = sum(len(line.text.split()) for line in lines)
+    return last[:1].islower() and words <= MAX_HEADING_WORDS and _HEADING_END.search(last) is None
+
+
+def _runs_into_text(lines: list[Line], last: int) -> bool:
+    """Whether the line after a heading's last one, set the same way and as close as its own
+    lines, carries on its sentence: then the "heading" opens a paragraph set in bold
+    ("RECOMMENDATION: The inspectorate should have a role in the aggregation of insights as it"
+    above "acknowledges in its recent strategy. ...")."""
+    if last + 1 >= len(lines):
+        return False
+    line, following = lines[last], lines[last + 1]
+    return (
+        following.size == line.size
+        and following.bold == line.bold
+        and _gap(line, following) <= HEADING_LINE_GAP
+        and not _SENTENCE_END.search(line.text)
+        and (following.text[:1].islower() or _SENTENCE_END.search(following.text) is not None)
+    )
 
 
 def _add_page(blocks: list[_Block], page_blocks: list[_Block], note_blocks: list[_Block]) -> None:
