@@ -46,12 +46,15 @@ unit: install
 # rewordings (checked up to date with their sources first) over corpus/, and into
 # build/eval-devdocs the held-out sets over evals/devdocs/ (its third and fourth
 # rounds into build/eval-devdocs-r3 and -r4), each corpus indexed in its own data directory;
-# then hold the test split of every set to evals/gate.yaml: floors, and at most a small drop
-# below evals/baseline/.
+# and into build/eval-printed the gold set asked of the corpus printed to PDF (evals/printed/,
+# set gold_printed); then hold the test split of every set to evals/gate.yaml: floors, and at
+# most a small drop below evals/baseline/.
 EVAL_DATA := build/eval-data
 EVAL_OUT := build/eval
 DEVDOCS_DATA := build/eval-devdocs-data
 DEVDOCS_OUT := build/eval-devdocs
+PRINTED_DATA := build/eval-printed-data
+PRINTED_OUT := build/eval-printed
 eval: install
 	$(BIN)/python -m evals.rewordings --check
 	GOVASSIST_DATA_DIR=$(EVAL_DATA) GOVASSIST_CORPUS_DIR=corpus $(BIN)/govassist ingest
@@ -64,9 +67,14 @@ eval: install
 		--gold evals/gold_devdocs_r3.yaml --out $(DEVDOCS_OUT)-r3
 	GOVASSIST_DATA_DIR=$(DEVDOCS_DATA) GOVASSIST_CORPUS_DIR=evals/devdocs $(BIN)/govassist eval \
 		--gold evals/gold_devdocs_r4.yaml --out $(DEVDOCS_OUT)-r4
+	GOVASSIST_DATA_DIR=$(PRINTED_DATA) GOVASSIST_CORPUS_DIR=evals/printed $(BIN)/govassist ingest
+	GOVASSIST_DATA_DIR=$(PRINTED_DATA) GOVASSIST_CORPUS_DIR=evals/printed $(BIN)/govassist eval \
+		--gold evals/gold.yaml --variants evals/gold_rewordings.yaml --name gold_printed \
+		--out $(PRINTED_OUT)
 	$(BIN)/govassist duties --evaluate evals/duties_labels.yaml --out $(EVAL_OUT)/duties-metrics.json
 	$(BIN)/govassist gate $(EVAL_OUT)/metrics.json $(DEVDOCS_OUT)/metrics.json \
-		$(DEVDOCS_OUT)-r3/metrics.json $(DEVDOCS_OUT)-r4/metrics.json $(EVAL_OUT)/duties-metrics.json
+		$(DEVDOCS_OUT)-r3/metrics.json $(DEVDOCS_OUT)-r4/metrics.json \
+		$(PRINTED_OUT)/metrics.json $(EVAL_OUT)/duties-metrics.json
 
 # Headless Chromium for the end-to-end test, from Debian's packages (needs root or sudo).
 browser:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -34,11 +34,18 @@ def evaluate(
             "scored beside their originals, with per-item consistency."
         ),
     ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            help="The set's name in metrics.json and the gate (default: the gold file's name), "
+            "for the same questions asked of another library."
+        ),
+    ] = None,
 ) -> None:
     """Run a gold set through the assistant and write results, metrics and a report."""
     from rich.progress import Progress
 
-    from app.cli import _fail, _settings, plain, stderr, stdout
+    from app.cli import _fail, _settings, stderr
     from app.gold import load_gold
     from app.resources import load_assistant, make_answerer
     from evals.gold import with_variants
@@ -53,24 +60,32 @@ def evaluate(
     assistant = load_assistant(settings)
     answerer = make_answerer(settings, assistant)
     tutorial = TutorialRag([settings.corpus_dir], assistant.index.embedder) if peer else None
-    name = settings.answerer + (
+    answerer_name = settings.answerer + (
         f" ({settings.llm_model})" if settings.answerer != "extractive" else ""
     )
     with Progress(console=stderr, transient=True) as progress:
         task = progress.add_task("Answering the gold questions", total=len(items))
         outcome = run(
-            items, answerer, name, str(gold), tutorial,
+            items, answerer, answerer_name, str(gold), tutorial,
             on_item=lambda done, _: progress.update(task, completed=done),
             variants_path=str(variants) if variants else None,
         )  # fmt: skip
+    outcome.name = name
     try:
         write_results(outcome, out)
         report = write_report(outcome, out)
     except OSError as error:
         raise _fail(f"could not write to {out}: {error}") from error
+    _print_summary(outcome.metrics()["sets"], report)
+
+
+def _print_summary(sets: dict[str, dict[str, dict[str, Any]]], report: Path) -> None:
+    """Each set's headline figures, test part and all, and where the report is."""
+    from app.cli import plain, stdout
+
     shown = ("hit@5", "citation_recall", "key_fact_recall", "abstention_accuracy",
              "false_abstention_rate", "consistency")  # fmt: skip
-    for set_name, splits in outcome.metrics()["sets"].items():
+    for set_name, splits in sets.items():
         for split in ("test", "all"):
             values = splits[split]
             summary = ", ".join(f"{n} {values[n]}" for n in shown if values.get(n) is not None)

@@ -48,6 +48,9 @@ class EvalRun:
     results: list[ItemResult] = field(default_factory=list)
     peer_index_seconds: float | None = None
     variants_path: str | None = None
+    # The set's name when not its gold file's: the same questions over another library
+    # ("gold_printed": the corpus printed to PDF) are a set of their own.
+    name: str | None = None
 
     @property
     def has_peer(self) -> bool:
@@ -69,6 +72,8 @@ class EvalRun:
     @property
     def names(self) -> tuple[str, str]:
         """The names of the two sets: the gold file's and its rewordings'."""
+        if self.name:
+            return self.name, f"{self.name}_rewordings"
         originals = set_name(self.gold_path)
         variants = set_name(self.variants_path) if self.variants_path else f"{originals}_rewordings"
         return originals, variants

@@ -27,6 +27,7 @@ BASELINE_FILES = (
     "devdocs-metrics.json",
     "devdocs-r3-metrics.json",
     "devdocs-r4-metrics.json",
+    "printed-metrics.json",
     "duties-metrics.json",
 )
 
@@ -136,6 +137,28 @@ def test_eval_cli_scores_rewordings_beside_their_originals(
     assert "| consistency | n/a | 1.000 |" in report
 
 
+def test_eval_cli_names_a_set_asked_of_another_library(
+    real_index_dir: Path, tmp_path: Path
+) -> None:
+    """The same questions over another library (the corpus printed to PDF) are a set of their
+    own in metrics.json and the gate: `--name` names it, and its rewordings after it."""
+    gold, variants = tmp_path / "mine.yaml", tmp_path / "mine_rw.yaml"
+    gold.write_text(CUSTOM_GOLD, encoding="utf-8")
+    variants.write_text(CUSTOM_REWORDINGS, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["eval", "--gold", str(gold), "--variants", str(variants), "--out", str(out),
+         "--name", "mine_printed", "--no-peer"],
+        env={"GOVASSIST_DATA_DIR": str(real_index_dir), "GOVASSIST_CORPUS_DIR": "corpus"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics["sets"]) == {"mine_printed", "mine_printed_rewordings"}
+    assert metrics["sets"]["mine_printed"]["all"]["items"] == 3
+    assert "mine_printed (test" in result.output
+
+
 def test_eval_cli_rejects_rewordings_of_another_gold_file(
     real_index_dir: Path, tmp_path: Path
 ) -> None:
@@ -193,8 +216,8 @@ def test_gate_on_the_test_part_fails_a_degraded_answerer_and_passes_the_real_one
     real_assistant: Assistant,
 ) -> None:
     """The gate reads only the test split, so running only the test items gives the same
-    verdict on the originals and their rewordings (the dev-docs set needs its own index and the
-    duty labels their own command: both are gated in `make eval`)."""
+    verdict on the originals and their rewordings (the dev-docs sets and the printed corpus
+    need their own index and the duty labels their own command: all are gated in `make eval`)."""
     originals = _test_part(ROOT / "evals" / "gold.yaml")
     rewordings = _test_part(ROOT / "evals" / "gold_rewordings.yaml")
     assert len(originals) == 68 and rewordings
@@ -205,6 +228,8 @@ def test_gate_on_the_test_part_fails_a_degraded_answerer_and_passes_the_real_one
         "gold_devdocs",
         "gold_devdocs_r3",
         "gold_devdocs_r4",
+        "gold_printed",
+        "gold_printed_rewordings",
         "duties",
     } <= set(config.sets)
     assert all(gate.split == "test" for gate in config.sets.values())
@@ -214,6 +239,7 @@ def test_gate_on_the_test_part_fails_a_degraded_answerer_and_passes_the_real_one
                 k: v
                 for k, v in config.sets.items()
                 if k not in ("gold_devdocs", "gold_devdocs_r3", "gold_devdocs_r4", "duties")
+                and not k.startswith("gold_printed")
             }
         }
     )

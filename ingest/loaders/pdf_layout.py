@@ -114,14 +114,22 @@ def _key(text: str) -> str:
 
 def _running(pages: list[list[Line]], exact: bool = False) -> set[str]:
     """Shapes of lines that are the top-most or bottom-most line of at least half the pages
-    (`exact`: the lines themselves, digits and all)."""
+    (`exact`: the lines themselves, digits and all), and at the edges more often than anywhere
+    else: a sentence the text repeats word for word ("The board approved the minutes.") is
+    text, however often a page happens to begin with it."""
     counts: Counter[str] = Counter()
+    elsewhere: Counter[str] = Counter()
     for lines in pages:
         if lines:
-            edges = {max(lines, key=lambda x: x.top).text, min(lines, key=lambda x: x.top).text}
-            counts.update(_shape(text, exact) for text in edges)
+            top, bottom = max(lines, key=lambda x: x.top), min(lines, key=lambda x: x.top)
+            counts.update({_shape(top.text, exact), _shape(bottom.text, exact)})
+            elsewhere.update(
+                _shape(x.text, exact) for x in lines if x is not top and x is not bottom
+            )
     threshold = max(2, RUNNING_SHARE * len(pages))
-    return {shape for shape, count in counts.items() if count >= threshold}
+    return {
+        shape for shape, count in counts.items() if count >= threshold and elsewhere[shape] < count
+    }
 
 
 def _without_noise(pages: list[list[Line]]) -> list[list[Line]]:
