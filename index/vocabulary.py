@@ -103,12 +103,15 @@ class Vocabulary:
         aliases: dict[tuple[str, ...], tuple[str, ...]] = {}
         for short, long in abbreviations.items():
             long_stems = tokenize(long)
-            # "RSC" and "RSCs" stem apart ("rsc", "rscs"): both stand for the long form.
+            # "RSC" and "RSCs" stem apart ("rsc", "rscs"): both stand for the long form, and
+            # the long form for both ("Who are LAs accountable to?" where a document defines
+            # "Local Authority (LA)" and writes "local authorities").
             for form in (short, f"{short}s"):
                 short_stems = tokenize(form)
                 if short_stems and long_stems and short_stems != long_stems:
                     aliases[short_stems] = long_stems
-                    aliases.setdefault(long_stems, short_stems)
+                    known = aliases.get(long_stems, ())
+                    aliases[long_stems] = tuple(dict.fromkeys((*known, *short_stems)))
         by_initial: dict[str, list[str]] = {}
         for word in words:
             if len(word) >= MIN_CORRECTABLE - 1:

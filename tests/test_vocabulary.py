@@ -48,6 +48,17 @@ def test_sentence_words_count_for_either_name() -> None:
     assert vocabulary.with_aliases(plain) == plain
 
 
+def test_a_long_form_answers_to_its_abbreviation_and_its_plural() -> None:
+    """A document defines "Local Authority (LA)" and writes "local authorities" after it: a
+    sentence with the long form answers "Who are LAs accountable to?" as well as "the LA"."""
+    vocabulary = Vocabulary.learn(
+        ["There are no routine Local Authority (LA) monitoring arrangements.",
+         "Local authorities are accountable ultimately to the local electorate."]
+    )  # fmt: skip
+    sentence = vocabulary.with_aliases(set(tokenize("Local authorities are accountable")))
+    assert set(tokenize("LA")) <= sentence and set(tokenize("LAs")) <= sentence
+
+
 def test_an_abbreviation_the_documents_never_use_is_spelt_out_from_their_phrases() -> None:
     vocabulary = Vocabulary.learn(TEXTS)
     assert vocabulary.spell_out_unknown("Who are LAs accountable to?") == (
