@@ -133,8 +133,17 @@ class HybridIndex:
         return [(self._ids[row], float(similarity[row])) for row in best]
 
     def terms(self, tokens: Sequence[str]) -> Terms:
-        """A question's words weighed by the indexed passages (see `LexicalIndex.terms`)."""
-        return self.lexical.terms(tokens)
+        """A question's words weighed by the indexed passages (see `LexicalIndex.terms`). A
+        form of an abbreviation the documents define but never write ("LAs", where they define
+        "Local Authority (LA)") is known by its long form, which they do write."""
+        terms = self.lexical.terms(tokens)
+        aliases = self.vocabulary.aliases
+        known = {
+            token
+            for token in terms.unknown
+            if (token,) in aliases and all(stem in self.lexical for stem in aliases[(token,)])
+        }
+        return Terms(terms.weights, terms.unknown - known) if known else terms
 
     def embed_query(self, query: str) -> np.ndarray:
         """The question's vector; a question asked before (a starter question, the same quiz

@@ -137,3 +137,17 @@ def test_dense_ties_go_to_document_order(fake_embedder) -> None:
     got = index.dense_search(np.ones(4, dtype=np.float32), 2, Filters())
     assert [i for i, _ in got] == [c.id for c in chunks[:2]]
     assert [s for _, s in got] == pytest.approx([1.0, 1.0])
+
+
+def test_a_form_of_a_defined_abbreviation_is_no_unknown_word(fake_embedder) -> None:
+    """The documents define "Regional Schools Commissions (RSCs)" and write "RSCs"; a question
+    saying "RSC" uses no word they lack: it is neither weighed as a missing concept nor refused
+    for it."""
+    chunks = _chunks()
+    vectors = np.ones((len(chunks), 4), dtype=np.float32)
+    index = HybridIndex(
+        None, fake_embedder, {c.id: c for c in chunks}, LexicalIndex(chunks), vectors
+    )
+    assert "rsc" not in index.lexical and ("rsc",) in index.vocabulary.aliases
+    assert index.terms(("rsc", "account")).unknown == frozenset()
+    assert index.terms(("oakfield", "account")).unknown == {"oakfield"}  # a word they never use
