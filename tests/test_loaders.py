@@ -264,6 +264,115 @@ def test_a_pdf_without_bookmarks_tells_headings_from_bold_text(tmp_path: Path) -
     assert "To cite this article: Warren, A. (2024) Local boards." in sentences
 
 
+def test_a_pdf_page_set_close_or_in_one_line_paragraphs_keeps_its_paragraphs(
+    tmp_path: Path,
+) -> None:
+    """The line spacing is the narrowest common gap: lines set so close that their boxes
+    overlap (single-spaced Arial at 11 pt) are still lines of one paragraph, and a page of
+    one-line paragraphs does not take its paragraph gap for the line spacing."""
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    y = 80.0
+    for paragraph in (
+        ["The governing board has agreed that no charge will be made for education",
+         "provided during school hours."],
+        ["Voluntary contributions may be requested for activities during the school",
+         "day, but no pupil will be excluded."],
+        ["This policy will be reviewed every two years."],
+        ["The clerk keeps the register of interests."],
+        ["The chair signs the minutes."],
+    ):  # fmt: skip
+        for text in paragraph:
+            pdf.text(56, y, text)
+            y += 10.5  # closer than the type's own box: the lines overlap a little
+        y += 12
+    path = tmp_path / "charging.pdf"
+    pdf.output(str(path))
+    assert load(path).text.split("\n\n") == [
+        "The governing board has agreed that no charge will be made for education provided "
+        "during school hours.",
+        "Voluntary contributions may be requested for activities during the school day, but no "
+        "pupil will be excluded.",
+        "This policy will be reviewed every two years.",
+        "The clerk keeps the register of interests.",
+        "The chair signs the minutes.\n",
+    ]
+
+
+def test_a_printed_line_pdfium_cut_at_a_footnote_marker_is_one_line() -> None:
+    """pdfium may give one printed line as three pieces, the marker between them: they are
+    one line again, without the marker; a piece on another line, or on a turned page, is not
+    joined."""
+    from ingest.loaders.pdf import _printed_lines
+    from ingest.loaders.pdf_layout import Line
+
+    cut = [
+        Line("signed with the Secretary of State, including its agreements", 12.2, 673.6, 661.5,
+             left=53, right=375),
+        Line("5", 10.1, 676.4, 666.3, left=375, right=380),
+        Line("for each academy that joins the trust", 12.2, 673.6, 661.5, left=383, right=542),
+        Line("after it was first established.", 12.2, 659.3, 647.1, left=53, right=177),
+    ]  # fmt: skip
+    assert [line.text for line in _printed_lines(cut)] == [
+        "signed with the Secretary of State, including its agreements for each academy that "
+        "joins the trust",
+        "after it was first established.",
+    ]
+    turned = [Line("Aims", 9.3, 700, 500, left=40, right=49), Line("Plan", 9.3, 700, 500, left=60)]
+    assert len(_printed_lines(turned)) == 2
+
+
+def test_a_pdf_without_bookmarks_keeps_numbered_and_bold_headings_over_bold_text(
+    tmp_path: Path,
+) -> None:
+    """A numbered heading ("1. Aims") is a heading; a bold heading set right above a bold
+    sentence is still a heading; a line that only opens and ends with bold terms is text."""
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    y = 80.0
+
+    def line(text: str, style: str = "", size: int = 11, x: float = 56) -> float:
+        nonlocal y
+        pdf.set_font("Helvetica", style, size)
+        pdf.text(x, y, text)
+        return x + pdf.get_string_width(text + " ")
+
+    def next_line(step: float = 14) -> None:
+        nonlocal y
+        y += step
+
+    line("Visitors policy", "B", 20)
+    next_line(30)
+    line("1. Aims", "B", 14)
+    next_line(20)
+    line("All visitors sign in at reception and wear a lanyard.")
+    next_line(24)
+    line("Safeguarding statement", "B")
+    next_line()
+    line("The trust is committed to safeguarding the welfare of children.", "B")
+    next_line(24)
+    x = line("The", "B")
+    x = line("Local Governing Body", "B", x=x)
+    x = line("monitors the work of the", x=x)
+    line("Accounting Officer", "B", x=x)
+    next_line()
+    line("in line with the Academy Trust Handbook.")
+    path = tmp_path / "visitors.pdf"
+    pdf.output(str(path))
+    chunks = parse_document(path).chunks
+    assert list(dict.fromkeys(c.section for c in chunks)) == [
+        ("1. Aims",),
+        ("1. Aims", "Safeguarding statement"),
+    ]
+    sentences = [s.text for c in chunks for s in c.sentences]
+    assert "The trust is committed to safeguarding the welfare of children." in sentences
+    assert (
+        "The Local Governing Body monitors the work of the Accounting Officer in line with the "
+        "Academy Trust Handbook."
+    ) in sentences
+
+
 def test_a_web_page_printed_to_pdf_loses_its_footnote_markers(tmp_path: Path) -> None:
     """A browser prints a <sup> at 83% of its line, raised (Chromium): still a marker, not a
     word; a number merely set a little smaller, on the line, stays."""

@@ -12,6 +12,7 @@ positions (running headers and footers recur at a page's top or bottom). The out
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import io
 import re
 import statistics
@@ -38,6 +39,7 @@ from ingest.sources import IngestError
 SUPERSCRIPT_RATIO = 0.8  # digits set below this share of their line's size are a footnote marker
 RAISED_RATIO = 0.86  # ... and digits below this share raised by RAISED_BY of it above the line
 RAISED_BY = 0.15
+MARKER_DIGITS = 3  # a footnote marker pdfium sets apart as a piece of line: "5", "12"
 # A small digit right after a unit of a measure ("2.5m2", "3.5 m2") is its power, not a note.
 _UNIT_BEFORE = re.compile(r"\d\s?(?:m|cm|mm|km|ft)$")
 BOLD_WEIGHT = 600
@@ -57,6 +59,7 @@ _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _ODD = {"\ufffe": "-", "\x02": "-", "\x00": "", "\ufeff": ""}
 # pdfium runs a line that ends in a hyphen on into the next, the hyphen marked: "func\ufffetion".
 # The mark is kept as a soft hyphen until the whole document is read (`rejoin_broken_words`).
+_WORD_START = re.compile(r"(?<!\S)\S")
 _LINE_END_HYPHEN = re.compile(r"([A-Za-z])[\ufffe\x02]([A-Za-z])")
 
 
@@ -154,7 +157,50 @@ def _page_lines(textpage: Any) -> list[Line]:
         if body.strip() and end <= count:
             lines.extend(_line(raw, rect, body, start))
         start = end + 2
-    return lines
+    return _printed_lines(lines)
+
+
+def _printed_lines(lines: list[Line]) -> list[Line]:
+    """pdfium's lines put back together where it cut one printed line in two at a footnote
+    marker ("... its supplemental agreements" / "5" / "for each academy ..."): the next piece
+    starts where the last ended, on the same baseline. A piece that is only a number set
+    smaller and raised between them is the marker, and is left out."""
+    joined: list[Line] = []
+    for line in lines:
+        before = joined[-1] if joined else None
+        if before is None or not _goes_on(before, line):
+            joined.append(line)
+        elif not _marker(before, line):
+            joined[-1] = dataclasses.replace(
+                before,
+                text=f"{before.text} {line.text}",
+                top=max(before.top, line.top),
+                bottom=min(before.bottom, line.bottom),
+                bold=before.bold and line.bold,
+                right=line.right,
+            )
+    return joined
+
+
+def _goes_on(before: Line, line: Line) -> bool:
+    """Whether `line` carries on `before` across the page: it starts where `before` ends, on
+    the same baseline (never on a turned page, whose lines run down it, each as tall as long)."""
+    height = before.top - before.bottom
+    return (
+        height <= 2 * before.size
+        and line.left >= before.right - 1
+        and abs(line.bottom - before.bottom) < 0.5 * height
+    )
+
+
+def _marker(before: Line, line: Line) -> bool:
+    height = before.top - before.bottom
+    return (
+        line.text.isdigit()
+        and len(line.text) <= MARKER_DIGITS
+        and line.size < before.size
+        and line.bottom > before.bottom + RAISED_BY * height
+    )
 
 
 def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
@@ -191,7 +237,6 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
     ]
     kept = "".join(ch for ch, is_small in zip(body, small, strict=True) if not is_small)
     first = next(i for i, ch in enumerate(body) if ch.strip())
-    last = max(i for i, ch in enumerate(body) if ch.strip())
     kept = _LINE_END_HYPHEN.sub(rf"\1{BROKEN_WORD}\2", kept)
     text = unicodedata.normalize("NFKC", "".join(_ODD.get(ch, ch) for ch in kept))
     text = re.sub(r"\s+", " ", text).strip()
@@ -204,9 +249,10 @@ def _line(raw: Any, rect: Any, body: str, start: int) -> list[Line]:
             size=size,
             top=max(tops),
             bottom=min(bottoms),
-            # Bold from its first to its last letter: a line that only opens with a bold label
-            # ("A regulatory role: making recommendations ...") is text, not a heading.
-            bold=_bold(raw, start + first) and _bold(raw, start + last),
+            # Bold in every word: a line that only opens with a bold label ("A regulatory
+            # role: making recommendations ...") is text, not a heading; nor is one that
+            # opens and ends with a bold term, plain between them.
+            bold=all(_bold(raw, start + m.start()) for m in _WORD_START.finditer(body)),
             marked=small[first],
             left=min(lefts),
             right=max(rights),

@@ -27,6 +27,10 @@ RUNNING_SHARE = 0.5  # a top/bottom line on at least half the pages is a running
 # usual gap is the document's own: ~0 in the EYFS framework (paragraphs 0.2-1.0 apart), 0.2 in
 # the 2025 updates note (paragraphs 1.2).
 PARAGRAPH_GAP = 0.15
+# Lines of one paragraph may overlap by this much of a line (tall font boxes, single spacing).
+MIN_LINE_GAP = -0.5
+# A gap this share of all (and seen twice) is common enough to be the line spacing.
+COMMON_GAP_SHARE = 0.1
 HEADING_LINE_GAP = 1.0  # lines of one heading ("PART 2" / "DIRECTORS") are at most this far apart
 COVER_MAX_WORDS = 80  # a first page with fewer words than this is a cover (title, date, logo)
 CONTENTS_SHARE = 0.5  # a page region at least half contents entries is a contents list
@@ -51,6 +55,7 @@ _NUMBERED_START = re.compile(
     r"^(?:\d{1,2}\.\d{1,3}\s|\d{1,3}\.\s?[—–]|\d{1,3}\.\s*(?=[A-Z][a-z])|\(\w{1,3}\)\s)"
 )
 _LETTERED = re.compile(r"^\([a-z]{1,4}\)\s")
+_HEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+")
 _CLAUSE_START = re.compile(r"^\d{1,3}\.(?:\s?[—–]|\s+[A-Z(“‘\"])")
 # "Number of pupils: 7,215": a short label, a colon, a value; consecutive ones are separate.
 _FIELD = re.compile(r"^[A-Z][\w ’'()/-]{1,40}:\s+\S")
@@ -349,7 +354,9 @@ def _heading_level(lines: list[Line], i: int, levels: dict[float, int], body: fl
     above a numbered clause ("Defined terms" over "1. In the articles") below that."""
     line = lines[i]
     words = len(line.text.split())
-    if words > MAX_HEADING_WORDS or _HEADING_END.search(line.text) or not line.text[:1].isupper():
+    # A numbered heading ("1. Aims", "2.3 Quorum") starts with a capital after its number.
+    named = _HEADING_NUMBER.sub("", line.text)
+    if words > MAX_HEADING_WORDS or _HEADING_END.search(line.text) or not named[:1].isupper():
         return None
     if line.size in levels:
         return levels[line.size]
@@ -372,14 +379,18 @@ def _gap(above: Line, below: Line) -> float:
 
 
 def usual_gap(pages: list[list[Line]]) -> float:
-    """The most common gap between consecutive lines of the same size: the line spacing."""
+    """The line spacing: the narrowest gap between consecutive lines of the same size that is
+    common (a page of one-line paragraphs has more paragraph gaps than line gaps). Lines set
+    close may overlap a little (Arial at 11 pt, single spaced: -0.02 of a line)."""
     gaps: Counter[float] = Counter(
         round(_gap(a, b), 1)
         for lines in pages
         for a, b in itertools.pairwise(lines)
-        if a.size == b.size and 0 <= _gap(a, b) < 3
+        if a.size == b.size and MIN_LINE_GAP <= _gap(a, b) < 3
     )
-    return gaps.most_common(1)[0][0] if gaps else 0.0
+    common = max(2, COMMON_GAP_SHARE * sum(gaps.values()))
+    frequent = [gap for gap, count in gaps.items() if count >= common]
+    return min(frequent) if frequent else (gaps.most_common(1)[0][0] if gaps else 0.0)
 
 
 def _paragraphs(
@@ -588,6 +599,7 @@ def _headings_by_look(
     """A page's headings found by their size and weight (for a PDF without an outline):
     first line -> (last line, level, text)."""
     headings: dict[int, tuple[int, int, str]] = {}
+    right_edge = max((line.right for line in lines), default=0.0)
     i = 0
     while i < len(lines):
         level = _heading_level(lines, i, levels, body)
@@ -601,14 +613,17 @@ def _headings_by_look(
             and lines[last + 1].size == lines[i].size
             and lines[last + 1].bold == lines[i].bold
             and (
-                _heading_level(lines, last + 1, levels, body) == level
+                (
+                    _heading_level(lines, last + 1, levels, body) == level
+                    and _words(lines[i : last + 2]) <= MAX_HEADING_WORDS
+                )
                 or _ends_heading(lines[i : last + 2])
             )
             and _gap(lines[last], lines[last + 1]) <= HEADING_LINE_GAP
         ):
             last += 1
         title = _join_lines([x.text for x in lines[i : last + 1]])
-        if _runs_into_text(lines, last) or title.endswith(","):
+        if _runs_into_text(lines, last, right_edge) or title.endswith(","):
             i = last + 1  # the first lines of a paragraph set in bold, not a heading
             continue
         headings[i] = (last, level, title)
@@ -621,15 +636,23 @@ def _ends_heading(lines: list[Line]) -> bool:
     boards as drivers, enablers or" / "inhibitors?"): short in all, and no sentence end but a
     question mark."""
     last = lines[-1].text
-    words = sum(len(line.text.split()) for line in lines)
-    return last[:1].islower() and words <= MAX_HEADING_WORDS and _HEADING_END.search(last) is None
+    return (
+        last[:1].islower()
+        and _words(lines) <= MAX_HEADING_WORDS
+        and _HEADING_END.search(last) is None
+    )
 
 
-def _runs_into_text(lines: list[Line], last: int) -> bool:
+def _words(lines: list[Line]) -> int:
+    return sum(len(line.text.split()) for line in lines)
+
+
+def _runs_into_text(lines: list[Line], last: int, right_edge: float) -> bool:
     """Whether the line after a heading's last one, set the same way and as close as its own
-    lines, carries on its sentence: then the "heading" opens a paragraph set in bold
-    ("RECOMMENDATION: The inspectorate should have a role in the aggregation of insights as it"
-    above "acknowledges in its recent strategy. ...")."""
+    lines, carries on its sentence (in lower case, or after a line too full for its first
+    word): then the "heading" opens a paragraph set in bold ("RECOMMENDATION: The inspectorate
+    should have a role in the aggregation of insights as it" above "acknowledges in its recent
+    strategy. ..."). A bold heading above a bold sentence is still a heading."""
     if last + 1 >= len(lines):
         return False
     line, following = lines[last], lines[last + 1]
@@ -638,7 +661,7 @@ def _runs_into_text(lines: list[Line], last: int) -> bool:
         and following.bold == line.bold
         and _gap(line, following) <= HEADING_LINE_GAP
         and not _SENTENCE_END.search(line.text)
-        and (following.text[:1].islower() or _SENTENCE_END.search(following.text) is not None)
+        and (following.text[:1].islower() or _full(line, following, right_edge))
     )
 
 
