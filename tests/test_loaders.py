@@ -300,6 +300,37 @@ def test_a_pdf_page_set_close_or_in_one_line_paragraphs_keeps_its_paragraphs(
     ]
 
 
+def test_a_pdf_list_whose_bullets_are_drawn_keeps_its_items(tmp_path: Path) -> None:
+    """A browser prints a list's bullets as small discs, not as text: each line with a disc
+    just before it is an item, and the paragraph after the list is not the last item's. A
+    larger shape, or one far from the text, is no bullet."""
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.text(30, 100, "Parents should:")
+    for n, item in enumerate(
+        ["Speak to the class teacher first.",
+         "Contact the Head of Year if the concern is not resolved",
+         "Put the complaint in writing to the Headteacher"]
+    ):  # fmt: skip
+        y = 114 + 14 * n
+        pdf.ellipse(48, y - 6, 3.8, 3.8, style="F")
+        pdf.text(60, y, item)
+    pdf.rect(400, 90, 20, 20, style="F")  # a logo's box, not a bullet
+    pdf.ellipse(500, 126, 3.8, 3.8, style="F")  # a dot far from any text
+    pdf.text(30, 170, "The school keeps a record of every concern.")
+    path = tmp_path / "complaints.pdf"
+    pdf.output(str(path))
+    (chunk,) = parse_document(path).chunks
+    assert [(s.text, s.list_item) for s in chunk.sentences] == [
+        ("Parents should:", False),
+        ("Speak to the class teacher first.", True),
+        ("Contact the Head of Year if the concern is not resolved", True),
+        ("Put the complaint in writing to the Headteacher", True),
+        ("The school keeps a record of every concern.", False),
+    ]
+
+
 def test_a_printed_line_pdfium_cut_at_a_footnote_marker_is_one_line() -> None:
     """pdfium may give one printed line as three pieces, the marker between them: they are
     one line again, without the marker; a piece on another line, or on a turned page, is not

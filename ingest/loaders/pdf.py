@@ -40,6 +40,11 @@ SUPERSCRIPT_RATIO = 0.8  # digits set below this share of their line's size are 
 RAISED_RATIO = 0.86  # ... and digits below this share raised by RAISED_BY of it above the line
 RAISED_BY = 0.15
 MARKER_DIGITS = 3  # a footnote marker pdfium sets apart as a piece of line: "5", "12"
+# A drawn list bullet: a shape at most this many points across, at most BULLET_GAP type sizes
+# before its line's text; a page with more such shapes than MAX_BULLETS is a drawing.
+MAX_BULLET = 8.0
+BULLET_GAP = 2.0
+MAX_BULLETS = 500
 # A small digit right after a unit of a measure ("2.5m2", "3.5 m2") is its power, not a note.
 _UNIT_BEFORE = re.compile(r"\d\s?(?:m|cm|mm|km|ft)$")
 BOLD_WEIGHT = 600
@@ -182,6 +187,45 @@ def _printed_lines(lines: list[Line]) -> list[Line]:
     return joined
 
 
+def _drawn_bullets(page: Any) -> list[tuple[float, float, float, float]]:
+    """The boxes (left, bottom, right, top) of the small square-ish shapes drawn on a page: a
+    browser prints a list's discs as shapes, not as "•" in the text."""
+    found = []
+    for shape in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, bottom, right, top = shape.get_bounds()
+        width, height = right - left, top - bottom
+        if 0 < width <= MAX_BULLET and 0 < height <= MAX_BULLET and 0.5 <= width / height <= 2:
+            found.append((left, bottom, right, top))
+            if len(found) > MAX_BULLETS:
+                return []  # a drawing, not a list
+    return found
+
+
+def _with_drawn_bullets(
+    lines: list[Line], bullets: list[tuple[float, float, float, float]]
+) -> list[Line]:
+    """Each line with a drawn bullet just before it, on its height, as an item ("• text"),
+    starting where its bullet does."""
+    if not bullets:
+        return lines
+    marked = []
+    for line in lines:
+        bullet = next(
+            (
+                box
+                for box in bullets
+                if box[2] <= line.left + 1
+                and line.left - box[2] <= BULLET_GAP * line.size
+                and line.bottom <= (box[1] + box[3]) / 2 <= line.top
+            ),
+            None,
+        )
+        marked.append(
+            dataclasses.replace(line, text=f"• {line.text}", left=bullet[0]) if bullet else line
+        )
+    return marked
+
+
 def _goes_on(before: Line, line: Line) -> bool:
     """Whether `line` carries on `before` across the page: it starts where `before` ends, on
     the same baseline (never on a turned page, whose lines run down it, each as tall as long)."""
@@ -296,7 +340,7 @@ def _read_pdfium(data: bytes) -> tuple[list[list[Line]], list[OutlineEntry], dic
             page = document[index]
             textpage = page.get_textpage()
             try:
-                pages.append(_page_lines(textpage))
+                pages.append(_with_drawn_bullets(_page_lines(textpage), _drawn_bullets(page)))
             finally:
                 textpage.close()
                 page.close()
