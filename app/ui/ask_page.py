@@ -156,13 +156,19 @@ _SHOW_NEWEST = """<script>
 
 
 # The chat box has the keyboard when the page opens, unless something else already has it: it
-# took 19 Tabs from the page's top to reach it.
+# took 19 Tabs from the page's top to reach it. The box may be drawn after this script runs (a
+# busy server, a slow machine): it is looked for again every 100 ms, for at most 10 s.
 _FOCUS_THE_CHAT = """<script>
-setTimeout(() => {
-  const box = document.querySelector('[data-testid="stChatInput"] textarea');
-  const free = !document.activeElement || document.activeElement === document.body;
-  if (box && free) { box.focus({ preventScroll: true }); }
-}, 300);
+(() => {
+  let tries = 0;
+  const focus = () => {
+    const box = document.querySelector('[data-testid="stChatInput"] textarea');
+    const free = !document.activeElement || document.activeElement === document.body;
+    if (box) { if (free) { box.focus({ preventScroll: true }); } return; }
+    if (++tries < 100) { setTimeout(focus, 100); }
+  };
+  setTimeout(focus, 100);
+})();
 </script>"""
 
 
