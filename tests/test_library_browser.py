@@ -93,7 +93,7 @@ def test_a_document_removed_on_the_library_page_is_gone_from_answers(
     assert "Funding guide" in before and "secretary of state" in before
 
     page.goto(f"{app_url}/library")
-    expect(page.get_by_role("heading", name="Library")).to_be_visible()
+    expect(page.get_by_role("heading", name="Library", exact=True)).to_be_visible()
     page.get_by_label("Admin token").fill(TOKEN)
     page.get_by_label("Admin token").press("Enter")
     page.locator('[data-testid="stSelectbox"]').click()
