@@ -1314,3 +1314,17 @@ def test_pdf_words_broken_over_lines_and_a_foreword_before_the_bookmarks(tmp_pat
     # The document writes "co-ordinator" where no line breaks it: so it is read there too.
     assert "The SEN co-ordinator reports termly." in texts
     assert "Raise concerns with <name of governor> first." in texts  # a PDF is not Markdown
+
+
+def test_a_web_page_that_is_only_an_address_reads_without_advice_to_fetch_it(
+    tmp_path: Path,
+) -> None:
+    """BeautifulSoup warns that text like "https://..." looks like a URL to fetch: a saved page
+    holding only an address is read as that text, with nothing printed about fetching it."""
+    import warnings
+
+    path = tmp_path / "link.html"
+    path.write_text("https://www.gov.uk/guidance/governance-handbook", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load(path).text.strip() == "https://www.gov.uk/guidance/governance-handbook"

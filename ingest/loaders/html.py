@@ -11,9 +11,10 @@ title, author and year come from the page's own metadata when it gives them.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from ingest.loaders.base import (
@@ -331,7 +332,11 @@ def load_html(data: bytes) -> LoadedText:
     markup = decode(data)
     # lxml's parser (python-docx needs lxml anyway): the standard library's, through
     # BeautifulSoup, took quadratic time in a page's line breaks (6.9 s for 20,000 <br>).
-    soup = BeautifulSoup(markup, "lxml")
+    with warnings.catch_warnings():
+        # A file whose whole text looks like an address ("https://...") is read as the text it
+        # is; BeautifulSoup's advice to fetch the page instead means nothing to a governor.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(markup, "lxml")
     if soup.find() is None:
         raise IngestError("no HTML elements were found in it")
     blocks = [(1, line) for line in _lines(_content_root(soup))]
