@@ -28,7 +28,7 @@ from ingest.loaders.base import (
     span_count,
     table_lines,
 )
-from ingest.loaders.docx_numbering import Numbering
+from ingest.loaders.docx_numbering import Numbering, from_style_chain
 from ingest.sources import IngestError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -48,9 +48,7 @@ BOLD_HEADING_WORDS = 10  # a bold line of Normal text this short may be a headin
 MAX_UNCOMPRESSED_MB = 200
 MAX_RATIO = 100
 RATIO_CHECKED_FROM = 1_000_000  # tiny parts can have any ratio without costing anything
-# Word's outline level 9 is body text; styles based on styles this deep are not followed on.
-OUTLINE_BODY_TEXT = 9
-MAX_STYLE_DEPTH = 50
+OUTLINE_BODY_TEXT = 9  # Word's outline level 9 is body text
 
 
 def _inside(element: Any, tags: tuple[str, ...], stop: Any) -> bool:
@@ -186,18 +184,20 @@ def _heading_levels(document: Any) -> dict[str, int]:
     for style in document.styles:
         if not style.style_id or getattr(style, "type", None) != WD_STYLE_TYPE.PARAGRAPH:
             continue
-        current, seen = style, 0
-        while current is not None and seen < MAX_STYLE_DEPTH:
-            if match := _HEADING_STYLE.match(current.name or ""):
-                levels[style.style_id] = min(int(match.group(1)), 6)
-                break
-            outline = current.element.find(f"{W}pPr/{W}outlineLvl")
-            value = outline.get(f"{W}val") if outline is not None else None
-            if (depth := small_number(value)) is not None and depth < OUTLINE_BODY_TEXT:
-                levels[style.style_id] = min(depth + 1, 6)
-                break
-            current, seen = current.base_style, seen + 1
+        if (level := from_style_chain(style, _own_heading_level)) is not None:
+            levels[style.style_id] = level
     return levels
+
+
+def _own_heading_level(style: Any) -> int | None:
+    """A style's heading level from its name ("Heading 2") or its own outline level."""
+    if match := _HEADING_STYLE.match(style.name or ""):
+        return min(int(match.group(1)), 6)
+    outline = style.element.find(f"{W}pPr/{W}outlineLvl")
+    value = outline.get(f"{W}val") if outline is not None else None
+    if (depth := small_number(value)) is not None and depth < OUTLINE_BODY_TEXT:
+        return min(depth + 1, 6)
+    return None
 
 
 def _style_name(p: Any, styles: dict[str, str]) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ingest.loaders.base import small_number
 
@@ -22,6 +22,9 @@ _ROMAN = (
     (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
 )  # fmt: skip
 MAX_LEVEL = 9  # Word's levels are 0-8
+# Styles based on styles this deep are not followed on.
+MAX_STYLE_DEPTH = 50
+T = TypeVar("T")
 # Word starts a list at most at 32,767; past a few thousand, letters and roman numerals would
 # be long strings built one step at a time (a start of 10^10 took minutes): such a number is
 # drawn in digits.
@@ -115,27 +118,26 @@ def _linked_lists(abstracts: list[Any]) -> dict[str, str]:
     return found
 
 
-def _style_numbers(styles: list[Any]) -> dict[str, tuple[str, int]]:
-    """Each paragraph style's list and level: its own, else the one of the style it is based
-    on (a "Policy Clause" style based on a numbered "Policy Heading" is numbered too)."""
-    own, based_on = {}, {}
-    for style in styles:
-        style_id = style.get(f"{W}styleId")
-        if not style_id:
-            continue
-        if number := _number(style.find(f"{W}pPr")):
-            own[style_id] = number
-        parent = style.find(f"{W}basedOn")
-        if parent is not None and parent.get(f"{W}val"):
-            based_on[style_id] = parent.get(f"{W}val")
+def from_style_chain(style: Any, read: Callable[[Any], T | None]) -> T | None:
+    """What `read` finds in a style or, failing that, in the style it is based on, and so on
+    up ("Policy Clause" based on a numbered "Policy Heading"; "Trust Heading" based on
+    "Heading 2"); at most MAX_STYLE_DEPTH styles, as Word lets a chain run in a loop."""
+    current, seen = style, 0
+    while current is not None and seen < MAX_STYLE_DEPTH:
+        if (found := read(current)) is not None:
+            return found
+        # A numbering style ("PolicyList") is based on nothing: python-docx gives it no base.
+        current, seen = getattr(current, "base_style", None), seen + 1
+    return None
+
+
+def _style_numbers(styles: Any) -> dict[str, tuple[str, int]]:
+    """Each style's list and level: its own, else the one of the style it is based on."""
     found = {}
-    for style_id in based_on.keys() | own.keys():
-        seen, current = set(), style_id
-        while current not in own and current in based_on and current not in seen:
-            seen.add(current)  # a style based on itself, in a loop, ends here
-            current = based_on[current]
-        if current in own:
-            found[style_id] = own[current]
+    for style in styles:
+        number = from_style_chain(style, lambda s: _number(s.element.find(f"{W}pPr")))
+        if style.style_id and number is not None:
+            found[style.style_id] = number
     return found
 
 
@@ -167,7 +169,7 @@ class Numbering:
                 abstract_id = abstract.get(f"{W}val") or ""
                 abstract_of[num_id] = linked.get(abstract_id, abstract_id)
                 restarts[num_id] = _restarts(num)
-        styles = _style_numbers(document.styles.element.findall(f"{W}style"))
+        styles = _style_numbers(document.styles)
         return cls(levels, abstract_of, styles, {k: v for k, v in restarts.items() if v})
 
     def _number_of(self, paragraph: Any) -> tuple[str, int] | None:

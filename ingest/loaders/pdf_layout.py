@@ -396,10 +396,15 @@ def usual_gap(pages: list[list[Line]]) -> float:
 
 
 def _paragraphs(
-    number: int, lines: list[Line], headings: dict[int, tuple[int, int, str]], spacing: float
+    number: int,
+    lines: list[Line],
+    headings: dict[int, tuple[int, int, str]],
+    spacing: float,
+    right_edge: float,
 ) -> list[_Block]:
     """A page's lines as blocks: headings (lines `headings` maps: first -> (last, level,
-    title)), list items and paragraphs, split at bullets, numbered starts and wide gaps."""
+    title)), list items and paragraphs, split at bullets, numbered starts and wide gaps
+    (`right_edge`: where the page's text ends on the right)."""
     blocks: list[_Block] = []
     current: list[str] = []
     kind = "text"
@@ -412,7 +417,6 @@ def _paragraphs(
             blocks.append(_Block([(number, _join_lines(current))], kind))
         current, kind, bullet_left = [], "text", None
 
-    right_edge = max((line.right for line in lines), default=0.0)
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -582,6 +586,8 @@ def _page_blocks(
     note the page before cut off."""
     lines, notes, carried = split_footnotes(all_lines, body)
     lines = drop_contents(lines)
+    # Where the page's text ends on the right: a line ending well short of it ended on purpose.
+    right_edge = max((line.right for line in lines), default=0.0)
     page_blocks: list[_Block] = []
     if outline:
         found, missing = _outline_headings(lines, [e for e in outline if e.page == number])
@@ -589,19 +595,18 @@ def _page_blocks(
         page_blocks = [_Block([(number, "#" * e.level + " " + e.title)], "heading")
                        for e in missing]  # fmt: skip
     else:
-        headings = _headings_by_look(lines, levels, body)
-    page_blocks += _paragraphs(number, lines, headings, spacing)
+        headings = _headings_by_look(lines, levels, body, right_edge)
+    page_blocks += _paragraphs(number, lines, headings, spacing, right_edge)
     note_blocks = [_Block([(number, note)], "note") for note in notes if note]
     return page_blocks, note_blocks, carried
 
 
 def _headings_by_look(
-    lines: list[Line], levels: dict[float, int], body: float
+    lines: list[Line], levels: dict[float, int], body: float, right_edge: float
 ) -> dict[int, tuple[int, int, str]]:
     """A page's headings found by their size and weight (for a PDF without an outline):
     first line -> (last line, level, text)."""
     headings: dict[int, tuple[int, int, str]] = {}
-    right_edge = max((line.right for line in lines), default=0.0)
     i = 0
     while i < len(lines):
         level = _heading_level(lines, i, levels, body)
@@ -662,8 +667,7 @@ def _runs_into_text(lines: list[Line], last: int, right_edge: float) -> bool:
         following.size == line.size
         and following.bold == line.bold
         and _gap(line, following) <= HEADING_LINE_GAP
-        and not _SENTENCE_END.search(line.text)
-        and (following.text[:1].islower() or _full(line, following, right_edge))
+        and _wraps_on(line, following, right_edge)
     )
 
 
