@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from app.cli import cli
 from app.gold import GoldItem, load_gold
@@ -105,18 +105,25 @@ CUSTOM_REWORDINGS = """\
 """
 
 
+def _eval_mine(index_dir: Path, folder: Path, *options: str) -> tuple[Result, Path]:
+    """`govassist eval` of CUSTOM_GOLD with CUSTOM_REWORDINGS over `index_dir`, into
+    `folder`/out, with any further `options`."""
+    gold, variants = folder / "mine.yaml", folder / "mine_rw.yaml"
+    gold.write_text(CUSTOM_GOLD, encoding="utf-8")
+    variants.write_text(CUSTOM_REWORDINGS, encoding="utf-8")
+    out = folder / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["eval", "--gold", str(gold), "--variants", str(variants), "--out", str(out), *options],
+        env={"GOVASSIST_DATA_DIR": str(index_dir), "GOVASSIST_CORPUS_DIR": "corpus"},
+    )
+    return result, out
+
+
 def test_eval_cli_scores_rewordings_beside_their_originals(
     real_index_dir: Path, tmp_path: Path
 ) -> None:
-    gold, variants = tmp_path / "mine.yaml", tmp_path / "mine_rw.yaml"
-    gold.write_text(CUSTOM_GOLD, encoding="utf-8")
-    variants.write_text(CUSTOM_REWORDINGS, encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        ["eval", "--gold", str(gold), "--variants", str(variants), "--out", str(out)],
-        env={"GOVASSIST_DATA_DIR": str(real_index_dir), "GOVASSIST_CORPUS_DIR": "corpus"},
-    )
+    result, out = _eval_mine(real_index_dir, tmp_path)
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     assert [line["id"] for line in lines] == [
@@ -142,16 +149,7 @@ def test_eval_cli_names_a_set_asked_of_another_library(
 ) -> None:
     """The same questions over another library (the corpus printed to PDF) are a set of their
     own in metrics.json and the gate: `--name` names it, and its rewordings after it."""
-    gold, variants = tmp_path / "mine.yaml", tmp_path / "mine_rw.yaml"
-    gold.write_text(CUSTOM_GOLD, encoding="utf-8")
-    variants.write_text(CUSTOM_REWORDINGS, encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        ["eval", "--gold", str(gold), "--variants", str(variants), "--out", str(out),
-         "--name", "mine_printed", "--no-peer"],
-        env={"GOVASSIST_DATA_DIR": str(real_index_dir), "GOVASSIST_CORPUS_DIR": "corpus"},
-    )  # fmt: skip
+    result, out = _eval_mine(real_index_dir, tmp_path, "--name", "mine_printed", "--no-peer")
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["sets"]) == {"mine_printed", "mine_printed_rewordings"}

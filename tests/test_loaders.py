@@ -143,29 +143,47 @@ def test_a_running_header_of_two_lines_is_left_out_whole(tmp_path: Path) -> None
     assert all(f"Appendix {n} {line}" in text for n, line in enumerate(said, start=1))
 
 
+class _TypedPage:
+    """A PDF page typed in Helvetica line by line from `top` down, at the points given, as a
+    word processor or a browser sets it."""
+
+    def __init__(self, top: float, size: int) -> None:
+        self.pdf = FPDF(unit="pt")
+        self.pdf.add_page()
+        self.size, self.y = size, top
+
+    def type(self, x: float, text: str, style: str = "", size: int | None = None) -> float:
+        """`text` at `x` on the current line; the x just after it and a space."""
+        self.pdf.set_font("Helvetica", style, size or self.size)
+        self.pdf.text(x, self.y, text)
+        return x + self.pdf.get_string_width(text + " ")
+
+    def down(self, step: float = 14) -> None:
+        self.y += step
+
+    def line(
+        self, x: float, text: str, style: str = "", size: int | None = None, step: float = 14
+    ) -> None:
+        self.type(x, text, style, size)
+        self.down(step)
+
+    def save(self, path: Path) -> Path:
+        self.pdf.output(str(path))
+        return path
+
+
 def test_a_pdf_list_ends_where_a_line_starts_left_of_its_bullets(tmp_path: Path) -> None:
     """Word sets bullets at an indent, each item's text at a hanging indent: the paragraph
     after the list, at the margin and the same line spacing, is not the last item's."""
-    pdf = FPDF(unit="pt")
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    y = 100.0
-
-    def line(x: float, text: str) -> None:
-        nonlocal y
-        pdf.text(x, y, text)
-        y += 14
-
-    line(56, "The governing board will make sure that the school:")
+    page = _TypedPage(top=100, size=10)
+    page.line(56, "The governing board will make sure that the school:")
     for item in (["promotes good attendance and reduces absence, including", "persistent absence"],
                  ["publishes this policy on the school website"]):  # fmt: skip
-        pdf.text(62, y, "-")  # the core fonts have no "•"
+        page.type(62, "-")  # the core fonts have no "•"
         for text in item:
-            line(80, text)
-    line(56, "The headteacher reports attendance figures to the board each half term.")
-    path = tmp_path / "attendance.pdf"
-    pdf.output(str(path))
-    (chunk,) = parse_document(path).chunks
+            page.line(80, text)
+    page.line(56, "The headteacher reports attendance figures to the board each half term.")
+    (chunk,) = parse_document(page.save(tmp_path / "attendance.pdf")).chunks
     assert [(s.text, s.list_item) for s in chunk.sentences] == [
         ("The governing board will make sure that the school:", False),
         ("promotes good attendance and reduces absence, including persistent absence", True),
@@ -178,28 +196,19 @@ def test_a_pdf_list_whose_items_wrap_left_of_their_bullets(tmp_path: Path) -> No
     """Some lists wrap an item's lines back to the margin, left of its bullet: the item goes on
     while its sentence does (a lower-case word, or a line too full for the next word), and the
     paragraph after the list, at the same margin, starts after the item's sentence ends."""
-    pdf = FPDF(unit="pt")
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    y = 100.0
-
-    def line(x: float, text: str) -> None:
-        nonlocal y
-        pdf.text(x, y, text)
-        y += 14
-
-    line(56, "The board must make sure that:")
-    pdf.text(62, y, "-")
-    line(80, "the school publishes this policy on its website and reviews it every")
-    line(56, "two years with the staff and the parents of all the pupils at the school, and the")
-    line(56, "Local Authority, which keeps it on file;")
-    pdf.text(62, y, "-")
-    line(80, "every governor completes safeguarding training within six months of")
-    line(56, "appointment.")
-    line(56, "The headteacher reports on the policy to the board each term.")
-    path = tmp_path / "policy.pdf"
-    pdf.output(str(path))
-    (chunk,) = parse_document(path).chunks
+    page = _TypedPage(top=100, size=10)
+    page.line(56, "The board must make sure that:")
+    page.type(62, "-")
+    page.line(80, "the school publishes this policy on its website and reviews it every")
+    page.line(
+        56, "two years with the staff and the parents of all the pupils at the school, and the"
+    )
+    page.line(56, "Local Authority, which keeps it on file;")
+    page.type(62, "-")
+    page.line(80, "every governor completes safeguarding training within six months of")
+    page.line(56, "appointment.")
+    page.line(56, "The headteacher reports on the policy to the board each term.")
+    (chunk,) = parse_document(page.save(tmp_path / "policy.pdf")).chunks
     assert [(s.text, s.list_item) for s in chunk.sentences] == [
         ("The board must make sure that:", False),
         (
@@ -218,37 +227,24 @@ def test_a_pdf_without_bookmarks_tells_headings_from_bold_text(tmp_path: Path) -
     wrap onto a line in lower case; a paragraph set all in bold, and a line that only opens
     with a bold label, are text; a short line ended on purpose (a name above a role) is not
     run into the paragraph after it."""
-    pdf = FPDF(unit="pt")
-    pdf.add_page()
-    y = 80.0
-
-    def line(text: str, style: str = "", size: int = 11, x: float = 56, step: float = 14) -> None:
-        nonlocal y
-        pdf.set_font("Helvetica", style, size)
-        pdf.text(x, y, text)
-        y += step
-
-    line("Trust governance handbook", "B", 22, step=34)
-    line("Local boards as drivers, enablers or", "B", 16, step=19)
-    line("inhibitors?", "B", 16, step=26)
-    line("Each board sets its own priorities for the schools in its area, and the trust")
-    line("board approves them once a year.", step=28)
-    line("RECOMMENDATION: The trust board should publish its scheme of delegation", "B")
-    line("and review it every year, so that parents can see who decides what.", "B", step=28)
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.text(56, y, "A regulatory role:")
-    line(
-        "making recommendations to the Secretary of State.",
-        x=56 + pdf.get_string_width("A regulatory role: "),
-        step=28,
+    page = _TypedPage(top=80, size=11)
+    page.line(56, "Trust governance handbook", "B", 22, step=34)
+    page.line(56, "Local boards as drivers, enablers or", "B", 16, step=19)
+    page.line(56, "inhibitors?", "B", 16, step=26)
+    page.line(56, "Each board sets its own priorities for the schools in its area, and the trust")
+    page.line(56, "board approves them once a year.", step=28)
+    page.line(56, "RECOMMENDATION: The trust board should publish its scheme of delegation", "B")
+    page.line(
+        56, "and review it every year, so that parents can see who decides what.", "B", step=28
     )
-    line("Who decides?", "B", step=22)
-    line("The headteacher decides, within the budget the board sets.", step=28)
-    line("Andrew Warren")
-    line("Chair of the Trust Board", step=28)
-    line("To cite this article: Warren, A. (2024) Local boards. Trust Press.")
-    path = tmp_path / "printed.pdf"
-    pdf.output(str(path))
+    label_end = page.type(56, "A regulatory role:", "B")
+    page.line(label_end, "making recommendations to the Secretary of State.", step=28)
+    page.line(56, "Who decides?", "B", step=22)
+    page.line(56, "The headteacher decides, within the budget the board sets.", step=28)
+    page.line(56, "Andrew Warren")
+    page.line(56, "Chair of the Trust Board", step=28)
+    page.line(56, "To cite this article: Warren, A. (2024) Local boards. Trust Press.")
+    path = page.save(tmp_path / "printed.pdf")
     chunks = parse_document(path).chunks
     assert list(dict.fromkeys(c.section for c in chunks)) == [
         ("Local boards as drivers, enablers or inhibitors?",),
@@ -359,38 +355,18 @@ def test_a_pdf_without_bookmarks_keeps_numbered_and_bold_headings_over_bold_text
 ) -> None:
     """A numbered heading ("1. Aims") is a heading; a bold heading set right above a bold
     sentence is still a heading; a line that only opens and ends with bold terms is text."""
-    pdf = FPDF(unit="pt")
-    pdf.add_page()
-    y = 80.0
-
-    def line(text: str, style: str = "", size: int = 11, x: float = 56) -> float:
-        nonlocal y
-        pdf.set_font("Helvetica", style, size)
-        pdf.text(x, y, text)
-        return x + pdf.get_string_width(text + " ")
-
-    def next_line(step: float = 14) -> None:
-        nonlocal y
-        y += step
-
-    line("Visitors policy", "B", 20)
-    next_line(30)
-    line("1. Aims", "B", 14)
-    next_line(20)
-    line("All visitors sign in at reception and wear a lanyard.")
-    next_line(24)
-    line("Safeguarding statement", "B")
-    next_line()
-    line("The trust is committed to safeguarding the welfare of children.", "B")
-    next_line(24)
-    x = line("The", "B")
-    x = line("Local Governing Body", "B", x=x)
-    x = line("monitors the work of the", x=x)
-    line("Accounting Officer", "B", x=x)
-    next_line()
-    line("in line with the Academy Trust Handbook.")
-    path = tmp_path / "visitors.pdf"
-    pdf.output(str(path))
+    page = _TypedPage(top=80, size=11)
+    page.line(56, "Visitors policy", "B", 20, step=30)
+    page.line(56, "1. Aims", "B", 14, step=20)
+    page.line(56, "All visitors sign in at reception and wear a lanyard.", step=24)
+    page.line(56, "Safeguarding statement", "B")
+    page.line(56, "The trust is committed to safeguarding the welfare of children.", "B", step=24)
+    x = page.type(56, "The", "B")
+    x = page.type(x, "Local Governing Body", "B")
+    x = page.type(x, "monitors the work of the")
+    page.line(x, "Accounting Officer", "B")
+    page.line(56, "in line with the Academy Trust Handbook.")
+    path = page.save(tmp_path / "visitors.pdf")
     chunks = parse_document(path).chunks
     assert list(dict.fromkeys(c.section for c in chunks)) == [
         ("1. Aims",),
