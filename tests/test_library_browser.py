@@ -81,8 +81,10 @@ def _ask(page: Page, url: str, question: str = QUESTION) -> str:
     box.wait_for()
     box.fill(question)
     box.press("Enter")
-    # The export button is drawn after the answer and its sources: the answer is complete.
-    expect(page.get_by_role("button", name="Download as Markdown")).to_be_enabled()
+    # The export button is drawn after the answer and its sources: once it is enabled the answer
+    # is complete. (The disabled one of the run before can linger beside it for a moment while
+    # the page swaps runs, so the enabled one is looked for, not "the" button.)
+    expect(page.get_by_role("button", name="Download as Markdown", disabled=False)).to_be_visible()
     return page.locator('[data-testid="stChatMessage"]').nth(1).inner_text()
 
 
