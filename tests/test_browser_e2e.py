@@ -121,7 +121,7 @@ def _ask_and_export(browser: Browser, app_url: str, question: str) -> tuple[str,
     box.fill(question)
     box.press("Enter")
     expect(visitor.locator('[data-testid="stChatMessage"]').nth(1)).to_be_visible()
-    # Enabled once the answer is drawn (the empty page's disabled one can linger a moment).
+    # Enabled once the answer is drawn (the empty page's disabled one can stay beside it).
     button = visitor.get_by_role("button", name="Download as Markdown", disabled=False)
     expect(button).to_be_visible()
     with visitor.expect_download() as download:

@@ -144,7 +144,7 @@ def test_a_duties_question_in_the_chat_is_answered_with_a_cited_list(
     box = page.locator('[data-testid="stChatInput"] textarea')
     box.fill("What must the directors do about meetings?")
     box.press("Enter")
-    # Enabled once the answer is drawn (the empty page's disabled one can linger a moment).
+    # Enabled once the answer is drawn (the empty page's disabled one can stay beside it).
     expect(page.get_by_role("button", name="Download as Markdown", disabled=False)).to_be_visible()
     answer = page.locator('[data-testid="stChatMessage"]').nth(1)
     text = answer.locator("[data-testid='stMarkdownContainer']").first.inner_text()

@@ -82,7 +82,7 @@ def _ask(page: Page, url: str, question: str = QUESTION) -> str:
     box.fill(question)
     box.press("Enter")
     # The export button is drawn after the answer and its sources: once it is enabled the answer
-    # is complete. (The disabled one of the run before can linger beside it for a moment while
+    # is complete. (The disabled one of the run before can stay beside it while
     # the page swaps runs, so the enabled one is looked for, not "the" button.)
     expect(page.get_by_role("button", name="Download as Markdown", disabled=False)).to_be_visible()
     return page.locator('[data-testid="stChatMessage"]').nth(1).inner_text()
