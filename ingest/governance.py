@@ -97,6 +97,22 @@ _RECOMMENDATION_CUE = re.compile(
 )
 
 
+# "elected Head Teacher Boards (HTBs)": an actor's words that begin a longer capitalised name,
+# which the document defines by its initials, name that body (a board, a form, an officer),
+# not the actor.
+_LONGER_NAME = re.compile(r"(?:\s+[A-Z][\w-]*)+\s*\(([A-Z][A-Za-z]{1,9})\)")
+
+
+def _begins_longer_name(text: str, mention: re.Match[str]) -> bool:
+    rest = _LONGER_NAME.match(text, mention.end())
+    if rest is None:
+        return False
+    name = text[mention.start() : rest.start(1) - 1]
+    initials = "".join(word[0] for word in re.findall(r"[A-Za-z][\w-]*", name) if word[0].isupper())
+    defined = rest.group(1).removesuffix("s").upper()
+    return len(initials) >= 2 and defined.endswith(initials.upper())
+
+
 def actor_mentions(text: str) -> list[tuple[str, str]]:
     """(canonical name, words used) for each actor mentioned in `text`, in lexicon order."""
     return list(_actor_mentions(text))
@@ -109,7 +125,8 @@ def _actor_mentions(text: str) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     remaining = text
     for actor in ACTORS:
-        if match := actor.pattern.search(remaining):
+        mentions = actor.pattern.finditer(remaining)
+        if match := next((m for m in mentions if not _begins_longer_name(remaining, m)), None):
             found.append((actor.name, match.group(0)))
             # Blank out what matched so "Teaching Schools Council" is not also "Teaching schools".
             remaining = actor.pattern.sub(" ", remaining)

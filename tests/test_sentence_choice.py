@@ -6,8 +6,10 @@ import pytest
 
 from engine.extractive import can_answer, is_subject, names_something_else
 from index.lexical import tokenize
-from ingest.governance import asks_for_recommendation, first_actor
+from ingest.governance import asks_for_recommendation, find_actors, first_actor
 from ingest.types import Chunk, GovernanceTags, Sentence
+
+RSCS = "Regional Schools Commissioners (RSCs)"
 
 
 def sentence(text: str, list_item: bool = False) -> Sentence:
@@ -43,6 +45,26 @@ def test_the_first_named_actor_is_the_subject() -> None:
         "Local authorities"
     )
     assert first_actor("They are advised by elected boards.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        # An actor's words that begin a longer name the document defines by its initials
+        # name that body, so the sentence is about its section's actor ("They" = the RSCs).
+        ("They are advised by elected Head Teacher Boards (HTBs).", []),
+        ("Refer it to the Local Authority Designated Officer (LADO).", []),
+        ("Headteachers must sign a Headteacher Declaration Form (HDF).", ["School leaders"]),
+        # The actor's own definition, and a name without initials, still name the actor.
+        ("Regional Schools Commissioners (RSCs) take decisions.", [RSCS]),
+        ("The Head Teacher Boards meet monthly.", ["School leaders"]),
+        ("Head teachers advise the board (see annex A).", ["School leaders"]),
+    ],
+)
+def test_a_longer_defined_name_is_not_the_actor_it_begins_with(
+    text: str, actors: list[str]
+) -> None:
+    assert find_actors(text) == actors
 
 
 def test_a_sentence_naming_no_actor_is_about_its_section_actor() -> None:
