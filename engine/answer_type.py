@@ -11,6 +11,7 @@ from enum import Enum
 
 from index.lexical import tokenize
 from index.question import asking_sentence
+from ingest.duties import read_sentence
 
 
 class AnswerType(Enum):
@@ -20,6 +21,7 @@ class AnswerType(Enum):
     FREQUENCY = "frequency"
     REASON = "reason"
     YES_NO = "yes-no"
+    ACTOR = "who-acts"
 
 
 # Only a missing number or date makes a question unanswerable: a reason is often given without
@@ -90,6 +92,17 @@ _SETTLES = re.compile(
     r"statutory|obliged|duty)\b|\bnon-\w",
     re.I,
 )
+# "Who decides ...?", "Which body appoints ...?", "who gets the final say ...": asks who acts,
+# answered by a sentence whose subject does ("Headteachers must make the final decision ...").
+# Not "Who needs a DBS check?" or "Who is the chair?": whom a rule applies to, or a name.
+_WHO_ACTS = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:who|which\s+(?:body|person|organisation|people|role))\s+"
+    r"(?:(?:actually|really|then|else|ultimately|normally|usually)\s+)?"
+    r"(?:decides?|approves?|appoints?|chooses?|sets?|makes?|takes?|signs?|agrees?|runs?|leads?|"
+    r"(?:has|have|holds?|gets?)\s+(?:the\s+)?(?:power|final\s+say|say|authority|right)|"
+    r"(?:is|are)\s+(?:responsible|in\s+charge)|can|may|must|should|has\s+to|have\s+to)\b",
+    re.I,
+)
 # Within the asking sentence, the first clause that opens like a question asks (its start, or
 # after "...: " or "..., ").
 _CLAUSE = re.compile(r"(?:^|[:;,]\s+)(?=\S)")
@@ -155,12 +168,15 @@ def expected_type(question: str) -> AnswerType | None:
     """The kind of answer the question asks for, read from the opening of its asking clause
     ("As a new trustee, how many ...?", "My director owns the firm. Can they vote?")."""
     asking = asking_sentence(question)
-    for clause in (asking[m.end() :] for m in _CLAUSE.finditer(asking)):
+    clauses = [asking[m.end() :] for m in _CLAUSE.finditer(asking)]
+    for clause in clauses:
         for answer_type, pattern in _EXPECTS:
             if pattern.search(clause):
                 return answer_type
         if _YES_NO_OPENING.search(clause):
             return AnswerType.YES_NO
+    if any(_WHO_ACTS.search(clause) for clause in clauses):
+        return AnswerType.ACTOR
     return None
 
 
@@ -190,6 +206,9 @@ def satisfies(
         return bool(_REASON.search(text))
     if answer_type is AnswerType.YES_NO:
         return bool(_SETTLES.search(text))
+    if answer_type is AnswerType.ACTOR:
+        reading = read_sentence(text)  # its subject must, may, decides ... (a duty's reading)
+        return reading is not None and reading.agent
     return True
 
 

@@ -1,4 +1,5 @@
 from engine.answer_type import (
+    REQUIRED,
     AnswerType,
     counted_words,
     expected_type,
@@ -78,6 +79,24 @@ def test_why_questions_prefer_sentences_that_give_a_reason() -> None:
     assert satisfies("Good governance is essential as a response to failure.", AnswerType.REASON)
     assert satisfies("We did it in order to support recruitment.", AnswerType.REASON)
     assert not satisfies("The board meets each term.", AnswerType.REASON)
+
+
+def test_who_decides_prefers_a_sentence_whose_subject_acts() -> None:
+    for question in (
+        "Who decides whether a particular reception pupil sits the baseline assessment?",
+        "who gets the final say on whether a child sits the assessment",
+        "Which body appoints the chief inspector?",
+        "As a new trustee: who is responsible for the budget?",
+    ):
+        assert expected_type(question) is AnswerType.ACTOR, question
+    # Whom a rule applies to, or a name, is not who acts.
+    assert expected_type("Who needs an enhanced DBS check?") is None
+    assert expected_type("Who is the chair of the Teaching Schools Council?") is None
+    assert expected_type("Who inspects schools?") is None
+    acts = "Headteachers must make the final decision about whether a pupil takes part."
+    assert satisfies(acts, AnswerType.ACTOR)
+    assert not satisfies("The RBA is a short assessment taken in reception.", AnswerType.ACTOR)
+    assert AnswerType.ACTOR not in REQUIRED  # a preference, never a reason to refuse
 
 
 def test_only_a_missing_number_or_date_makes_a_question_unanswerable() -> None:
