@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 
 from index.lexical import tokenize
 from index.question import asking_sentence
@@ -207,9 +208,16 @@ def satisfies(
     if answer_type is AnswerType.YES_NO:
         return bool(_SETTLES.search(text))
     if answer_type is AnswerType.ACTOR:
-        reading = read_sentence(text)  # its subject must, may, decides ... (a duty's reading)
-        return reading is not None and reading.agent
+        return _subject_acts(text)
     return True
+
+
+# Read once per sentence, not once per question that scores it (as the actor mentions are).
+@lru_cache(maxsize=65_536)
+def _subject_acts(text: str) -> bool:
+    """Whether the sentence's subject acts: must, may, decides ... (a duty's reading)."""
+    reading = read_sentence(text)
+    return reading is not None and reading.agent
 
 
 def quantities(text: str) -> frozenset[str]:
