@@ -350,6 +350,29 @@ def test_a_printed_line_pdfium_cut_at_a_footnote_marker_is_one_line() -> None:
     assert len(_printed_lines(turned)) == 2
 
 
+def test_a_pdf_without_bookmarks_keeps_two_headings_set_alike_apart(tmp_path: Path) -> None:
+    """A section's heading and its first subsection's, set alike on consecutive lines, are two
+    headings ("Health", "Medicines"): the second's first word would have fitted on the first
+    line. A label above a title ("PART 2") and a line ending on a joining word are one."""
+    page = _TypedPage(top=80, size=11)
+    page.line(56, "Early years handbook", "B", 22, step=34)
+    page.line(56, "Health", "B", 14, step=18)
+    page.line(56, "Medicines", "B", 14, step=22)
+    page.line(56, "Providers must have a policy for giving medicines to children.", step=28)
+    page.line(56, "PART 2", "B", 14, step=18)
+    page.line(56, "MEMBERS AND THEIR MEETINGS", "B", 14, step=22)
+    page.line(56, "The members may call a general meeting at any time.", step=28)
+    page.line(56, "Safety and suitability of premises, environment and", "B", 14, step=18)
+    page.line(56, "Equipment", "B", 14, step=22)
+    page.line(56, "Providers must make sure that the premises are fit for purpose.")
+    chunks = parse_document(page.save(tmp_path / "handbook.pdf")).chunks
+    assert [c.section for c in chunks] == [
+        ("Medicines",),
+        ("PART 2 MEMBERS AND THEIR MEETINGS",),
+        ("Safety and suitability of premises, environment and Equipment",),
+    ]
+
+
 def test_a_pdf_without_bookmarks_keeps_numbered_and_bold_headings_over_bold_text(
     tmp_path: Path,
 ) -> None:

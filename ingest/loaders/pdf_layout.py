@@ -613,7 +613,9 @@ def _headings_by_look(
         if level is None:
             i += 1
             continue
-        # A heading wrapped over several lines of the same look is one heading.
+        # A heading wrapped over several lines of the same look is one heading; a line whose
+        # first word would have fitted on the one above starts another ("Health" above
+        # "Medicines": a section and its first subsection, set alike).
         last = i
         while (
             last + 1 < len(lines)
@@ -623,6 +625,7 @@ def _headings_by_look(
                 (
                     _heading_level(lines, last + 1, levels, body) == level
                     and _words(lines[i : last + 2]) <= MAX_HEADING_WORDS
+                    and _heading_wraps_on(lines[last], lines[last + 1], right_edge)
                 )
                 or _ends_heading(lines[i : last + 2])
             )
@@ -636,6 +639,28 @@ def _headings_by_look(
         headings[i] = (last, level, title)
         i = last + 1
     return headings
+
+
+# A heading's line that cannot be all of it: a label ("PART 1", "Annex A") or a line ending on a
+# comma, a dash or a joining word ("... CONFEDERATION OF SCHOOL TRUSTS,", "Safety and").
+_HEADING_LABEL = re.compile(
+    r"^(?:part|section|chapter|annex|appendix|schedule|article|unit)\s+"
+    r"(?:\d{1,3}[a-z]?|[ivxlc]{1,6}|[a-z])\W*$",
+    re.I,
+)
+_HEADING_JOINS = re.compile(
+    r"(?:[,:–—&-]|\b(?:and|or|of|the|for|in|with|by|to|on|at|from|a|an))\s*$", re.I
+)
+
+
+def _heading_wraps_on(previous: Line, line: Line, right_edge: float) -> bool:
+    """Whether `line` goes on with the heading on the line above: that line is a label or
+    ends on a joining word, or `line` carries on its words as wrapped text does (a centred
+    heading's lines are never full, so only the words tell)."""
+    text = previous.text.strip()
+    if _HEADING_LABEL.match(text) or _HEADING_JOINS.search(text):
+        return True
+    return _wraps_on(previous, line, right_edge)
 
 
 def _ends_heading(lines: list[Line]) -> bool:
