@@ -13,6 +13,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -315,13 +316,24 @@ def can_answer(sentence: Sentence) -> bool:
     rhetorical questions restate a question, they do not answer it), not a bare heading, number
     or caption, not an author's thanks, and not text addressing a language model (a prompt
     injection)."""
-    text = sentence.text.rstrip(CLOSERS)
+    return _may_answer(sentence.text, sentence.list_item)
+
+
+# Every question reads the sentences of its passages, and the same passages come back for many
+# questions: what a sentence is, whatever is asked, is read once (these checks were 40% of a
+# warm answer).
+SENTENCE_CACHE = 65_536
+
+
+@lru_cache(maxsize=SENTENCE_CACHE)
+def _may_answer(full_text: str, list_item: bool) -> bool:
+    text = full_text.rstrip(CLOSERS)
     if text.endswith("?"):
         return False
     words = sum(1 for word in text.split() if any(c.islower() for c in word))
-    if words < (1 if sentence.list_item else MIN_ANSWER_WORDS):
+    if words < (1 if list_item else MIN_ANSWER_WORDS):
         return False
-    return not _THANKS.search(text) and not addresses_a_model(sentence.text)
+    return not _THANKS.search(text) and not addresses_a_model(full_text)
 
 
 def is_title_line(chunk: Chunk, sentence: Sentence) -> bool:
@@ -410,7 +422,12 @@ def names_something_else(sentence: Sentence, question_tokens: Sequence[str]) -> 
 
 def is_publication_detail(sentence: Sentence) -> bool:
     """Whether the sentence gives the publication's imprint, byline or citation."""
-    text = sentence.text.strip()
+    return _gives_publication_detail(sentence.text)
+
+
+@lru_cache(maxsize=SENTENCE_CACHE)
+def _gives_publication_detail(full_text: str) -> bool:
+    text = full_text.strip()
     byline = _BYLINE.fullmatch(text) is not None and len(text.split()) <= BYLINE_MAX_WORDS
     return byline or _PUBLICATION_DETAIL.search(text) is not None
 
