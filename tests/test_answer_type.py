@@ -100,8 +100,6 @@ def test_who_decides_prefers_a_sentence_whose_subject_acts() -> None:
 
 
 def test_only_a_missing_number_or_date_makes_a_question_unanswerable() -> None:
-    from engine.answer_type import REQUIRED
-
     assert AnswerType.QUANTITY in REQUIRED and AnswerType.TIME in REQUIRED
     assert AnswerType.REASON not in REQUIRED
 
