@@ -192,8 +192,8 @@ def sentence_coverage(
     headings = set(tokenize(" ".join(chunk.section[-2:]))) - own
     if vocabulary is not None:
         # "RSCs" in the sentence answers a question that says "regional schools commissioners".
-        own = vocabulary.with_aliases(own)
-        headings = vocabulary.with_aliases(headings) - own
+        own = vocabulary.with_aliases(own, sentence.text)
+        headings = vocabulary.with_aliases(headings, " ".join(chunk.section[-2:])) - own
     return terms.coverage(own) + 0.5 * terms.coverage(headings)
 
 

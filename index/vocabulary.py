@@ -25,6 +25,8 @@ from ingest.words import english, is_english_word
 # ("DfE", "HMCI", "RSCs").
 _ABBREVIATION = re.compile(r"\(\s*([A-Za-z]{2,8})\s*\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+# A web or e-mail address: "www.ncsc.gov.uk" holds no word "ncsc" a reader would use.
+_ADDRESS = re.compile(r"\S*(?:://|www\.|@)\S*")
 # Words an abbreviation's letters may skip ("Department for Education (DfE)" keeps "for";
 # "Education and Skills Funding Agency (ESFA)" skips "and").
 _LINKING = {"of", "and", "for", "the", "in", "on", "to", "&"}
@@ -80,6 +82,10 @@ class Vocabulary:
     # each name's stems -> the other name's stems ("rsc" <-> "region school commission")
     aliases: dict[tuple[str, ...], tuple[str, ...]]
     abbreviations: dict[str, str]
+    # Abbreviations whose letters the documents also write as an ordinary word in lower case
+    # ("SEND" and "must send their assessment"): in a question only the capitals are the
+    # abbreviation ("do we have to send out notice again?" says nothing about SEND).
+    also_words: frozenset[str] = frozenset()
     _by_initial: dict[str, list[str]] = field(default_factory=dict, repr=False)
     # The texts themselves, to spell out an abbreviation they use but never define.
     _texts: tuple[str, ...] = field(default=(), repr=False)
@@ -88,6 +94,8 @@ class Vocabulary:
     _aliases_by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = field(
         default_factory=dict, repr=False
     )
+    # The stems of each abbreviation in `also_words` ("send",) -> the abbreviation ("SEND").
+    _word_like: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     # Plain words ("councils") and the documents' names for the same things.
     plain_terms: PlainTerms = field(default_factory=lambda: PlainTerms("", ()), repr=False)
 
@@ -96,8 +104,13 @@ class Vocabulary:
         """Read the words, stems and abbreviations of `texts`."""
         texts = list(texts)
         words: Counter[str] = Counter()
+        lower_case: set[str] = set()
         for text in texts:
-            words.update(w.lower() for w in _WORD.findall(text))
+            found = _WORD.findall(text)
+            words.update(w.lower() for w in found)
+            if _ADDRESS.search(text):
+                found = _WORD.findall(_ADDRESS.sub(" ", text))
+            lower_case.update(w for w in found if w.islower())
         stems = frozenset(stem for word in words for stem in tokenize(word))
         abbreviations = learn_abbreviations(texts)
         aliases: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -119,13 +132,22 @@ class Vocabulary:
         by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for name, other in aliases.items():
             by_first.setdefault(name[0], []).append((name, other))
+        also_words = frozenset(
+            short
+            for short in abbreviations
+            if short.lower() in lower_case or f"{short.lower()}s" in lower_case
+        )
         return cls(
             words,
             stems,
             aliases,
             abbreviations,
+            also_words,
             _by_initial=by_initial,
             _aliases_by_first=by_first,
+            _word_like={
+                tokenize(form): short for short in also_words for form in (short, f"{short}s")
+            },
             _texts=tuple(texts),
             plain_terms=PlainTerms.learn(texts),
         )
@@ -236,6 +258,7 @@ class Vocabulary:
             for short, long in self.abbreviations.items()
             if any(_contains(stems, tokenize(form)) for form in (short, f"{short}s"))
             and not _contains(stems, tokenize(long))
+            and (short not in self.also_words or re.search(rf"\b{re.escape(short)}s?\b", text))
         ]
         return f"{text} ({'; '.join(extra)})" if extra else text
 
@@ -266,14 +289,21 @@ class Vocabulary:
         self._spelt_out[letters] = found
         return found
 
-    def with_aliases(self, tokens: set[str]) -> set[str]:
-        """`tokens` plus the stems of the other name of each abbreviation or long form in it."""
+    def with_aliases(self, tokens: set[str], text: str) -> set[str]:
+        """`tokens` (the stems of `text`) plus the stems of the other name of each abbreviation
+        or long form in it; an abbreviation that is also a word counts only in capitals."""
         extra: set[str] = set()
         for token in tokens:
             for name, other in self._aliases_by_first.get(token, ()):
-                if all(t in tokens for t in name):
+                if all(t in tokens for t in name) and self._named(name, text):
                     extra.update(other)
         return tokens | extra if extra else tokens
+
+    def _named(self, stems: tuple[str, ...], text: str) -> bool:
+        """Whether `text` uses the name with these stems: for an abbreviation that is also a
+        word ("SEND"), written in capitals."""
+        short = self._word_like.get(stems)
+        return short is None or re.search(rf"\b{re.escape(short)}s?\b", text) is not None
 
 
 def _contains(tokens: tuple[str, ...], part: tuple[str, ...]) -> bool:

@@ -38,14 +38,38 @@ def test_a_question_abbreviation_gets_its_long_form_and_a_spelt_out_name_does_no
     assert vocabulary.expand(spelt) == spelt
 
 
+def test_an_abbreviation_the_documents_also_write_as_a_word_is_read_so_in_lower_case() -> None:
+    texts = [
+        "Children with special educational needs and disabilities (SEND) must be supported.",
+        "If a child moves setting, the original setting must send their assessment on.",
+        "The National Cyber Security Centre (NCSC) has guidance: https://www.ncsc.gov.uk/guidance",
+    ]
+    vocabulary = Vocabulary.learn(texts)
+    assert vocabulary.also_words == frozenset({"SEND"})  # "ncsc" only inside an address
+    plain = "do we have to send out notice again?"
+    assert vocabulary.expand(plain) == plain
+    assert vocabulary.expand("Who leads on SEND?") == (
+        "Who leads on SEND? (special educational needs and disabilities)"
+    )
+    assert vocabulary.expand("what does the ncsc say") == (
+        "what does the ncsc say (National Cyber Security Centre)"
+    )
+    # So in a sentence: the verb brings no "special educational needs" to its words.
+    verb = "The setting must send their assessment on."
+    assert vocabulary.with_aliases(set(tokenize(verb)), verb) == set(tokenize(verb))
+    named = "Settings must support children with SEND."
+    assert "disabl" in vocabulary.with_aliases(set(tokenize(named)), named)
+
+
 def test_sentence_words_count_for_either_name() -> None:
     vocabulary = Vocabulary.learn(TEXTS)
-    short = vocabulary.with_aliases(set(tokenize("RSCs are accountable")))
+    short = vocabulary.with_aliases(set(tokenize("RSCs are accountable")), "RSCs are accountable")
     assert set(tokenize("regional schools commissioners")) <= short
-    long = vocabulary.with_aliases(set(tokenize("the Education and Skills Funding Agency")))
+    agency = "the Education and Skills Funding Agency"
+    long = vocabulary.with_aliases(set(tokenize(agency)), agency)
     assert "esfa" in long
     plain = set(tokenize("schools are accountable"))
-    assert vocabulary.with_aliases(plain) == plain
+    assert vocabulary.with_aliases(plain, "schools are accountable") == plain
 
 
 def test_a_long_form_answers_to_its_abbreviation_and_its_plural() -> None:
@@ -55,7 +79,8 @@ def test_a_long_form_answers_to_its_abbreviation_and_its_plural() -> None:
         ["There are no routine Local Authority (LA) monitoring arrangements.",
          "Local authorities are accountable ultimately to the local electorate."]
     )  # fmt: skip
-    sentence = vocabulary.with_aliases(set(tokenize("Local authorities are accountable")))
+    text = "Local authorities are accountable"
+    sentence = vocabulary.with_aliases(set(tokenize(text)), text)
     assert set(tokenize("LA")) <= sentence and set(tokenize("LAs")) <= sentence
 
 
