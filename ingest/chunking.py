@@ -24,7 +24,7 @@ class ChunkingConfig:
     # all-MiniLM-L6-v2 reads at most 256 word pieces and silently drops the rest; 200 leaves
     # room for the heading context that is embedded with every chunk.
     max_tokens: int = 200
-    version: int = 49  # bump when the parsing, chunking or stored chunk format changes
+    version: int = 50  # bump when the parsing, chunking or stored chunk format changes
 
 
 def whitespace_token_count(text: str) -> int:

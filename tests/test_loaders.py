@@ -1280,7 +1280,8 @@ def test_word_and_web_page_text_is_read_as_written_not_as_markdown(tmp_path: Pat
 
 
 def test_pdf_words_broken_over_lines_and_a_foreword_before_the_bookmarks(tmp_path: Path) -> None:
-    """A word the typesetter hyphenated at a line's end is one word again ("func-" "tion"),
+    """A word the typesetter hyphenated at a line's end is one word again ("func-" "tion",
+    British "cen-" "tre"),
     a hyphenated compound keeps its hyphen ("decision-" "making", and "co-" "ordinator" in a
     document that writes "co-ordinator" elsewhere); a page before the first
     bookmark that holds text (a foreword) is read, a contents page is not."""
@@ -1299,6 +1300,7 @@ def test_pdf_words_broken_over_lines_and_a_foreword_before_the_bookmarks(tmp_pat
     for line in ("The board stays accountable even where a func-", "tion is delegated to a",
                  "committee, and its decision-", "making is minuted. The SEN co-",
                  "ordinator reports termly.", "Each co-ordinator is named.",
+                 "Each school is a cen-", "tre of its community.",
                  "Raise concerns with <name of governor> first."):  # fmt: skip
         pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     path = tmp_path / "handbook.pdf"
@@ -1312,6 +1314,7 @@ def test_pdf_words_broken_over_lines_and_a_foreword_before_the_bookmarks(tmp_pat
     )
     # The document writes "co-ordinator" where no line breaks it: so it is read there too.
     assert "The SEN co-ordinator reports termly." in texts
+    assert "Each school is a centre of its community." in texts  # spelt the British way
     assert "Raise concerns with <name of governor> first." in texts  # a PDF is not Markdown
 
 

@@ -164,6 +164,21 @@ def test_words_far_from_any_document_word_are_left_alone() -> None:
         assert vocabulary.correct(question) == question
 
 
+def test_british_spellings_are_english_words_and_left_alone() -> None:
+    """The word list spells the American way; "metre" is not a slip for the documents' "mere",
+    nor "colour" for "colder"."""
+    vocabulary = Vocabulary.learn(
+        ["It is a mere formality.", "Colder rooms need care.", "The centred approach."]
+    )
+    for question in (
+        "Do we have to meet the indoor sq metre per child rules?",
+        "What colour is the form?",
+        "Is there a centre nearby?",
+    ):
+        assert vocabulary.correct(question) == question
+    assert vocabulary.correct("Is it a mere formalty?") == "Is it a mere formality?"
+
+
 def test_a_question_in_capitals_keeps_its_words() -> None:
     vocabulary = Vocabulary.learn(TEXTS)
     assert vocabulary.spell_out_unknown("WHO ARE LAs ACCOUNTABLE TO") == (
