@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import docx
@@ -505,7 +506,7 @@ def test_docx_headings_table_text_box_once_and_links(tmp_path: Path) -> None:
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def _in_content_control(paragraphs: list[object], gallery: str = "") -> object:
+def _in_content_control(paragraphs: Sequence[object], gallery: str = "") -> object:
     """Wrap body paragraphs in a content control (`w:sdt`), as templates do; with `gallery`,
     one of Word's building blocks ("Table of Contents")."""
     part = f'<w:docPartObj><w:docPartGallery w:val="{gallery}"/></w:docPartObj>' if gallery else ""
