@@ -37,9 +37,11 @@ _EXPECTS = (
         AnswerType.MONEY,
         re.compile(
             r"^\W*(?:and\s+|so\s+)?(?:how\s+much\b(?:\s+\S+){0,8}?\s+(?:cost|costs|charge|"
-            r"charges|pay|paid|earn|earns|spend|spent|fee|fees|price)\b|how\s+much\s+money\b|"
-            r"what\s+(?:is|are)\s+the\s+(?:cost|fee|fees|price|salary|pay)\b|"
-            r"what\s+(?:salary|wage|fee|price|sum)\b)",
+            r"charges|pay|paid|earn|earns|spend|spent|fee|fees|price|budget|afford)\b|"
+            r"how\s+much\s+money\b|what\s+(?:is|are)\s+the\s+(?:cost|fee|fees|price|salary|pay)\b|"
+            r"what\s+(?:salary|wage|fee|price|sum)\b|"
+            # "What does a DBS check cost?"
+            r"what\s+(?:does|do|will|would)\b(?:\s+\S+){1,8}?\s+cost\b)",
             re.I,
         ),
     ),
@@ -153,14 +155,15 @@ _TIME = re.compile(
 )
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 # "How many adults (staff) do ...": up to three words after "how many", and a bracketed plain term.
-_COUNTED = re.compile(r"\bhow\s+many\s+((?:[\w'’-]+\s*){1,3})(\([^)]*\))?", re.I)
+# "How many terms ...", "the maximum number of terms ...": what is counted follows.
+_COUNTED = re.compile(r"\b(?:how\s+many|number\s+of)\s+((?:[\w'’-]+\s*){1,3})(\([^)]*\))?", re.I)
 # Where the words of what is counted end: a verb, a preposition, a pronoun.
 _NOT_COUNTED = frozenset(
     re.findall(
         r"\w+",
         "do does did can could must may might should shall will would are is was were be been "
         "have has had need needs there per in on at for of to with from by we our you your they "
-        "their i it its he she more less most least times",
+        "their i it its he she more less most least times a an the that which who",
     )
 )
 
@@ -241,7 +244,9 @@ def counted_words(question: str) -> frozenset[str]:
         if word.lower() in _NOT_COUNTED:
             break
         words.append(word)
-    return frozenset(tokenize(" ".join(words) + " " + (match.group(2) or "")))
+    else:  # the plain term belongs to the counted words only when it follows them
+        words.append(match.group(2) or "")
+    return frozenset(tokenize(" ".join(words)))
 
 
 def years(text: str) -> set[str]:

@@ -59,6 +59,12 @@ def test_what_a_how_many_question_counts() -> None:
     # "How many of the rest ..." does not say what it counts, so no word is required.
     assert counted_words("How many of the rest of the team need a level 2?") == frozenset()
     assert counted_words("What share of schools are academies?") == frozenset()
+    # "the maximum number of X" counts X, and a plain term the reading added to a later word
+    # ("a chair (chairman)") is not counted with it.
+    assert counted_words("What's the maximum number of terms a chair (chairman) can serve?") == {
+        "term"
+    }
+    assert counted_words("How many adults (staff) do we need?") == {"adult", "staff"}
 
 
 def test_times_are_years_months_or_durations() -> None:
@@ -115,6 +121,13 @@ def test_how_often_needs_a_frequency_and_a_salary_needs_a_sum() -> None:
         AnswerType.MONEY
     )
     assert not satisfies("There are eight RSCs.", AnswerType.MONEY)
+    # A budget or a cost asked about another way is a sum of money too, not any number.
+    for question in (
+        "How much should we budget per person for a first aid course?",
+        "What does an enhanced DBS check cost?",
+    ):
+        assert expected_type(question) is AnswerType.MONEY
+    assert not satisfies("The course must last at least 12 hours.", AnswerType.MONEY)
 
 
 def test_by_when_asks_for_a_date() -> None:
