@@ -166,6 +166,14 @@ _NOT_COUNTED = frozenset(
         "their i it its he she more less most least times a an the that which who",
     )
 )
+# Words that do not narrow what is counted: "How many different areas ...?" counts areas.
+_NOT_NARROWING = frozenset(
+    re.findall(
+        r"\w+",
+        "different separate distinct individual various new main total other extra additional "
+        "further possible actual particular specific certain whole",
+    )
+)
 
 
 def expected_type(question: str) -> AnswerType | None:
@@ -188,20 +196,22 @@ def satisfies(
     text: str,
     answer_type: AnswerType | None,
     given: frozenset[str] = frozenset(),
-    counted: frozenset[str] = frozenset(),
+    counted: tuple[frozenset[str], ...] = (),
 ) -> bool:
     """Whether `text` contains the kind of answer asked for (always true when nothing is).
     A number the question itself gives (`given`, from `quantities`) answers nothing: "two" in
     "a room for under two-year-olds" does not say how many adults a room of two-year-olds
     needs. Nor does a number of something else: when the question says what it counts
     (`counted`, from `counted_words`), the sentence must name it ("one member of staff for every
-    five children" counts staff; "Two-year-olds: 2.5m2 per child" does not)."""
+    five children" counts staff; "Two-year-olds: 2.5m2 per child" does not; "For children aged
+    three and over ... one member of staff for every 13 children" does not count key children)."""
     if answer_type is AnswerType.MONEY:
         return bool(_MONEY.search(text))
     if answer_type is AnswerType.QUANTITY:
         if not quantities(text) - given:
             return False
-        return not counted or bool(counted & set(tokenize(text)))
+        words = set(tokenize(text))
+        return not counted or any(name <= words for name in counted)
     if answer_type is AnswerType.TIME:
         return bool(_TIME.search(text))
     if answer_type is AnswerType.FREQUENCY:
@@ -231,22 +241,29 @@ def quantities(text: str) -> frozenset[str]:
     return frozenset(m.group(0).lower() for m in _QUANTITY.finditer(text))
 
 
-def counted_words(question: str) -> frozenset[str]:
-    """The stemmed words of what a "How many ...?" question counts, with the plain term the
-    reading added after them ("How many adults (staff) do we need" -> adult, staff); none when it
-    does not say ("How many of the rest ...").
-    """
+def counted_words(question: str) -> tuple[frozenset[str], ...]:
+    """The ways a "How many ...?" question names what it counts, each as the stemmed words a
+    sentence giving the number must all hold: its own words ("How many key children ..." ->
+    key, children) and the plain term the reading added after them ("How many adults (staff) ..."
+    -> adult, or staff); none when it does not say ("How many of the rest ...")."""
     match = _COUNTED.search(asking_sentence(question))
     if not match:
-        return frozenset()
+        return ()
     words = []
     for word in match.group(1).split():
         if word.lower() in _NOT_COUNTED:
             break
         words.append(word)
-    else:  # the plain term belongs to the counted words only when it follows them
-        words.append(match.group(2) or "")
-    return frozenset(tokenize(" ".join(words)))
+    else:  # the plain term names the counted words only when it follows them
+        plain = frozenset(tokenize(match.group(2) or ""))
+        names = (frozenset(tokenize(_narrowing(words))), plain)
+        return tuple(name for name in names if name)
+    own = frozenset(tokenize(_narrowing(words)))
+    return (own,) if own else ()
+
+
+def _narrowing(words: list[str]) -> str:
+    return " ".join(word for word in words if word.lower() not in _NOT_NARROWING)
 
 
 def years(text: str) -> set[str]:

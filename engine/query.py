@@ -45,9 +45,9 @@ class Query:
     # The numbers the question itself gives ("two" in "a room of two-year-olds"), which a
     # sentence cannot offer as the number asked for.
     given_numbers: frozenset[str] = frozenset()
-    # What a "How many ...?" question counts (stemmed), which the sentence giving the number
-    # must name.
-    counted: frozenset[str] = frozenset()
+    # What a "How many ...?" question counts, in each of the ways it names it (stemmed words a
+    # sentence giving the number must all hold).
+    counted: tuple[frozenset[str], ...] = ()
     filters: Filters = Filters()
     # The words that name the document asked about in "What does the EYFS framework say about
     # X?" (stemmed): they say where to look, not what a sentence must hold.

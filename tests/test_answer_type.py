@@ -36,14 +36,14 @@ def test_the_numbers_of_a_cross_reference_count_nothing() -> None:
     assert not satisfies(
         "Subject to paragraph (7), a question about a director is referred to the chairman.",
         AnswerType.QUANTITY,
-        counted=frozenset({"director"}),
+        counted=(frozenset({"director"}),),
     )
 
 
 def test_a_number_the_question_gives_is_not_the_number_it_asks_for() -> None:
     question = "How many adults (staff) do we need for a room of two-year-olds?"
     given, counted = quantities(question), counted_words(question)
-    assert given == {"two"} and counted == {"adult", "staff"}
+    assert given == {"two"} and counted == ({"adult"}, {"staff"})
     quantity = AnswerType.QUANTITY
     # The question's own "two", and a number of something else, answer nothing.
     assert not satisfies("A room for under two-year-olds needs a lead.", quantity, given, counted)
@@ -54,17 +54,23 @@ def test_a_number_the_question_gives_is_not_the_number_it_asks_for() -> None:
 
 
 def test_what_a_how_many_question_counts() -> None:
-    assert counted_words("As a new trustee, how many members must a trust have?") == {"member"}
-    assert counted_words("How many directors have to be there for a meeting?") == {"director"}
+    assert counted_words("As a new trustee, how many members must a trust have?") == ({"member"},)
+    assert counted_words("How many directors have to be there for a meeting?") == ({"director"},)
     # "How many of the rest ..." does not say what it counts, so no word is required.
-    assert counted_words("How many of the rest of the team need a level 2?") == frozenset()
-    assert counted_words("What share of schools are academies?") == frozenset()
+    assert counted_words("How many of the rest of the team need a level 2?") == ()
+    assert counted_words("What share of schools are academies?") == ()
     # "the maximum number of X" counts X, and a plain term the reading added to a later word
     # ("a chair (chairman)") is not counted with it.
-    assert counted_words("What's the maximum number of terms a chair (chairman) can serve?") == {
-        "term"
-    }
-    assert counted_words("How many adults (staff) do we need?") == {"adult", "staff"}
+    assert counted_words("What's the maximum number of terms a chair (chairman) can serve?") == (
+        {"term"},
+    )
+    # Every word that narrows what is counted must be named; "different" does not narrow.
+    key_children = counted_words("How many key children can one key person have at most?")
+    assert key_children == ({"key", "children"},)
+    ratio = "For children aged three and over, one member of staff for every 13 children."
+    assert not satisfies(ratio, AnswerType.QUANTITY, counted=key_children)
+    areas = counted_words("How many different areas will Ofsted grade us on?")
+    assert satisfies("Schools are graded in five areas.", AnswerType.QUANTITY, counted=areas)
 
 
 def test_times_are_years_months_or_durations() -> None:
