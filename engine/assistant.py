@@ -26,6 +26,7 @@ from engine.query import Query, read_query
 from engine.question_text import plain_question
 from index.duty_registers import Register, build_register
 from index.lexical import tokenize
+from index.question import asking_sentence
 from index.search import CANDIDATES_PER_RANKING, DEFAULT_TOP_K, HybridIndex
 from index.sentence_vectors import SentenceVectors
 from index.types import Filters, Hit, Terms
@@ -41,6 +42,9 @@ SENTENCES_LOOKED_AT = 4 * SENTENCE_HITS
 SENTENCE_CANDIDATES = 3 * CANDIDATES_PER_RANKING
 # What a word naming the document asked about counts in a sentence's word share.
 SOURCE_WORD_WEIGHT = 0.25
+# An asking sentence this short after the asker's remark ("Can they vote on it?") says too
+# little on its own to be compared with sentences apart from the remark.
+MIN_ASKING_WORDS = 6
 # "How many ...?" is answerable only if one of this many leading sentences gives a number.
 ANSWER_TYPE_WINDOW = 5
 
@@ -252,7 +256,7 @@ class Assistant:
             )  # fmt: skip
         scored = score_sentences(
             query, vector, hits, self.sentence_embeddings, terms, self.index.vocabulary, read,
-            self.index.cover,
+            self.index.cover, self.asking_vector(query),
         )  # fmt: skip
         # A passage found through one of its sentences is quoted only when that sentence is the
         # best of all: otherwise the ranked passages answer, as before, with no extra citation.
@@ -265,6 +269,20 @@ class Assistant:
         evidence = self.evidence(query, terms, ranked)
         abstain = not scored or self.should_abstain(evidence)
         return Retrieval(query, hits, scored, evidence, abstain)
+
+    def asking_vector(self, query: Query) -> np.ndarray | None:
+        """The vector of the asking sentence alone, when the asker's remark comes before it.
+
+        "I'm clerk to a trust board and we want to take an urgent decision by email. Do the
+        model articles allow unanimous decisions without a meeting?": the remark pulls the
+        whole question's vector away from the sentence that answers, which the asking sentence
+        alone finds. Sentences are scored by the closer of the two vectors; the search and
+        the words weighed stay the whole question's."""
+        text = query.text.strip()
+        asking = asking_sentence(text)
+        if asking == text or not text.endswith(asking) or len(asking.split()) < MIN_ASKING_WORDS:
+            return None
+        return self.index.embed_query(self.index.vocabulary.expand(asking))
 
     def with_sentence_hits(
         self, hits: list[Hit], candidates: list[Hit], vector: np.ndarray

@@ -206,12 +206,14 @@ def score_sentences(
     vocabulary: Vocabulary | None = None,
     passages: int = PASSAGES_READ,
     cover: frozenset[str] = frozenset(),
+    asking_vector: np.ndarray | None = None,
 ) -> list[ScoredSentence]:
     """Every sentence of the first `passages` hits, scored; best first.
 
     score = 0.55 * cosine(question, sentence in its section) + 0.35 * IDF-weighted share of the
     question's words (`terms`) in the sentence (its headings count half) + structure bonuses +
-    rank prior.
+    rank prior. With `asking_vector` (the asking sentence alone, after the asker's remark), the
+    cosine is the closer of the two.
     """
     about_publication = asks_about_publication(query.text)
     items = [
@@ -227,6 +229,8 @@ def score_sentences(
         return []
     vectors = embeddings.get([(hit.chunk, sentence) for hit, sentence in items])
     dense = vectors @ query_vector
+    if asking_vector is not None:
+        dense = np.maximum(dense, vectors @ asking_vector)
     scored: list[ScoredSentence] = []
     for (hit, sentence), similarity in zip(items, dense, strict=True):
         chunk = hit.chunk

@@ -4,6 +4,7 @@ fake embedder and a real embedded Chroma."""
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import fake_assistant
 
@@ -639,3 +640,27 @@ def test_a_sentence_sending_the_reader_elsewhere_counts_less_unless_asked_where_
     assert _bonus(who, *pointer) == pytest.approx(_bonus(who, *duty) - POINTER_PENALTY)
     where = assistant.read("Where can we read more on safeguarding children?")
     assert _bonus(where, *pointer) == pytest.approx(_bonus(where, *duty))
+
+
+def test_sentences_are_also_compared_with_the_asking_sentence_after_a_remark(
+    assistant: Assistant,
+) -> None:
+    """The asker's remark pulls the whole question's vector away from the answer; each sentence
+    is scored by the closer of the whole question and its asking sentence alone."""
+    embed = assistant.index.embedder.embed
+    alone = "Who holds the power to inspect schools?"
+    assert assistant.asking_vector(assistant.read(alone)) is None
+    # A short asking sentence says too little apart from its remark.
+    assert assistant.asking_vector(assistant.read("Our board met today. Who inspects?")) is None
+    remark = "Our governing board met yesterday to plan the budget and the staffing for next year."
+    question = assistant.read(f"{remark} {alone}")
+    vector = assistant.asking_vector(question)
+    assert vector is not None and np.allclose(vector, embed([alone])[0])
+    found = assistant.retrieve(question)
+    whole = assistant.index.embed_query(question.search_text)
+    closer = 0
+    for scored in found.scored:
+        stored = assistant.sentence_embeddings.get([(scored.chunk, scored.sentence)])[0]
+        assert scored.dense == pytest.approx(max(stored @ whole, stored @ vector), abs=1e-5)
+        closer += stored @ vector > stored @ whole
+    assert closer  # the remark drew the whole question away from some sentence
