@@ -167,7 +167,9 @@ class PlainTerms:
                 (
                     m
                     for m in pattern.finditer(question, asks_from)
-                    if not _part_of_name(question, m) and not _describes_asker(question, m)
+                    if not _part_of_name(question, m)
+                    and not self._names_in_documents(question, m)
+                    and not _describes_asker(question, m)
                 ),
                 None,
             )
@@ -184,6 +186,17 @@ class PlainTerms:
         for end, words in sorted(insertions, reverse=True):
             question = f"{question[:end]} ({words}){question[end:]}"
         return question
+
+    def _names_in_documents(self, question: str, match: re.Match[str]) -> bool:
+        """Whether the phrase at `match`, with the word before it, is a name the documents
+        write only in capitals: "council" in "the teaching schools council", typed in lower
+        case, is the Teaching Schools Council, not a local authority."""
+        before = _WORD_BEFORE.search(question[max(0, match.start() - 60) : match.start()])
+        if before is None or before.group(1).lower() in _NOT_NAMES:
+            return False
+        pair = rf"\b{re.escape(before.group(1))}\s+{re.escape(match.group(0))}\b"
+        written = [m.group(0) for m in re.finditer(pair, self.text, re.IGNORECASE)]
+        return bool(written) and all(word[:1].isupper() for w in written for word in w.split())
 
 
 def _part_of_name(text: str, match: re.Match[str]) -> bool:

@@ -35,6 +35,10 @@ def test_names_askers_and_unused_phrases_are_left_alone() -> None:
     assert terms.add_document_terms("What does the Teaching Schools Council do?") == (
         "What does the Teaching Schools Council do?"
     )
+    # Nor in lower case, when the documents write the name only in capitals.
+    assert terms.add_document_terms("is the teaching schools council self appointed") == (
+        "is the teaching schools council self appointed"
+    )
     # Who is asking is not what is asked about.
     assert terms.add_document_terms("Useful for councils. And who inspects?") == (
         "Useful for councils. And who inspects?"
