@@ -128,6 +128,7 @@ class PlainTerms:
     groups: tuple[tuple[str, ...], ...]
     _patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False)
     _documents_say: dict[int, str | None] = field(default_factory=dict, repr=False)
+    _name_words: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_patterns", tuple(_pattern(g) for g in self.groups))
@@ -146,14 +147,27 @@ class PlainTerms:
     def documents_say(self, group: int) -> str | None:
         """The phrase of `group` the documents use most, or None when they use none of it."""
         if group not in self._documents_say:
-            counts: Counter[str] = Counter(
-                " ".join(match.group(0).lower().split())
-                for match in self._patterns[group].finditer(self.text)
-                if not _part_of_name(self.text, match)
-            )
-            best = counts.most_common(1)
-            self._documents_say[group] = best[0][0] if best else None
+            self._read_group(group)
         return self._documents_say[group]
+
+    def _read_group(self, group: int) -> None:
+        """One pass over the documents for `group`'s phrases: the one they use most (outside
+        names), and the words before a phrase that make a name they write only in capitals."""
+        counts: Counter[str] = Counter()
+        capitals: dict[str, bool] = {}
+        for match in self._patterns[group].finditer(self.text):
+            if not _part_of_name(self.text, match):
+                counts[" ".join(match.group(0).lower().split())] += 1
+            before = _WORD_BEFORE.search(self.text[max(0, match.start() - 60) : match.start()])
+            if before is not None:
+                word = before.group(1)
+                named = word[:1].isupper() and all(w[:1].isupper() for w in match.group(0).split())
+                capitals[word.lower()] = capitals.get(word.lower(), True) and named
+        best = counts.most_common(1)
+        self._documents_say[group] = best[0][0] if best else None
+        self._name_words[group] = frozenset(
+            word for word, always in capitals.items() if always and word not in _NOT_NAMES
+        )
 
     def add_document_terms(self, question: str) -> str:
         """`question` with, after each plain phrase of a group, the group's phrase the documents
@@ -168,7 +182,7 @@ class PlainTerms:
                     m
                     for m in pattern.finditer(question, asks_from)
                     if not _part_of_name(question, m)
-                    and not self._names_in_documents(question, m)
+                    and not self._names_in_documents(question, group, m)
                     and not _describes_asker(question, m)
                 ),
                 None,
@@ -187,16 +201,19 @@ class PlainTerms:
             question = f"{question[:end]} ({words}){question[end:]}"
         return question
 
-    def _names_in_documents(self, question: str, match: re.Match[str]) -> bool:
+    def _names_in_documents(self, question: str, group: int, match: re.Match[str]) -> bool:
         """Whether the phrase at `match`, with the word before it, is a name the documents
         write only in capitals: "council" in "the teaching schools council", typed in lower
         case, is the Teaching Schools Council, not a local authority."""
         before = _WORD_BEFORE.search(question[max(0, match.start() - 60) : match.start()])
-        if before is None or before.group(1).lower() in _NOT_NAMES:
-            return False
-        pair = rf"\b{re.escape(before.group(1))}\s+{re.escape(match.group(0))}\b"
-        written = [m.group(0) for m in re.finditer(pair, self.text, re.IGNORECASE)]
-        return bool(written) and all(word[:1].isupper() for w in written for word in w.split())
+        return before is not None and before.group(1).lower() in self._name_starts(group)
+
+    def _name_starts(self, group: int) -> frozenset[str]:
+        """The words (lower case) that, before a phrase of `group`, make a name the documents
+        write only in capitals ("schools" for "Teaching Schools Council")."""
+        if group not in self._name_words:
+            self._read_group(group)
+        return self._name_words[group]
 
 
 def _part_of_name(text: str, match: re.Match[str]) -> bool:
