@@ -250,16 +250,15 @@ def counted_words(question: str) -> tuple[frozenset[str], ...]:
     if not match:
         return ()
     words = []
+    plain: frozenset[str] = frozenset()
     for word in match.group(1).split():
         if word.lower() in _NOT_COUNTED:
             break
         words.append(word)
     else:  # the plain term names the counted words only when it follows them
         plain = frozenset(tokenize(match.group(2) or ""))
-        names = (frozenset(tokenize(_narrowing(words))), plain)
-        return tuple(name for name in names if name)
-    own = frozenset(tokenize(_narrowing(words)))
-    return (own,) if own else ()
+    names = (frozenset(tokenize(_narrowing(words))), plain)
+    return tuple(name for name in names if name)
 
 
 def _narrowing(words: list[str]) -> str:

@@ -188,12 +188,13 @@ def sentence_coverage(
     terms: Terms, chunk: Chunk, sentence: Sentence, vocabulary: Vocabulary | None
 ) -> float:
     """The share of the question's word weight a sentence holds, its headings counting half."""
+    heading_text = " ".join(chunk.section[-2:])
     own = set(tokenize(sentence.text))
-    headings = set(tokenize(" ".join(chunk.section[-2:]))) - own
+    headings = set(tokenize(heading_text)) - own
     if vocabulary is not None:
         # "RSCs" in the sentence answers a question that says "regional schools commissioners".
         own = vocabulary.with_aliases(own, sentence.text)
-        headings = vocabulary.with_aliases(headings, " ".join(chunk.section[-2:])) - own
+        headings = vocabulary.with_aliases(headings, heading_text) - own
     return terms.coverage(own) + 0.5 * terms.coverage(headings)
 
 

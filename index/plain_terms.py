@@ -158,9 +158,8 @@ class PlainTerms:
         for match in self._patterns[group].finditer(self.text):
             if not _part_of_name(self.text, match):
                 counts[" ".join(match.group(0).lower().split())] += 1
-            before = _WORD_BEFORE.search(self.text[max(0, match.start() - 60) : match.start()])
-            if before is not None:
-                word = before.group(1)
+            word = _word_before(self.text, match)
+            if word is not None:
                 named = word[:1].isupper() and all(w[:1].isupper() for w in match.group(0).split())
                 capitals[word.lower()] = capitals.get(word.lower(), True) and named
         best = counts.most_common(1)
@@ -205,8 +204,8 @@ class PlainTerms:
         """Whether the phrase at `match`, with the word before it, is a name the documents
         write only in capitals: "council" in "the teaching schools council", typed in lower
         case, is the Teaching Schools Council, not a local authority."""
-        before = _WORD_BEFORE.search(question[max(0, match.start() - 60) : match.start()])
-        return before is not None and before.group(1).lower() in self._name_starts(group)
+        word = _word_before(question, match)
+        return word is not None and word.lower() in self._name_starts(group)
 
     def _name_starts(self, group: int) -> frozenset[str]:
         """The words (lower case) that, before a phrase of `group`, make a name the documents
@@ -220,10 +219,14 @@ def _part_of_name(text: str, match: re.Match[str]) -> bool:
     """Whether the phrase at `match` is a word of a longer capitalised name."""
     if not match.group(0)[:1].isupper():
         return False
+    word = _word_before(text, match)
+    return bool(word and word[0].isupper() and word.lower() not in _NOT_NAMES)
+
+
+def _word_before(text: str, match: re.Match[str]) -> str | None:
+    """The word just before the phrase at `match`, if only spaces part them."""
     before = _WORD_BEFORE.search(text[max(0, match.start() - 60) : match.start()])
-    return bool(
-        before and before.group(1)[0].isupper() and before.group(1).lower() not in _NOT_NAMES
-    )
+    return before.group(1) if before else None
 
 
 def _describes_asker(text: str, match: re.Match[str]) -> bool:

@@ -95,7 +95,7 @@ class Vocabulary:
         default_factory=dict, repr=False
     )
     # The stems of each abbreviation in `also_words` ("send",) -> the abbreviation ("SEND").
-    _word_like: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
+    _word_like: dict[tuple[str, ...], str] = field(init=False, repr=False)
     # Plain words ("councils") and the documents' names for the same things.
     plain_terms: PlainTerms = field(default_factory=lambda: PlainTerms("", ()), repr=False)
 
@@ -145,12 +145,15 @@ class Vocabulary:
             also_words,
             _by_initial=by_initial,
             _aliases_by_first=by_first,
-            _word_like={
-                tokenize(form): short for short in also_words for form in (short, f"{short}s")
-            },
             _texts=tuple(texts),
             plain_terms=PlainTerms.learn(texts),
         )
+
+    def __post_init__(self) -> None:
+        word_like = {
+            tokenize(form): short for short in self.also_words for form in (short, f"{short}s")
+        }
+        object.__setattr__(self, "_word_like", word_like)
 
     def __contains__(self, stem: str) -> bool:
         return stem in self.stems
@@ -258,7 +261,7 @@ class Vocabulary:
             for short, long in self.abbreviations.items()
             if any(_contains(stems, tokenize(form)) for form in (short, f"{short}s"))
             and not _contains(stems, tokenize(long))
-            and (short not in self.also_words or re.search(rf"\b{re.escape(short)}s?\b", text))
+            and (short not in self.also_words or _in_capitals(short, text))
         ]
         return f"{text} ({'; '.join(extra)})" if extra else text
 
@@ -303,7 +306,12 @@ class Vocabulary:
         """Whether `text` uses the name with these stems: for an abbreviation that is also a
         word ("SEND"), written in capitals."""
         short = self._word_like.get(stems)
-        return short is None or re.search(rf"\b{re.escape(short)}s?\b", text) is not None
+        return short is None or _in_capitals(short, text)
+
+
+def _in_capitals(abbreviation: str, text: str) -> bool:
+    """Whether `text` writes the abbreviation (or its plural) as it is defined, in capitals."""
+    return re.search(rf"\b{re.escape(abbreviation)}s?\b", text) is not None
 
 
 def _contains(tokens: tuple[str, ...], part: tuple[str, ...]) -> bool:
