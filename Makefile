@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest app test lint typecheck unit eval browser strace screenshots
+.PHONY: install run ingest app test lint typecheck unit eval eval-dev browser strace screenshots
 
 $(STAMP):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -75,6 +75,18 @@ eval: install
 	$(BIN)/govassist gate $(EVAL_OUT)/metrics.json $(DEVDOCS_OUT)/metrics.json \
 		$(DEVDOCS_OUT)-r3/metrics.json $(DEVDOCS_OUT)-r4/metrics.json \
 		$(PRINTED_OUT)/metrics.json $(EVAL_OUT)/duties-metrics.json
+
+# The dev parts alone, without the peer, into build/eval-dev*: the loop while tuning (see
+# docs/evaluation.md). The fourth round has no dev part; the gate does not read these.
+eval-dev: install
+	GOVASSIST_DATA_DIR=$(EVAL_DATA) GOVASSIST_CORPUS_DIR=corpus $(BIN)/govassist ingest
+	GOVASSIST_DATA_DIR=$(EVAL_DATA) GOVASSIST_CORPUS_DIR=corpus $(BIN)/govassist eval --split dev \
+		--no-peer --gold evals/gold.yaml --variants evals/gold_rewordings.yaml --out build/eval-dev
+	GOVASSIST_DATA_DIR=$(DEVDOCS_DATA) GOVASSIST_CORPUS_DIR=evals/devdocs $(BIN)/govassist ingest
+	GOVASSIST_DATA_DIR=$(DEVDOCS_DATA) GOVASSIST_CORPUS_DIR=evals/devdocs $(BIN)/govassist eval \
+		--split dev --no-peer --gold evals/gold_devdocs.yaml --out build/eval-dev-devdocs
+	GOVASSIST_DATA_DIR=$(DEVDOCS_DATA) GOVASSIST_CORPUS_DIR=evals/devdocs $(BIN)/govassist eval \
+		--split dev --no-peer --gold evals/gold_devdocs_r3.yaml --out build/eval-dev-devdocs-r3
 
 # Headless Chromium for the end-to-end test, from Debian's packages (needs root or sudo).
 browser:

@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from app.gold import GoldItem
+
+
+class Split(StrEnum):
+    """A gold set's parts (see the `split` field of a gold item)."""
+
+    dev = "dev"
+    test = "test"
 
 
 def register(cli: typer.Typer, measures: dict[str, Callable[[Path, Path | None], None]]) -> None:
@@ -41,22 +52,25 @@ def evaluate(
             "for the same questions asked of another library."
         ),
     ] = None,
+    split: Annotated[
+        Split | None,
+        typer.Option(
+            help="Only the items of this part: `dev` while tuning (the test part stays unseen "
+            "until a change is chosen); the default runs every item."
+        ),
+    ] = None,
 ) -> None:
     """Run a gold set through the assistant and write results, metrics and a report."""
     from rich.progress import Progress
 
     from app.cli import _fail, _settings, stderr
-    from app.gold import load_gold
     from app.resources import load_assistant, make_answerer
-    from evals.gold import with_variants
     from evals.peer import TutorialRag
     from evals.report import write_report
     from evals.runner import run, write_results
 
     settings = _settings()
-    items = load_gold(gold)
-    if variants is not None:
-        items = with_variants(items, load_gold(variants), variants)
+    items = _gold_items(gold, variants, split)
     assistant = load_assistant(settings)
     answerer = make_answerer(settings, assistant)
     tutorial = TutorialRag([settings.corpus_dir], assistant.index.embedder) if peer else None
@@ -76,17 +90,37 @@ def evaluate(
         report = write_report(outcome, out)
     except OSError as error:
         raise _fail(f"could not write to {out}: {error}") from error
-    _print_summary(outcome.metrics()["sets"], report)
+    parts = (split.value,) if split is not None else ("test", "all")
+    _print_summary(outcome.metrics()["sets"], report, parts)
 
 
-def _print_summary(sets: dict[str, dict[str, dict[str, Any]]], report: Path) -> None:
-    """Each set's headline figures, test part and all, and where the report is."""
+def _gold_items(gold: Path, variants: Path | None, split: Split | None) -> list[GoldItem]:
+    """The gold file's items, then their rewordings; only those of `split` when given."""
+    from app.cli import _fail
+    from app.gold import load_gold
+    from evals.gold import with_variants
+
+    items = load_gold(gold)
+    if variants is not None:
+        items = with_variants(items, load_gold(variants), variants)
+    if split is None:
+        return items
+    chosen = [item for item in items if item.split == split.value]
+    if not chosen:
+        raise _fail(f"{gold} has no items in its {split.value} part", 2)
+    return chosen
+
+
+def _print_summary(
+    sets: dict[str, dict[str, dict[str, Any]]], report: Path, parts: tuple[str, ...]
+) -> None:
+    """Each set's headline figures in the given parts, and where the report is."""
     from app.cli import plain, stdout
 
     shown = ("hit@5", "citation_recall", "key_fact_recall", "abstention_accuracy",
              "false_abstention_rate", "consistency")  # fmt: skip
     for set_name, splits in sets.items():
-        for split in ("test", "all"):
+        for split in parts:
             values = splits[split]
             summary = ", ".join(f"{n} {values[n]}" for n in shown if values.get(n) is not None)
             stdout.print(f"{set_name} ({split}, {values['items']} items): {summary}.",

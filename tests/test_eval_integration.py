@@ -157,6 +157,29 @@ def test_eval_cli_names_a_set_asked_of_another_library(
     assert "mine_printed (test" in result.output
 
 
+def test_eval_cli_runs_one_part_alone(real_index_dir: Path, tmp_path: Path) -> None:
+    """`--split dev` answers only the dev items and their rewordings (the loop while tuning),
+    says so in its summary, and the gate refuses its figures: they hold no test part."""
+    result, out = _eval_mine(real_index_dir, tmp_path, "--split", "dev", "--no-peer")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [line["id"] for line in lines] == ["mine-1", "mine-1-casual", "mine-1-typo"]
+    sets = json.loads((out / "metrics.json").read_text())["sets"]
+    assert [sets["mine"][s]["items"] for s in ("all", "dev", "test")] == [1, 1, 0]
+    assert "mine (dev, 1 items)" in result.output and "(test," not in result.output
+    gate = CliRunner().invoke(cli, ["gate", str(out / "metrics.json")])
+    assert gate.exit_code == 1
+
+    dev_only = tmp_path / "dev_only.yaml"
+    dev_only.write_text(CUSTOM_GOLD.split("- id: mine-2")[0], encoding="utf-8")
+    empty = CliRunner().invoke(
+        cli, ["eval", "--gold", str(dev_only), "--out", str(tmp_path / "o"), "--split", "test"],
+        env={"GOVASSIST_DATA_DIR": str(real_index_dir)},
+    )  # fmt: skip
+    assert empty.exit_code == 2
+    assert "has no items in its test part" in empty.stderr
+
+
 def test_eval_cli_rejects_rewordings_of_another_gold_file(
     real_index_dir: Path, tmp_path: Path
 ) -> None:
