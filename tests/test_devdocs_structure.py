@@ -428,3 +428,29 @@ def test_a_small_digit_after_a_unit_is_its_power_not_a_footnote_marker() -> None
     assert sentence.text == "Children under two years: 3.5m2 per child."
     _, sentence = find(EYFS, "Two-year-olds")
     assert sentence.text.startswith("Two-year-olds: 2.5m2 per child")
+
+
+@pytest.mark.parametrize(
+    "gold_file",
+    ["gold_devdocs.yaml", "gold_devdocs_r3.yaml", "gold_devdocs_r4.yaml", "gold_devdocs_r5.yaml"],
+)
+def test_every_source_quote_of_the_devdocs_gold_sets_is_in_a_document(gold_file: str) -> None:
+    """A gold item whose quote no document holds could never be cited: it would count against
+    every answerer alike and say nothing. Each quote must be in one document's text as read."""
+    from app.gold import group_matched, load_gold
+
+    texts = [
+        " ".join(chunk.text for chunk in parsed(path).chunks)
+        for path in sorted(DEVDOCS.iterdir())
+        if path.suffix in {".pdf", ".docx", ".md"}
+    ]
+    items = load_gold(DEVDOCS.parent / gold_file)
+    missing = [
+        (item.id, group)
+        for item in items
+        for group in item.sources
+        if not any(group_matched(text, group) for text in texts)
+    ]
+    assert not missing
+    assert all(item.sources for item in items if item.answerable and not item.history)
+    assert not [item.id for item in items if not item.answerable and item.sources]
