@@ -148,9 +148,14 @@ _MONEY = re.compile(
     r"(?:is|are) free)\b",
     re.I,
 )
+# A year, a month, or a length of time in any unit the documents count in, in figures or in
+# words ("within ten minutes", "half an hour", "48 hours", "at least 7 clear days", "a fortnight").
 _TIME = re.compile(
     r"\b(?:1[89]\d\d|20\d\d)s?\b|\b(?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)\b|\b\d+\s+(?:days?|weeks?|months?|years?)\b",
+    r"september|october|november|december)\b|"
+    rf"\b(?:\d+|an?|half\s+an?|{_NUMBER_WORDS}|fourteen|fifteen|sixteen|eighteen|forty-eight)"
+    r"[\s-]+(?:(?:clear|working|calendar|school|full)\s+)?"
+    r"(?:minutes?|hours?|days?|weeks?|months?|years?|terms?)\b|\bfortnights?\b",
     re.I,
 )
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
@@ -225,10 +230,18 @@ def satisfies(
     return True
 
 
+# A list's lead-in that ends by introducing who acts ("A poll may be demanded by—", "... may
+# be appointed by:"): its items name them ("(a) the chairman of the meeting; (b) the directors").
+_AGENTS_LISTED = re.compile(r"\bby\s*[—–:-]\s*$")
+
+
 # Read once per sentence, not once per question that scores it (as the actor mentions are).
 @lru_cache(maxsize=65_536)
 def _subject_acts(text: str) -> bool:
-    """Whether the sentence's subject acts: must, may, decides ... (a duty's reading)."""
+    """Whether the sentence's subject acts: must, may, decides ... (a duty's reading), or the
+    sentence introduces a list of who does."""
+    if _AGENTS_LISTED.search(text.strip()):
+        return True
     reading = read_sentence(text)
     return reading is not None and reading.agent
 

@@ -77,7 +77,18 @@ def test_times_are_years_months_or_durations() -> None:
     assert satisfies("2014 saw the introduction of RSCs", AnswerType.TIME)
     assert satisfies("published in October", AnswerType.TIME)
     assert satisfies("within 30 days", AnswerType.TIME)
+    # Any unit, in figures or in words: a chair late by ten minutes, a quorum within half an hour.
+    for text in (
+        "If the chairman is not participating within ten minutes of the time it was to start",
+        "within half an hour of the time at which the meeting was due to start",
+        "not less than 48 hours before the meeting",
+        "at least 7 clear days' notice",
+        "the records are kept for a fortnight",
+        "within three months of starting",
+    ):
+        assert satisfies(text, AnswerType.TIME), text
     assert not satisfies("RSCs are accountable to the Secretary of State", AnswerType.TIME)
+    assert not satisfies("one member of staff for every five children", AnswerType.TIME)
     assert satisfies("anything at all", None)
 
 
@@ -108,6 +119,11 @@ def test_who_decides_prefers_a_sentence_whose_subject_acts() -> None:
     acts = "Headteachers must make the final decision about whether a pupil takes part."
     assert satisfies(acts, AnswerType.ACTOR)
     assert not satisfies("The RBA is a short assessment taken in reception.", AnswerType.ACTOR)
+    # A lead-in whose list names who acts: "(a) the chairman of the meeting; (b) the directors".
+    assert satisfies("A poll may be demanded by—", AnswerType.ACTOR)
+    assert satisfies("A director may be appointed by:", AnswerType.ACTOR)
+    assert not satisfies("A poll on a resolution may be demanded—", AnswerType.ACTOR)
+    assert not satisfies("The meeting is chaired by the chairman.", AnswerType.ACTOR)
     assert AnswerType.ACTOR not in REQUIRED  # a preference, never a reason to refuse
 
 
