@@ -139,6 +139,28 @@ STOPWORDS = sorted(
             "curious",
             "know",
             "clarify",
+            # What is left of a contraction once the tokenizer splits it at the apostrophe
+            # ("we've", "hasn't", "they're"): left in, each counted as a word no document
+            # holds, and the casual question looked half about something else. "Got" is the
+            # spoken "have" ("we've got nine two-year-olds").
+            "ve",
+            "re",
+            "ll",
+            "isn",
+            "aren",
+            "wasn",
+            "weren",
+            "hasn",
+            "haven",
+            "hadn",
+            "doesn",
+            "didn",
+            "couldn",
+            "shouldn",
+            "wouldn",
+            "mustn",
+            "needn",
+            "got",
         ]
     )
 )

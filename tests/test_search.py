@@ -151,3 +151,16 @@ def test_a_form_of_a_defined_abbreviation_is_no_unknown_word(fake_embedder) -> N
     assert "rsc" not in index.lexical and ("rsc",) in index.vocabulary.aliases
     assert index.terms(("rsc", "account")).unknown == frozenset()
     assert index.terms(("oakfield", "account")).unknown == {"oakfield"}  # a word they never use
+
+
+def test_what_is_left_of_a_contraction_is_no_word_of_the_question() -> None:
+    """ "We've got nine two year olds and our deputy hasn't got her level 3": the tokenizer
+    splits at the apostrophe, and "ve" or "hasn" would count as words no document holds."""
+    from index.lexical import tokenize
+
+    tokens = tokenize(
+        "We've got nine two year olds and our deputy hasn't got her level 3, isn't it?"
+    )
+    assert not {"ve", "got", "hasn", "isn"} & set(tokens)
+    assert {"nine", "deputi", "level"} <= set(tokens)
+    assert tokenize("they're sure we'll know what they didn't") == ("sure",)
