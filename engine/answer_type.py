@@ -38,8 +38,9 @@ _EXPECTS = (
         re.compile(
             r"^\W*(?:and\s+|so\s+)?(?:how\s+much\b(?:\s+\S+){0,8}?\s+(?:cost|costs|charge|"
             r"charges|pay|paid|earn|earns|spend|spent|fee|fees|price|budget|afford)\b|"
-            r"how\s+much\s+money\b|what\s+(?:is|are)\s+the\s+(?:cost|fee|fees|price|salary|pay)\b|"
-            r"what\s+(?:salary|wage|fee|price|sum)\b|"
+            # "What's the fine if we're late telling Ofsted?" asks for a sum, as a fee does.
+            r"how\s+much\s+money\b|what(?:\s+is|\s+are|'s|’s)\s+the\s+(?:cost|fee|fees|price|salary|"
+            r"pay|fine|fines)\b|what\s+(?:salary|wage|fee|price|sum|fine|fines)\b|"
             # "What does a DBS check cost?"
             r"what\s+(?:does|do|will|would)\b(?:\s+\S+){1,8}?\s+cost\b)",
             re.I,

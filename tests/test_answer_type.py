@@ -147,9 +147,14 @@ def test_how_often_needs_a_frequency_and_a_salary_needs_a_sum() -> None:
     for question in (
         "How much should we budget per person for a first aid course?",
         "What does an enhanced DBS check cost?",
+        "What's the fine if we're late telling Ofsted about a serious accident?",
+        "What fine can Ofsted give a nursery that breaks the ratios?",
     ):
         assert expected_type(question) is AnswerType.MONEY
     assert not satisfies("The course must last at least 12 hours.", AnswerType.MONEY)
+    # "commits an offence" says there is a penalty, not what it costs.
+    assert not satisfies("A provider who does not meet this commits an offence.", AnswerType.MONEY)
+    assert expected_type("Is that fine with Ofsted?") is not AnswerType.MONEY
 
 
 def test_by_when_asks_for_a_date() -> None:
