@@ -49,7 +49,8 @@ _EXPECTS = (
     (
         AnswerType.QUANTITY,
         re.compile(
-            r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:many|much)|what\s+(?:share|proportion|percentage|"
+            r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:many|much)|what\s+temperatures?|"
+            r"what\s+(?:share|proportion|percentage|"
             r"number|fraction)\s+of|what(?:\s+is|\s+are|'s|’s)\s+the\s+(?:number|size|maximum|"
             r"minimum)|"
             # "Is there a maximum number of babies in one room?" is answered by the number.
@@ -163,6 +164,8 @@ _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 # "How many adults (staff) do ...": up to three words after "how many", and a bracketed plain term.
 # "How many terms ...", "the maximum number of terms ...": what is counted follows.
 _COUNTED = re.compile(r"\b(?:how\s+many|number\s+of)\s+((?:[\w'’-]+\s*){1,3})(\([^)]*\))?", re.I)
+# "What temperature should the baby room be kept at?": a figure of that measure, named as such.
+_MEASURED = re.compile(r"\bwhat\s+(temperatures?)\b", re.I)
 # Where the words of what is counted end: a verb, a preposition, a pronoun.
 _NOT_COUNTED = frozenset(
     re.findall(
@@ -259,10 +262,13 @@ def counted_words(question: str) -> tuple[frozenset[str], ...]:
     """The ways a "How many ...?" question names what it counts, each as the stemmed words a
     sentence giving the number must all hold: its own words ("How many key children ..." ->
     key, children) and the plain term the reading added after them ("How many adults (staff) ..."
-    -> adult, or staff); none when it does not say ("How many of the rest ...")."""
-    match = _COUNTED.search(asking_sentence(question))
+    -> adult, or staff); none when it does not say ("How many of the rest ..."). A question
+    asking for a measure names it ("What temperature ...?" -> temperature)."""
+    asking = asking_sentence(question)
+    match = _COUNTED.search(asking)
     if not match:
-        return ()
+        measured = _MEASURED.search(asking)
+        return (frozenset(tokenize(measured.group(1))),) if measured else ()
     words = []
     plain: frozenset[str] = frozenset()
     for word in match.group(1).split():

@@ -157,6 +157,17 @@ def test_how_often_needs_a_frequency_and_a_salary_needs_a_sum() -> None:
     assert expected_type("Is that fine with Ofsted?") is not AnswerType.MONEY
 
 
+def test_a_temperature_asked_for_is_a_figure_that_says_it_is_one() -> None:
+    question = "What temperature should our baby sleep room be kept at?"
+    assert expected_type(question) is AnswerType.QUANTITY
+    counted = counted_words(question)
+    assert satisfies("Rooms should be kept at a temperature of 16 to 20°C.", AnswerType.QUANTITY,
+                     counted=counted)  # fmt: skip
+    # Numbers about something else do not say how warm the room must be.
+    assert not satisfies("Under twos need 3.5m2 each in the baby room.", AnswerType.QUANTITY,
+                         counted=counted)  # fmt: skip
+
+
 def test_by_when_asks_for_a_date() -> None:
     assert expected_type("By when does the EYFS Profile have to be finished?") is AnswerType.TIME
     assert expected_type("What is the deadline for the return?") is AnswerType.TIME
