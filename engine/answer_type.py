@@ -165,7 +165,10 @@ _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 # "How many terms ...", "the maximum number of terms ...": what is counted follows.
 _COUNTED = re.compile(r"\b(?:how\s+many|number\s+of)\s+((?:[\w'’-]+\s*){1,3})(\([^)]*\))?", re.I)
 # "What temperature should the baby room be kept at?": a figure of that measure, named as such.
-_MEASURED = re.compile(r"\bwhat\s+(temperatures?)\b", re.I)
+_MEASURED = re.compile(r"\bwhat\s+temperatures?\b", re.I)
+_TEMPERATURE_NAMES = tuple(
+    frozenset(tokenize(word)) for word in ("temperature", "degrees", "Celsius")
+)
 # Where the words of what is counted end: a verb, a preposition, a pronoun.
 _NOT_COUNTED = frozenset(
     re.findall(
@@ -267,8 +270,8 @@ def counted_words(question: str) -> tuple[frozenset[str], ...]:
     asking = asking_sentence(question)
     match = _COUNTED.search(asking)
     if not match:
-        measured = _MEASURED.search(asking)
-        return (frozenset(tokenize(measured.group(1))),) if measured else ()
+        # A temperature is also given as degrees ("kept at 18 degrees", "18 degrees Celsius").
+        return _TEMPERATURE_NAMES if _MEASURED.search(asking) else ()
     words = []
     plain: frozenset[str] = frozenset()
     for word in match.group(1).split():

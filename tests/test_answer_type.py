@@ -163,6 +163,7 @@ def test_a_temperature_asked_for_is_a_figure_that_says_it_is_one() -> None:
     counted = counted_words(question)
     assert satisfies("Rooms should be kept at a temperature of 16 to 20°C.", AnswerType.QUANTITY,
                      counted=counted)  # fmt: skip
+    assert satisfies("Keep sleep rooms at 16 to 20 degrees.", AnswerType.QUANTITY, counted=counted)
     # Numbers about something else do not say how warm the room must be.
     assert not satisfies("Under twos need 3.5m2 each in the baby room.", AnswerType.QUANTITY,
                          counted=counted)  # fmt: skip
