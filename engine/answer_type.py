@@ -150,16 +150,33 @@ _MONEY = re.compile(
     r"(?:is|are) free)\b",
     re.I,
 )
-# A year, a month, or a length of time in any unit the documents count in, in figures or in
-# words ("within ten minutes", "half an hour", "48 hours", "at least 7 clear days", "a fortnight").
-_TIME = re.compile(
+# A year or a month; or a length of time in any unit the documents count in, in figures or in
+# words ("within ten minutes", "half an hour", "48 hours", "at least 7 clear days", "a
+# fortnight"): found from its unit back to its number, on the lower-cased text (an alternation
+# of number words tried at every word, ignoring case, cost twice the rest of the checks).
+_DATE = re.compile(
     r"\b(?:1[89]\d\d|20\d\d)s?\b|\b(?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)\b|"
-    rf"\b(?:\d+|an?|half\s+an?|{_NUMBER_WORDS}|fourteen|fifteen|sixteen|eighteen|forty-eight)"
-    r"[\s-]+(?:(?:clear|working|calendar|school|full)\s+)?"
-    r"(?:minutes?|hours?|days?|weeks?|months?|years?|terms?)\b|\bfortnights?\b",
-    re.I,
+    r"september|october|november|december)\b|\bfortnights?\b"
 )
+_TIME_UNIT = re.compile(r"\b(?:minute|hour|day|week|month|year|term)s?\b")
+_COUNT_BEFORE = re.compile(
+    rf"\b(?:\d+|an?|half\s+an?|{_NUMBER_WORDS.lower()}|fourteen|fifteen|sixteen|eighteen|"
+    r"forty-eight)[\s-]+(?:(?:clear|working|calendar|school|full)\s+)?$"
+)
+UNIT_LOOKBACK = 30  # characters before a unit where its number stands
+
+
+@lru_cache(maxsize=65_536)
+def _gives_time(text: str) -> bool:
+    lowered = text.lower()
+    if _DATE.search(lowered):
+        return True
+    return any(
+        _COUNT_BEFORE.search(lowered, max(0, unit.start() - UNIT_LOOKBACK), unit.start())
+        for unit in _TIME_UNIT.finditer(lowered)
+    )
+
+
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 # "How many adults (staff) do ...": up to three words after "how many", and a bracketed plain term.
 # "How many terms ...", "the maximum number of terms ...": what is counted follows.
@@ -225,7 +242,7 @@ def satisfies(
         words = set(tokenize(text))
         return not counted or any(name <= words for name in counted)
     if answer_type is AnswerType.TIME:
-        return bool(_TIME.search(text))
+        return _gives_time(text)
     if answer_type is AnswerType.FREQUENCY:
         return bool(_FREQUENCY.search(text))
     if answer_type is AnswerType.REASON:
