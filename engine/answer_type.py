@@ -30,6 +30,9 @@ class AnswerType(Enum):
 REQUIRED = (AnswerType.MONEY, AnswerType.QUANTITY, AnswerType.TIME, AnswerType.FREQUENCY)
 
 
+# "What temperature should the baby room be kept at?" asks for a figure of that measure.
+_ASKS_TEMPERATURE = r"what\s+temperatures?"
+
 _EXPECTS = (
     (
         # Before QUANTITY: "How much does a DBS check cost?" is answered by a sum of money, not
@@ -49,7 +52,7 @@ _EXPECTS = (
     (
         AnswerType.QUANTITY,
         re.compile(
-            r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:many|much)|what\s+temperatures?|"
+            r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:many|much)|" + _ASKS_TEMPERATURE + r"|"
             r"what\s+(?:share|proportion|percentage|"
             r"number|fraction)\s+of|what(?:\s+is|\s+are|'s|’s)\s+the\s+(?:number|size|maximum|"
             r"minimum)|"
@@ -160,7 +163,7 @@ _DATE = re.compile(
 )
 _TIME_UNIT = re.compile(r"\b(?:minute|hour|day|week|month|year|term)s?\b")
 _COUNT_BEFORE = re.compile(
-    rf"\b(?:\d+|an?|half\s+an?|{_NUMBER_WORDS.lower()}|fourteen|fifteen|sixteen|eighteen|"
+    rf"\b(?:\d+|an?|half\s+an?|{_NUMBER_WORDS}|fourteen|fifteen|sixteen|eighteen|"
     r"forty-eight)[\s-]+(?:(?:clear|working|calendar|school|full)\s+)?$"
 )
 UNIT_LOOKBACK = 30  # characters before a unit where its number stands
@@ -181,8 +184,8 @@ _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 # "How many adults (staff) do ...": up to three words after "how many", and a bracketed plain term.
 # "How many terms ...", "the maximum number of terms ...": what is counted follows.
 _COUNTED = re.compile(r"\b(?:how\s+many|number\s+of)\s+((?:[\w'’-]+\s*){1,3})(\([^)]*\))?", re.I)
-# "What temperature should the baby room be kept at?": a figure of that measure, named as such.
-_MEASURED = re.compile(r"\bwhat\s+temperatures?\b", re.I)
+# The temperature asked for is a figure named as one (counted_words).
+_MEASURED = re.compile(rf"\b{_ASKS_TEMPERATURE}\b", re.I)
 _TEMPERATURE_NAMES = tuple(
     frozenset(tokenize(word)) for word in ("temperature", "degrees", "Celsius")
 )
