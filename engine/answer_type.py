@@ -54,8 +54,13 @@ _EXPECTS = (
         re.compile(
             r"^\W*(?:and\s+|so\s+)?(?:how\s+(?:many|much)|" + _ASKS_TEMPERATURE + r"|"
             r"what\s+(?:share|proportion|percentage|"
-            r"number|fraction)\s+of|what(?:\s+is|\s+are|'s|’s)\s+the\s+(?:number|size|maximum|"
-            r"minimum)|"
+            r"number|fraction)\s+of|what(?:\s+is|\s+are|'s|’s|s)\s+the\s+(?:number|size|maximum|"
+            r"minimum|max|min)|"
+            # "What hourly rate ...?", "what attendance % ...?", "What's the adult to child ratio
+            # for trips out?": a rate, a ratio or a percentage is a figure.
+            r"what(?:\s+is|\s+are|'s|’s|s)?(?:\s+the)?(?:\s+(?!(?:is|are|was|were|do|does|did|"
+            r"can|could|should|will|would|must|may)\b)[\w:-]+){0,3}?\s*(?:\s(?:rates?|ratios?|"
+            r"percentages?)|%\s+\w+)|"
             # "Is there a maximum number of babies in one room?" is answered by the number.
             r"(?:is|are)\s+there\s+(?:a|an|any)\s+(?:maximum|minimum|upper\s+limit|limit\s+on))\b",
             re.I,

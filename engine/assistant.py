@@ -130,6 +130,27 @@ def cited_answer(
     )
 
 
+def weighed_terms(query: Query, terms: Terms) -> Terms:
+    """The question's words as they count in a sentence's word share and in the evidence."""
+    if query.source_words:
+        # "the EYFS framework" in "What does the EYFS framework say about British values?"
+        # is in many sentences that say nothing about British values.
+        terms = Terms(
+            {t: w * SOURCE_WORD_WEIGHT if t in query.source_words else w
+             for t, w in terms.weights.items()},
+            terms.unknown,
+        )  # fmt: skip
+    # The asker's own story before the question ("A little girl in our preschool hasn't been
+    # in for 3 days and mum isn't answering her phone. What should we be doing?") is told in
+    # words no document uses; only the asking sentence's unknown words ("What grade did Ofsted
+    # give Oakfield Primary School?") say the documents do not cover what is asked.
+    asking = set(tokenize(asking_sentence(query.text)))
+    told = {token for token in terms.unknown if token not in asking}
+    if not told:
+        return terms
+    return Terms({t: w for t, w in terms.weights.items() if t not in told}, terms.unknown - told)
+
+
 class Assistant:
     """Answers questions from one loaded index with the documents' own sentences; safe to
     share between threads (sessions). An `Answerer` (engine/answers.py)."""
@@ -245,15 +266,7 @@ class Assistant:
             query.preference, vector, query.search_tokens,
         )  # fmt: skip
         hits, read = self.with_sentence_hits(candidates[: self.top_k], candidates, vector)
-        terms = self.index.terms(query.tokens)
-        if query.source_words:
-            # "the EYFS framework" in "What does the EYFS framework say about British values?"
-            # is in many sentences that say nothing about British values.
-            terms = Terms(
-                {t: w * SOURCE_WORD_WEIGHT if t in query.source_words else w
-                 for t, w in terms.weights.items()},
-                terms.unknown,
-            )  # fmt: skip
+        terms = weighed_terms(query, self.index.terms(query.tokens))
         scored = score_sentences(
             query, vector, hits, self.sentence_embeddings, terms, self.index.vocabulary, read,
             self.index.cover, self.asking_vector(query),

@@ -1,3 +1,5 @@
+import pytest
+
 from engine.answer_type import (
     REQUIRED,
     AnswerType,
@@ -186,3 +188,23 @@ def test_a_maximum_or_minimum_asks_for_a_number() -> None:
         AnswerType.QUANTITY
     )
     assert expected_type("Is there a role for the local authority?") is AnswerType.YES_NO
+    assert expected_type("whats the max number of trustees on a board?") is AnswerType.QUANTITY
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What hourly rate does the council pay for funded places?",
+        "what attendance % does a school have to fall below to be flagged",
+        "What's the adult to child ratio for outings?",
+        "What is the staff:child ratio for the over-threes?",
+        "What percentage of staff must hold a level 2 qualification?",
+    ],
+)
+def test_a_rate_a_ratio_or_a_percentage_is_a_figure(question: str) -> None:
+    assert expected_type(question) is AnswerType.QUANTITY
+
+
+def test_asking_about_a_ratio_is_not_asking_for_one() -> None:
+    assert expected_type("What does the ratio mean for a childminder?") is None
+    assert expected_type("What does Ofsted rate schools on?") is None

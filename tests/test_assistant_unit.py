@@ -664,3 +664,27 @@ def test_sentences_are_also_compared_with_the_asking_sentence_after_a_remark(
         assert scored.dense == pytest.approx(max(stored @ whole, stored @ vector), abs=1e-5)
         closer += stored @ vector > stored @ whole
     assert closer  # the remark drew the whole question away from some sentence
+
+
+def test_words_only_the_askers_story_uses_do_not_count_against_the_documents() -> None:
+    from engine.assistant import weighed_terms
+    from engine.query import read_query
+    from index.lexical import tokenize
+    from index.types import Terms
+    from index.vocabulary import Vocabulary
+
+    known = set(tokenize("Ofsted inspects schools. A child absent without notice is referred."))
+    vocabulary = Vocabulary.learn(["Ofsted inspects schools."] * 3)
+
+    def terms_of(question: str) -> Terms:
+        query = read_query(question, (), vocabulary)
+        words = {token: 1.0 for token in query.tokens}
+        return weighed_terms(query, Terms(words, frozenset(set(words) - known)))
+
+    story = terms_of("Mum isn't answering her phone. What if a child is absent without notice?")
+    assert story.unknown == frozenset() and "mum" not in story.weights
+    assert story.coverage(known) == 1.0
+    # The thing asked about, unknown to the documents, still weighs as unknown.
+    asked = terms_of("Mum asked me. What grade did Ofsted give Oakfield school?")
+    assert {"oakfield", "grade"} <= asked.unknown and "mum" not in asked.weights
+    assert asked.unknown_share > 0.3
