@@ -432,7 +432,13 @@ def test_a_small_digit_after_a_unit_is_its_power_not_a_footnote_marker() -> None
 
 @pytest.mark.parametrize(
     "gold_file",
-    ["gold_devdocs.yaml", "gold_devdocs_r3.yaml", "gold_devdocs_r4.yaml", "gold_devdocs_r5.yaml"],
+    [
+        "gold_devdocs.yaml",
+        "gold_devdocs_r3.yaml",
+        "gold_devdocs_r4.yaml",
+        "gold_devdocs_r5.yaml",
+        "gold_devdocs_r6.yaml",
+    ],
 )
 def test_every_source_quote_of_the_devdocs_gold_sets_is_in_a_document(gold_file: str) -> None:
     """A gold item whose quote no document holds could never be cited: it would count against

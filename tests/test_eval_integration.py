@@ -27,6 +27,7 @@ BASELINE_FILES = (
     "devdocs-metrics.json",
     "devdocs-r3-metrics.json",
     "devdocs-r4-metrics.json",
+    "devdocs-r6-metrics.json",
     "printed-metrics.json",
     "duties-metrics.json",
 )
@@ -249,6 +250,7 @@ def test_gate_on_the_test_part_fails_a_degraded_answerer_and_passes_the_real_one
         "gold_devdocs",
         "gold_devdocs_r3",
         "gold_devdocs_r4",
+        "gold_devdocs_r6",
         "gold_printed",
         "gold_printed_rewordings",
         "duties",
@@ -259,7 +261,14 @@ def test_gate_on_the_test_part_fails_a_degraded_answerer_and_passes_the_real_one
             "sets": {
                 k: v
                 for k, v in config.sets.items()
-                if k not in ("gold_devdocs", "gold_devdocs_r3", "gold_devdocs_r4", "duties")
+                if k
+                not in (
+                    "gold_devdocs",
+                    "gold_devdocs_r3",
+                    "gold_devdocs_r4",
+                    "gold_devdocs_r6",
+                    "duties",
+                )
                 and not k.startswith("gold_printed")
             }
         }
