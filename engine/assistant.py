@@ -47,6 +47,8 @@ SOURCE_WORD_WEIGHT = 0.25
 MIN_ASKING_WORDS = 6
 # "How many ...?" is answerable only if one of this many leading sentences gives a number.
 ANSWER_TYPE_WINDOW = 5
+# A refusal names at most this many sections the documents cover nearby.
+NEARBY_SECTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -383,19 +385,23 @@ class Assistant:
 
     def abstention(self, question: str, found: Retrieval, started: float) -> Answer:
         """ "The documents don't cover this", and what they do cover nearby."""
-        hits = found.hits
+        # The passage of the closest sentence first: in "A little girl in our preschool hasn't
+        # been in for 3 days ... What should we be doing?" it is "Child absences", which no
+        # ranking of whole passages put among the first three; then the best passages.
+        closest = [(s.chunk, s.dense) for s in found.scored[:1]]
+        passages = [(h.chunk, h.dense_similarity or 0.0) for h in found.hits[:3]]
         # In a library of several documents a section's name alone ("Termination of
         # membership") does not say where to look: the document's title follows it.
         several = self.index.documents > 1
         nearby = tuple(
             dict.fromkeys(
-                f"{h.chunk.section_path} ({h.chunk.title})" if several else h.chunk.section_path
-                for h in hits[:3]
-                if h.chunk.section
-                and h.chunk.id not in self.index.cover  # a cover's names and dates cover nothing
-                and (h.dense_similarity or 0.0) >= self.policy.min_nearby
+                f"{chunk.section_path} ({chunk.title})" if several else chunk.section_path
+                for chunk, similarity in [*closest, *passages]
+                if chunk.section
+                and chunk.id not in self.index.cover  # a cover's names and dates cover nothing
+                and similarity >= self.policy.min_nearby
             )
-        )
+        )[:NEARBY_SECTIONS]
         if nearby:
             text = self._abstain_template.format(nearby="; ".join(nearby)).strip()
         else:

@@ -688,3 +688,21 @@ def test_words_only_the_askers_story_uses_do_not_count_against_the_documents() -
     asked = terms_of("Mum asked me. What grade did Ofsted give Oakfield school?")
     assert {"oakfield", "grade"} <= asked.unknown and "mum" not in asked.weights
     assert asked.unknown_share > 0.3
+
+
+def test_a_refusal_names_the_section_of_the_closest_sentence_first(
+    tmp_path: Path, fake_embedder
+) -> None:
+    import dataclasses
+
+    from engine.extractive import ScoredSentence
+
+    refusing = _refusing(tmp_path, fake_embedder, {"a.md": DOC})
+    found = refusing.retrieve(refusing.read("Who inspects schools?"))
+    shown = {hit.chunk.section_path for hit in found.hits[:3]}
+    elsewhere = next(c for c in refusing.index.chunks.values() if c.section_path not in shown)
+    closest = ScoredSentence(elsewhere.sentences[0], elsewhere, 9, 0.5, 0.1, 0.4)
+    found = dataclasses.replace(found, scored=[closest, *found.scored])
+    answer = refusing.abstention("Who inspects schools?", found, 0.0)
+    assert answer.abstained and answer.nearby[0] == elsewhere.section_path
+    assert len(answer.nearby) == 3 and set(answer.nearby[1:]) <= shown
