@@ -101,6 +101,26 @@ class Answer:
     # Sentences a model wrote that no cited passage supports: not shown as part of the answer.
     dropped: tuple[str, ...] = ()
 
+    def nearby_passages(self) -> list[tuple[str, Chunk]]:
+        """For a refusal, each section it names as nearby with the passage of it that was
+        found: the reader judges for themselves whether it answers ("Can I claim my travel
+        expenses?" beside "Directors' expenses")."""
+        found: list[tuple[str, Chunk]] = []
+        for label in self.nearby:
+            # A label is the section's path, with the document's title when the library holds
+            # several (`Assistant.abstention`).
+            chunk = next(
+                (
+                    c
+                    for c in self.retrieved
+                    if label in (c.section_path, f"{c.section_path} ({c.title})")
+                ),
+                None,
+            )
+            if chunk is not None:
+                found.append((label, chunk))
+        return found
+
     def to_json(self, item_id: str | None = None) -> dict[str, Any]:
         """The contract's answer JSON (`id` only when given, as in `eval`)."""
         data: dict[str, Any] = {} if item_id is None else {"id": item_id}

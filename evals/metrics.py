@@ -100,6 +100,9 @@ class ItemScore:
     citation_precision: float | None = None
     key_fact_recall: float | None = None
     split: str = "test"
+    # For an answerable question refused: whether a section the refusal names as nearby holds
+    # a source (the reader is pointed at the answer even when none is given).
+    nearby_source: float | None = None
 
     @property
     def failed(self) -> bool:
@@ -125,9 +128,11 @@ def score_item(
     sources: Sequence[Sequence[str]],
     key_facts: Sequence[Sequence[str]],
     split: str = "test",
+    nearby: Sequence[str] = (),
 ) -> ItemScore:
     """Score one answer. Retrieval metrics need sources; answer metrics need an answerable item
-    (an abstention on one scores 0 on them)."""
+    (an abstention on one scores 0 on them). `nearby` holds the passages of the sections a
+    refusal names."""
     if not answerable:
         return ItemScore(item_id, category, False, abstained, latency_ms, split=split)
     ranks = first_match_ranks(retrieved, sources) if sources else []
@@ -148,6 +153,11 @@ def score_item(
         citation_precision=None if abstained else citation_precision(cited, sources, key_facts),
         key_fact_recall=0.0 if abstained else key_fact_recall(answer, key_facts),
         split=split,
+        nearby_source=(
+            float(any(rank is not None for rank in first_match_ranks(nearby, sources)))
+            if abstained and sources
+            else None
+        ),
     )
 
 
@@ -160,6 +170,7 @@ METRIC_FIELDS = (
     "citation_recall",
     "citation_precision",
     "key_fact_recall",
+    "nearby_source",
 )
 # The names metrics.json uses, with the cut-off spelled out.
 METRIC_NAMES = {
@@ -171,6 +182,7 @@ METRIC_NAMES = {
     "citation_recall": "citation_recall",
     "citation_precision": "citation_precision",
     "key_fact_recall": "key_fact_recall",
+    "nearby_source": "refusals_pointing_to_a_source",
 }
 
 

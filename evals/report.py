@@ -19,6 +19,7 @@ HEADLINE = (
     "key_fact_recall",
     "abstention_accuracy",
     "false_abstention_rate",
+    "refusals_pointing_to_a_source",
     "latency_p50_ms",
     "latency_p95_ms",
 )

@@ -187,6 +187,7 @@ def run(
             item.sources,
             item.must_include,
             item.split,
+            nearby=[chunk.text for _, chunk in answer.nearby_passages()],
         )
         result = ItemResult(item, answer, score)
         if peer is not None:

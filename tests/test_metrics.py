@@ -106,3 +106,20 @@ def test_by_split_of_a_file_without_splits_is_all_test() -> None:
     parts = by_split([_score("a", True, False, "Parliament", ["Parliament."])])
     assert parts["test"] == parts["all"]
     assert parts["dev"] == {"items": 0}
+
+
+def test_a_refusal_that_names_the_section_holding_the_source_points_to_it() -> None:
+    def refused(nearby: list[str]):
+        return score_item(
+            "b", "power", True, True, 10.0, "The documents don't cover this.", [], [],
+            [["draws its authority from Parliament"]], [["Parliament"]], nearby=nearby,
+        )  # fmt: skip
+
+    pointing = refused(["Ofsted draws its authority from Parliament."])
+    elsewhere = refused(["Ofsted inspects schools."])
+    assert pointing.nearby_source == 1.0 and elsewhere.nearby_source == 0.0
+    answered = _score("a", True, False, "Parliament [1]", ["Ofsted draws from Parliament."])
+    assert answered.nearby_source is None and _score("u", False, True).nearby_source is None
+    overall = aggregate([pointing, elsewhere, answered])
+    assert overall["refusals_pointing_to_a_source"] == 0.5
+    assert overall["false_abstention_rate"] == pytest.approx(2 / 3, abs=1e-4)

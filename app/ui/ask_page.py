@@ -19,7 +19,6 @@ from app.ui.common import (
     linked_markers,
     live_quiz_items,
     nearby_html,
-    nearby_passages,
     settings,
     shared_answerer,
     shared_assistant,
@@ -220,7 +219,7 @@ def as_shown(answer: Answer, nearby: list[tuple[str, Chunk]]) -> Answer:
 
 def show_answer(index: int, question: str, answer: Answer, history: list[str], fresh: bool) -> None:
     assistant = shared_assistant()
-    nearby = nearby_passages(answer) if answer.abstained else []
+    nearby = answer.nearby_passages() if answer.abstained else []
     shown = as_shown(answer, nearby)
     if answer.notice:
         st.info(answer.notice)

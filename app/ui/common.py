@@ -22,7 +22,7 @@ from app.resources import (
     make_answerer,
 )
 from app.settings import Settings
-from engine.answers import Answer, Answerer, Citation
+from engine.answers import Answerer, Citation
 from engine.assistant import Assistant
 from index.duty_registers import Register
 from index.store import StoreUnavailableError
@@ -175,27 +175,6 @@ def card_html(
         f'<p class="govassist-where">{html.escape(citation.section + page)}</p>'
         f"{passage_html(citation, also)}</div>"
     )
-
-
-def nearby_passages(answer: Answer) -> list[tuple[str, Chunk]]:
-    """For a refusal, each section it names as nearby with the passage of it that was found:
-    the reader judges for themselves whether it answers ("Can I claim my travel expenses?"
-    beside "Directors' expenses")."""
-    found: list[tuple[str, Chunk]] = []
-    for label in answer.nearby:
-        # A label is the section's path, with the document's title when the library holds
-        # several (`Assistant.abstention`).
-        chunk = next(
-            (
-                c
-                for c in answer.retrieved
-                if label in (c.section_path, f"{c.section_path} ({c.title})")
-            ),
-            None,
-        )
-        if chunk is not None:
-            found.append((label, chunk))
-    return found
 
 
 def nearby_html(chunk: Chunk) -> str:
