@@ -26,7 +26,6 @@ from engine.query import Query, read_query
 from engine.question_text import plain_question
 from index.duty_registers import Register, build_register
 from index.lexical import tokenize
-from index.question import asking_sentence
 from index.search import CANDIDATES_PER_RANKING, DEFAULT_TOP_K, HybridIndex
 from index.sentence_vectors import SentenceVectors
 from index.types import Filters, Hit, Terms
@@ -146,7 +145,7 @@ def weighed_terms(query: Query, terms: Terms) -> Terms:
     # in for 3 days and mum isn't answering her phone. What should we be doing?") is told in
     # words no document uses; only the asking sentence's unknown words ("What grade did Ofsted
     # give Oakfield Primary School?") say the documents do not cover what is asked.
-    asking = set(tokenize(asking_sentence(query.text)))
+    asking = set(tokenize(query.asking))
     told = {token for token in terms.unknown if token not in asking}
     if not told:
         return terms
@@ -293,8 +292,7 @@ class Assistant:
         whole question's vector away from the sentence that answers, which the asking sentence
         alone finds. Sentences are scored by the closer of the two vectors; the search and
         the words weighed stay the whole question's."""
-        text = query.text.strip()
-        asking = asking_sentence(text)
+        text, asking = query.text.strip(), query.asking
         if asking == text or not text.endswith(asking) or len(asking.split()) < MIN_ASKING_WORDS:
             return None
         return self.index.embed_query(self.index.vocabulary.expand(asking))

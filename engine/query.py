@@ -38,6 +38,8 @@ class Query:
     # schools commissioners)"): what is embedded and searched, and its words.
     search_text: str
     search_tokens: tuple[str, ...]
+    # The sentence of `text` that asks; what comes before it is the asker's context.
+    asking: str
     # A number, a date, a reason, a yes or no ... (None when the question does not say).
     answer_type: AnswerType | None
     # Years the asking sentence names ("in 2022"); years given as context before it are not.
@@ -101,6 +103,7 @@ def read_query(
     turns = [read(turn) for turn in history] if continues(read(question), vocabulary) else []
     resolved = resolve(read(question), turns)
     text = resolved.text
+    asking = asking_sentence(text)
     search_text = vocabulary.expand(text)
     return Query(
         asked=question,
@@ -109,8 +112,9 @@ def read_query(
         tokens=tokenize(text),
         search_text=search_text,
         search_tokens=tokenize(search_text),
+        asking=asking,
         answer_type=expected_type(text),
-        years=frozenset(years(asking_sentence(text))),
+        years=frozenset(years(asking)),
         given_numbers=quantities(text),
         counted=counted_words(text),
         filters=filters,
