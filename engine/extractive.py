@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from engine.answer_type import satisfies
+from engine.answer_type import REQUIRED, satisfies
 from engine.answers import AnswerSentence, Citation
 from engine.query import Query
 from index.embedder import Embedder
@@ -474,7 +474,8 @@ def select(
     embeddings: SentenceEmbeddings,
 ) -> list[ScoredSentence]:
     """The best sentence, each named actor's best sentence (for comparisons), then any close
-    runners-up, with near-duplicates left out."""
+    runners-up, with near-duplicates left out; to a question asking for a figure, only the
+    runners-up that give one."""
     if not scored:
         return []
     chosen: list[ScoredSentence] = [scored[0]]
@@ -499,7 +500,16 @@ def select(
             break
         if candidate not in chosen and not _repeats(candidate, chosen):
             chosen.append(candidate)
-    return chosen
+    return chosen[:1] + [s for s in chosen[1:] if _gives_what_is_asked(s, query)]
+
+
+def _gives_what_is_asked(candidate: ScoredSentence, query: Query) -> bool:
+    """Whether a runner-up may join an answer: to a question asking for a figure, a sum, a time
+    or how often, only a sentence that gives one (a sentence beside the 3.5 m² per child that
+    gives no figure is padding, however close its words)."""
+    if query.answer_type not in REQUIRED:
+        return True
+    return satisfies(candidate.sentence.text, query.answer_type, query.given_numbers, query.counted)
 
 
 def _words(item: ScoredSentence) -> set[str]:

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.answers import Answer, Answerer
-from index.question import asking_clause, asking_sentence
+from index.lexical import tokenize
+from index.question import asking_clause, asking_sentence, without_carried_context
 from ingest.governance import (
     actor_mentions,
     asks_for_recommendation,
@@ -31,6 +32,26 @@ _SWITCH_SUBJECT = re.compile(
     r"^\s*(?:and\s+)?(?:what|how)\s+about\b|^\s*and\s+(?!who|what|how)", re.I
 )
 _SHORT_QUESTION_WORDS = 5
+
+# "and what about for three year olds?", "and for general meetings?": a follow-up that only
+# names what to ask the same question about instead.
+_NEW_FOCUS = re.compile(
+    r"^\W*(?:and\s+(?:what|how)\s+about|(?:what|how)\s+about|and(?:\s+also)?)\s+"
+    r"(?P<focus>[^?!.]+?)\W*$",
+    re.IGNORECASE,
+)
+_PREPOSITIONS = r"for|of|about|in|on|at|with|under|over|by|from|during|after|before"
+_STARTS_WITH_PREPOSITION = re.compile(rf"^(?:{_PREPOSITIONS})\b", re.IGNORECASE)
+# The last phrase of the earlier question that a preposition opens: "for two year olds".
+_TRAILING_PHRASE = re.compile(
+    rf"\b(?P<preposition>{_PREPOSITIONS})\s+(?P<phrase>[^?!.,;()]+?)\W*$", re.IGNORECASE
+)
+_ASKS_ANEW = re.compile(r"\b(?:who|whom|what|when|where|why|which|how)\b", re.IGNORECASE)
+_FOCUS_WORDS = 6
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twos|threes)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +154,11 @@ def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
             text = re.sub(rf"({re.escape(new_words)})(?:\s+and\s+\1)+", r"\1", text)
         else:
             text = f"{frame_turn} ({new_words})"
+    elif not actors and not points_back and (asked_again := _with_new_focus(clause, history)):
+        # "and for general meetings?" after "how long do we keep records of board decisions":
+        # the earlier question about general meetings; carried whole, its "board decisions"
+        # outweighed the new words and the first answer came back.
+        text = asked_again
     elif not actors and (points_back or elliptic):
         # No governance frame to carry over: lean on the last question's words instead.
         text = f"{question} ({history[-1]})"
@@ -141,6 +167,31 @@ def resolve(question: str, history: Sequence[str] = ()) -> ResolvedQuestion:
     return ResolvedQuestion(
         text, tuple(actors), tuple(dimensions), recommendation, from_history=text != question
     )
+
+
+def _with_new_focus(clause: str, history: Sequence[str]) -> str | None:
+    """The last question asked again about what `clause` names instead of its last phrase
+    ("what's the ratio for two year olds" + "and what about for three year olds?" -> "what's
+    the ratio for three year olds"), or None when the clause asks something of its own or the
+    two do not line up: the new words must open with a preposition, or be of a kind with the
+    phrase they replace (a word in common, or both an age or number)."""
+    if not history or not (found := _NEW_FOCUS.match(clause)):
+        return None
+    focus = found["focus"].strip()
+    if _ASKS_ANEW.search(focus) or len(focus.split()) > _FOCUS_WORDS:
+        return None
+    # The last turn as it was understood: itself a follow-up ("and what about for three year
+    # olds?"), it is the question it stood for.
+    earlier = without_carried_context(resolve(history[-1], history[:-1]).text).rstrip()
+    if not (trailing := _TRAILING_PHRASE.search(earlier)):
+        return None
+    phrase = trailing["phrase"]
+    if _STARTS_WITH_PREPOSITION.match(focus):
+        return earlier[: trailing.start()] + focus
+    of_a_kind = bool(set(tokenize(focus)) & set(tokenize(phrase))) or bool(
+        _NUMBER.search(focus) and _NUMBER.search(phrase)
+    )
+    return earlier[: trailing.start("phrase")] + focus if of_a_kind else None
 
 
 _CITATION_MARK = re.compile(r"\s*\[\d+\]\s*")

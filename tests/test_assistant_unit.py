@@ -74,10 +74,57 @@ def test_a_followup_is_about_the_last_topic_not_an_actor_from_before_it() -> Non
     history = ["Where does Ofsted draw its authority from?", "whats the ratio for 2 year olds"]
     resolved = resolve("and for under twos?", history)
     assert resolved.actors == ()
-    assert resolved.text == "and for under twos? (whats the ratio for 2 year olds)"
+    assert resolved.text == "whats the ratio for under twos"
     # A follow-up on a follow-up still reaches the actor the conversation is about.
     chain = ["Who are RSCs accountable to?", "What about Ofsted?"]
     assert resolve("And where does it get its authority?", chain).actors == ("Ofsted",)
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "asked"),
+    [
+        (
+            ["what is the staff to child ratio for two year olds"],
+            "and what about for three year olds?",
+            "what is the staff to child ratio for three year olds",
+        ),
+        (
+            ["what is the staff to child ratio for two year olds"],
+            "what about three year olds",
+            "what is the staff to child ratio for three year olds",
+        ),
+        (
+            ["how long do we keep records of board decisions"],
+            "and for general meetings?",
+            "how long do we keep records for general meetings",
+        ),
+        (  # a follow-up on a follow-up: the question the last turn stood for
+            ["what is the ratio for two year olds", "and what about for three year olds?"],
+            "and under twos?",
+            "what is the ratio under twos",
+        ),
+    ],
+)
+def test_a_followup_naming_something_else_asks_the_last_question_about_it(
+    history: list[str], question: str, asked: str
+) -> None:
+    """Carried whole beside the follow-up, the last question's "two year olds" outweighed the
+    new "three year olds", and the first answer came back for the second question."""
+    resolved = resolve(question, history)
+    assert resolved.text == asked and resolved.from_history
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "and who keeps them?",  # points back, asks anew
+        "and what happens to the minutes?",  # asks anew
+        "and the chair?",  # no preposition, nothing in common with "board decisions"
+    ],
+)
+def test_a_followup_that_asks_something_of_its_own_is_not_rewritten(question: str) -> None:
+    resolved = resolve(question, ["how long do we keep records of board decisions"])
+    assert resolved.text == f"{question} (how long do we keep records of board decisions)"
 
 
 @pytest.mark.parametrize(
@@ -706,3 +753,31 @@ def test_a_refusal_names_the_section_of_the_closest_sentence_first(
     answer = refusing.abstention("Who inspects schools?", found, 0.0)
     assert answer.abstained and answer.nearby[0] == elsewhere.section_path
     assert len(answer.nearby) == 3 and set(answer.nearby[1:]) <= shown
+
+
+def test_a_question_asking_for_a_figure_gets_no_runner_up_without_one() -> None:
+    """ "How much floor space per child?" was answered with 3.5 m² and then with "There should
+    be a separate baby room", which scored close but gives no figure: padding that the reader
+    must read past and that counts against the answer's precision."""
+    from engine.extractive import select
+    from engine.query import read_query
+    from index.vocabulary import Vocabulary
+
+    doc = (
+        "## Indoor space\n\nChildren under two years need 3.5 square metres per child. "
+        "There should be a separate baby room for babies. "
+        "Outdoor play areas are counted at 9 square metres for each room.\n"
+    )
+    chunk = _chunk(doc)[0]
+    figure, no_figure, other_figure = chunk.sentences
+    scored = [
+        ScoredSentence(figure, chunk, 1, 0.9, 1.0, 1.0),
+        ScoredSentence(no_figure, chunk, 1, 0.9, 1.0, 0.95),
+        ScoredSentence(other_figure, chunk, 1, 0.9, 1.0, 0.9),
+    ]
+    vocabulary = Vocabulary.learn([doc] * 3)
+    how_much = read_query("How much floor space does each baby need?", (), vocabulary)
+    assert [s.sentence for s in select(scored, how_much, 3, None)] == [figure, other_figure]
+    # A question that asks for no figure keeps every close runner-up.
+    what = read_query("What are the rules on indoor space for babies?", (), vocabulary)
+    assert len(select(scored, what, 3, None)) == 3

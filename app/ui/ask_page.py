@@ -267,10 +267,13 @@ def produce(question: str, history: list[str], filters: Filters) -> Answer:
 
 
 def page() -> None:
-    st.title("Ask about school governance")
+    # Not "school governance": the library may be a nursery's early-years framework or a
+    # trust's own policies, and the page answers from whatever it holds.
+    st.title("Ask the documents")
     st.caption(
-        "Short answers on who holds which power, who decides, where authority comes from and "
-        "who is accountable to whom, each with the exact passage it rests on."
+        "Short answers from the documents in the library: who holds which power, who decides, "
+        "who must do what and who is accountable to whom, each with the exact passage it "
+        "rests on."
     )
     try:
         shared_assistant()
@@ -291,9 +294,7 @@ def page() -> None:
             show_answer(index, asked, answered, established[:index], fresh=False)
 
     # No longer than the engine reads (a pasted book would be kept, shown and saved whole).
-    question = st.chat_input(
-        "Ask about powers, decisions, legitimacy or accountability", max_chars=MAX_QUESTION_CHARS
-    )
+    question = st.chat_input("Ask a question about the documents", max_chars=MAX_QUESTION_CHARS)
     question = question[:MAX_QUESTION_CHARS] if question else question
     if not turns and not question:
         st.markdown("**New here? Try one of these:**")

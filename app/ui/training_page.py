@@ -253,9 +253,9 @@ def quiz_section() -> None:
         # The quiz's questions come with the gold set, written for the documents it ships with;
         # a library of other documents has none, but its duties register makes rounds.
         st.info(
-            "No quiz questions are about the documents in this library: the quiz asks the gold "
-            "set's questions, written for the documents govassist comes with. The **Duties "
-            "round** tab quizzes on who must do what in these documents."
+            "No quiz questions are about the documents in this library: the quiz's questions "
+            "were written for the documents govassist comes with. The **Duties round** tab "
+            "quizzes on who must do what in these documents."
         )
         return
     join_room()
