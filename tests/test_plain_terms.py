@@ -114,3 +114,15 @@ def test_the_shipped_groups_leave_words_of_another_sense_alone() -> None:
     assert terms.add_document_terms("Can students count in the ratios?") == (
         "Can students count in the ratios?"
     )
+
+
+def test_a_trusts_trustees_are_its_articles_directors() -> None:
+    """An academy trust is a charitable company: its trustees are the directors its articles
+    speak of, and a governor asks about "trustees" of articles that never say it."""
+    terms = PlainTerms.learn(
+        ["The directors may delegate any of their powers. The directors must meet."] * 3,
+        term_groups(),
+    )
+    assert terms.add_document_terms("Can the trustees delegate to a committee?") == (
+        "Can the trustees (directors) delegate to a committee?"
+    )
