@@ -163,7 +163,7 @@ def query_stages(assistant: Assistant, questions: list[str]) -> dict[str, float]
             query, vector, hits, embeddings, terms, index.vocabulary, cover=index.cover
         )
         if scored:
-            compose(select(scored, query, assistant.max_citations, embeddings))
+            compose(select(scored, query, assistant.max_citations))
         t6 = clock()
         for name, seconds in zip(names, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t6 - t5), strict=True):
             stages[name].append(seconds)

@@ -343,7 +343,7 @@ class Assistant:
 
     def compose_extractive(self, question: str, found: Retrieval, started: float) -> Answer:
         """The answer made of the best sentences themselves, each cited."""
-        chosen = select(found.scored, found.query, self.max_citations, self.sentence_embeddings)
+        chosen = select(found.scored, found.query, self.max_citations)
         composed = compose(chosen, self.index.next_passage)
         return cited_answer(
             question, found.query.resolved.text, found.retrieved, started, *composed

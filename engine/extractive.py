@@ -471,7 +471,6 @@ def select(
     scored: Sequence[ScoredSentence],
     query: Query,
     limit: int,
-    embeddings: SentenceEmbeddings,
 ) -> list[ScoredSentence]:
     """The best sentence, each named actor's best sentence (for comparisons), then any close
     runners-up, with near-duplicates left out; to a question asking for a figure, only the

@@ -777,7 +777,7 @@ def test_a_question_asking_for_a_figure_gets_no_runner_up_without_one() -> None:
     ]
     vocabulary = Vocabulary.learn([doc] * 3)
     how_much = read_query("How much floor space does each baby need?", (), vocabulary)
-    assert [s.sentence for s in select(scored, how_much, 3, None)] == [figure, other_figure]
+    assert [s.sentence for s in select(scored, how_much, 3)] == [figure, other_figure]
     # A question that asks for no figure keeps every close runner-up.
     what = read_query("What are the rules on indoor space for babies?", (), vocabulary)
-    assert len(select(scored, what, 3, None)) == 3
+    assert len(select(scored, what, 3)) == 3
