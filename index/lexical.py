@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -166,17 +167,22 @@ STOPWORDS = sorted(
 )
 
 
+# bm25s's own splitting (`bm25s.tokenize`: lower case, words of two or more word characters, stop
+# words out, then stemmed), done here for one text at a time: bm25s builds three progress-bar
+# objects and a vocabulary on every call, a sixth of a first-sight answer. The index itself is
+# still tokenised by bm25s; tests/test_search.py checks the two agree.
+_TOKEN_PATTERN = re.compile(r"(?u)\b\w\w+\b")
+_STOPWORD_SET = frozenset(STOPWORDS)
+
+
 @lru_cache(maxsize=TOKENIZE_CACHE_SIZE)
 def tokenize(text: str) -> tuple[str, ...]:
     """Stemmed content words, the same way for passages and questions.
 
     Remembered: answering scores every sentence of the retrieved passages, and the same
-    passages come back for many questions (bm25s builds a progress-bar object on each call,
-    which made tokenising half the time of an answer)."""
-    tokens = bm25s.tokenize(
-        [text], stopwords=STOPWORDS, stemmer=_STEMMER, return_ids=False, show_progress=False
-    )
-    return tuple(tokens[0]) if tokens else ()
+    passages come back for many questions."""
+    words = [word for word in _TOKEN_PATTERN.findall(text.lower()) if word not in _STOPWORD_SET]
+    return tuple(_STEMMER.stemWords(words))
 
 
 class LexicalIndex:

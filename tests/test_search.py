@@ -164,3 +164,31 @@ def test_what_is_left_of_a_contraction_is_no_word_of_the_question() -> None:
     assert not {"ve", "got", "hasn", "isn"} & set(tokens)
     assert {"nine", "deputi", "level"} <= set(tokens)
     assert tokenize("they're sure we'll know what they didn't") == ("sure",)
+
+
+def test_questions_are_split_into_words_as_bm25s_splits_the_index() -> None:
+    """Questions and sentences are tokenised without bm25s (one text at a time, without its
+    progress bars); the keyword index is tokenised by bm25s: a word split differently on
+    either side would never match."""
+    import bm25s
+
+    from index.lexical import _STEMMER, STOPWORDS, tokenize
+
+    root = Path(__file__).resolve().parent.parent
+    lines = [
+        line
+        for path in sorted((root / "corpus").glob("*.md"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    lines += [
+        "",
+        "A",
+        "the of and",
+        "Ofsted's DBS-checks: 2.5m2, £195, 1:13 — naïve Café",
+        "x_y 3rd",
+    ]
+    for line in lines:
+        (expected,) = bm25s.tokenize(
+            [line], stopwords=STOPWORDS, stemmer=_STEMMER, return_ids=False, show_progress=False
+        )
+        assert tokenize(line) == tuple(expected), line
