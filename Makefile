@@ -37,7 +37,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy app engine ingest index evals bench
+	$(BIN)/mypy app engine ingest index evals bench tests
 
 unit: install
 	$(BIN)/pytest -m "not integration and not slow"

@@ -4,6 +4,7 @@ replace another file or lose their script."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def test_wrong_tokens_lock_out_for_longer_each_time() -> None:
 
 
 @pytest.fixture
-def admin_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def admin_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     monkeypatch.setenv("GOVASSIST_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("GOVASSIST_ADMIN_TOKEN", TOKEN)
     cache_resource.clear()  # settings and the attempt counts are per server process

@@ -1,6 +1,6 @@
 """Per-item consistency, and the runner's sets and splits, on tiny inline inputs."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from app.gold import GoldItem
 from engine.answers import Answer, Citation
@@ -52,6 +52,9 @@ PASSAGES = {"inspect": "Ofsted inspects schools.", "parliament": "Ofsted answers
 class ByKeyword:
     """Cites the passage named by the first keyword found in the question; abstains otherwise."""
 
+    name = "by-keyword"
+    waiting = "Answering ..."
+
     def answer(
         self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
     ) -> Answer:
@@ -60,12 +63,17 @@ class ByKeyword:
                 return Answer(question, passage, False, (_citation(passage),), latency_ms=1.0)
         return Answer(question, "", True, latency_ms=1.0)
 
+    def stream(
+        self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
+    ) -> Iterator[str | Answer]:
+        yield self.answer(question, history, filters)
+
 
 def _item(item_id: str, question: str, split: str, variant_of: str | None = None) -> GoldItem:
     return GoldItem(
         id=item_id,
         question=question,
-        split=split,  # type: ignore[arg-type]
+        split=split,
         sources=[["Ofsted inspects schools."]],
         must_include=[["inspects"]],
         variant_of=variant_of,

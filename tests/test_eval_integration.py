@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -209,6 +209,9 @@ def test_eval_cli_rejects_a_broken_gold_file(real_index_dir: Path, tmp_path: Pat
 class CitesTheWrongPassage:
     """A deliberately degraded answerer: never abstains, cites the last passage retrieved."""
 
+    name = "degraded"
+    waiting = "Answering ..."
+
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
 
@@ -224,6 +227,11 @@ class CitesTheWrongPassage:
         return dataclasses.replace(
             good, abstained=False, text=wrong.sentences[0].text, citations=(citation,)
         )
+
+    def stream(
+        self, question: str, history: Sequence[str] = (), filters: Filters = Filters()
+    ) -> Iterator[str | Answer]:
+        yield self.answer(question, history, filters)
 
 
 def _any_citation(assistant: Assistant):

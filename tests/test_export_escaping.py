@@ -19,7 +19,7 @@ def _turns() -> list[tuple[str, Answer]]:
         section="A > [link](javascript:alert(2))", page=None, text=TEXT, quote=QUOTE,
         start=0, end=len(QUOTE), highlight=(8, 8 + len(QUOTE)),
     )  # fmt: skip
-    answer = Answer(question=QUESTION, text=f"{QUOTE} [1]", abstained=False, citations=[citation])
+    answer = Answer(question=QUESTION, text=f"{QUOTE} [1]", abstained=False, citations=(citation,))
     return [(QUESTION, answer)]
 
 
@@ -54,7 +54,7 @@ def test_heading_paths_and_citation_markers_read_as_written_in_a_text_editor() -
         quote=QUOTE, start=0, end=len(QUOTE), highlight=(0, len(QUOTE)),
     )  # fmt: skip
     answer = Answer(question="Who?", text="RSCs answer to the Secretary of State. [1]",
-                    abstained=False, citations=[citation])  # fmt: skip
+                    abstained=False, citations=(citation,))  # fmt: skip
     markdown = to_markdown([("Who?", answer)])
     assert "RSCs answer to the Secretary of State. [1]" in markdown
     assert f"**[1] Where next** — {section} (document cst" in markdown

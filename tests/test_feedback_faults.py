@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from streamlit.runtime.caching import cache_resource
@@ -18,6 +19,9 @@ from streamlit.testing.v1 import AppTest
 
 from app.feedback import FeedbackStore
 from engine.answers import Answer
+
+if TYPE_CHECKING:
+    from _typeshed import StrOrBytesPath
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app" / "streamlit_app.py")
@@ -30,8 +34,8 @@ def full_disk(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bool]]:
     connection may not grow the file past its current pages."""
     state = {"full": True}
 
-    def connect(database: object, *args: object, **kwargs: object) -> sqlite3.Connection:
-        connection = REAL_CONNECT(database, *args, **kwargs)  # type: ignore[arg-type]
+    def connect(database: StrOrBytesPath, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = REAL_CONNECT(database, *args, **kwargs)
         if state["full"] and str(database).endswith("feedback.sqlite3"):
             pages = connection.execute("PRAGMA page_count").fetchone()[0]
             connection.execute(f"PRAGMA max_page_count = {max(pages, 1)}")
@@ -90,7 +94,7 @@ def test_feedback_export_from_a_read_only_data_directory_is_a_plain_error(
 
 
 @pytest.fixture
-def app(real_index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def app(real_index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     """The app over a copy of the shared index, with this test's own feedback file; one earlier
     rating fills its first page, so the next one needs room on the disk."""
     data = tmp_path / "data"

@@ -18,14 +18,16 @@ CONFIG = GateConfig(
 GOOD = {"hit@5": 0.95, "citation_recall": 0.9, "false_abstention_rate": 0.01, "items": 10}
 
 
-def _metrics(rewordings: dict | None = None, dev: dict | None = None, **test: float) -> dict:
+def _metrics(
+    test: dict[str, float] | None = None, *, rewordings: dict | None = None, dev: dict | None = None
+) -> dict:
     """A metrics.json whose `gold` set has `test` values over GOOD on the test split."""
     return {
         "sets": {
             "gold": {
                 "all": GOOD,
                 "dev": {**GOOD, **(dev or {})},
-                "test": {**GOOD, **test},
+                "test": {**GOOD, **(test or {})},
             },
             "gold_rewordings": {"test": rewordings or {"items": 50, "consistency": 0.6}},
         }
@@ -37,17 +39,17 @@ BASELINE = _metrics()
 
 def test_passes_at_the_baseline() -> None:
     assert check([_metrics()], CONFIG, [BASELINE]) == []
-    assert check([_metrics(**{"hit@5": 0.935})], CONFIG, [BASELINE]) == []  # within tolerance
+    assert check([_metrics({"hit@5": 0.935})], CONFIG, [BASELINE]) == []  # within tolerance
 
 
 def test_only_the_test_split_is_gated() -> None:
     assert check([_metrics(dev={"hit@5": 0.1})], CONFIG, [BASELINE]) == []
-    failures = check([_metrics(**{"hit@5": 0.1})], CONFIG, [BASELINE])
+    failures = check([_metrics({"hit@5": 0.1})], CONFIG, [BASELINE])
     assert {(f.set, f.split, f.metric) for f in failures} == {("gold", "test", "hit@5")}
 
 
 def test_fails_below_a_floor_or_above_a_ceiling() -> None:
-    failures = check([_metrics(**{"hit@5": 0.85, "false_abstention_rate": 0.1})], CONFIG, [])
+    failures = check([_metrics({"hit@5": 0.85, "false_abstention_rate": 0.1})], CONFIG, [])
     assert [(f.metric, f.reason) for f in failures] == [
         ("hit@5", "is below its floor"),
         ("false_abstention_rate", "is above its ceiling"),
@@ -58,10 +60,10 @@ def test_fails_below_a_floor_or_above_a_ceiling() -> None:
 
 
 def test_fails_on_a_drop_beyond_tolerance_from_the_baseline() -> None:
-    failures = check([_metrics(citation_recall=0.87)], CONFIG, [BASELINE])
+    failures = check([_metrics({"citation_recall": 0.87})], CONFIG, [BASELINE])
     assert [f.metric for f in failures] == ["citation_recall"]
     assert failures[0].limit == 0.88
-    worse_rate = check([_metrics(false_abstention_rate=0.04)], CONFIG, [BASELINE])
+    worse_rate = check([_metrics({"false_abstention_rate": 0.04})], CONFIG, [BASELINE])
     assert [f.metric for f in worse_rate] == ["false_abstention_rate"]
 
 

@@ -16,6 +16,7 @@ import os
 import statistics
 import time
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
@@ -30,6 +31,15 @@ SESSIONS = int(os.environ.get("GOVASSIST_LOAD_SESSIONS", "30"))
 SECONDS = float(os.environ.get("GOVASSIST_LOAD_SECONDS", "120"))
 TURNS_PER_CONVERSATION = 5  # then the visitor reloads the page: a new, empty conversation
 REPORT = ROOT / "build" / "reliability" / "load.json"
+
+
+class Room(TypedDict):
+    """What the room saw: each answer's time, the errors, each visitor's answers, the trainer's."""
+
+    times: list[float]
+    errors: list[str]
+    counts: list[int]
+    trainer: int
 
 
 def _rss_mb(pid: int) -> float:
@@ -91,7 +101,7 @@ async def _trainer(url: str, deadline: float, errors: list[str]) -> int:
     return answered
 
 
-async def _room(url: str, questions: list[str]) -> dict[str, object]:
+async def _room(url: str, questions: list[str]) -> Room:
     times: list[float] = []
     errors: list[str] = []
     deadline = time.monotonic() + SECONDS
@@ -99,7 +109,7 @@ async def _room(url: str, questions: list[str]) -> dict[str, object]:
         *(_visitor(url, questions, n, deadline, times, errors) for n in range(SESSIONS)),
         _trainer(url, deadline, errors),
     )
-    return {"times": times, "errors": errors, "counts": counts, "trainer": trainer}
+    return Room(times=times, errors=errors, counts=counts, trainer=trainer)
 
 
 def test_a_room_of_thirty_for_two_minutes(real_index_dir: Path) -> None:
@@ -121,8 +131,8 @@ def test_a_room_of_thirty_for_two_minutes(real_index_dir: Path) -> None:
         memory_after = _rss_mb(process.pid)
         assert process.poll() is None, "the app died under load"
 
-    times: list[float] = room["times"]  # type: ignore[assignment]
-    counts: list[int] = room["counts"]  # type: ignore[assignment]
+    times = room["times"]
+    counts = room["counts"]
     report = {
         "sessions": SESSIONS,
         "seconds": round(elapsed, 1),

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pytest
 from conftest import CORPUS, ROOT
@@ -296,7 +297,8 @@ class Traced:
     def alive(self) -> None:
         """Fail if a server has exited."""
         for server in self.servers:
-            assert server.poll() is None, f"a traced server exited: {server.args[-3:]}"
+            command = cast(list[str], server.args)  # `start` gives each one a list of str
+            assert server.poll() is None, f"a traced server exited: {command[-3:]}"
 
     def stop_all(self) -> None:
         """SIGTERM to each traced server (strace then writes its log out and exits)."""

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from conftest import running_app
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 pytestmark = pytest.mark.integration
 expect.set_options(timeout=90_000)  # the first answer waits for the model and index to load
-PROJECTOR = {"width": 1280, "height": 720}
+PROJECTOR: ViewportSize = {"width": 1280, "height": 720}
 TOKEN = "room token"
 FIRST = "Who holds the power to inspect schools?"
 SECOND = "How are multi-academy trusts held to account?"  # two cards: taller than the screen
@@ -352,7 +352,9 @@ def test_a_conversation_survives_a_reload_and_is_listed_in_the_sidebar(
     expect(messages).to_have_count(2)
     expect(messages.first).to_contain_text(FIRST)
     # Another browser (no cookie) given the same address finds nothing of it.
-    other = page.context.browser.new_context(viewport=PROJECTOR)  # type: ignore[union-attr]
+    browser = page.context.browser
+    assert browser is not None
+    other = browser.new_context(viewport=PROJECTOR)
     try:
         stranger = other.new_page()
         stranger.goto(page.url)

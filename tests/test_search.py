@@ -1,6 +1,7 @@
 """Fusion, structure preference and hybrid search over a real embedded Chroma (fake vectors)."""
 
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ from conftest import index_folder
 
 from index.lexical import LexicalIndex
 from index.search import HybridIndex, reciprocal_rank_fusion
+from index.store import Store
 from index.structural import StructureTable
 from index.types import Filters, Preference
 from ingest.chunking import chunk_sections
@@ -35,6 +37,9 @@ Ofsted is ultimately accountable to Parliament.
 
 RSCs are accountable to the Secretary of State.
 """
+
+# No store at all: the dense ranking runs on the index's own vectors, never on the store.
+NO_STORE = cast(Store, None)
 
 
 def _chunks():
@@ -133,7 +138,9 @@ def test_dense_ranking_is_exact_and_the_same_in_every_process(
 def test_dense_ties_go_to_document_order(fake_embedder) -> None:
     chunks = _chunks()
     same = np.full((len(chunks), 4), 0.5, dtype=np.float32)  # unit rows, every one as near
-    index = HybridIndex(None, fake_embedder, {c.id: c for c in chunks}, LexicalIndex(chunks), same)
+    index = HybridIndex(
+        NO_STORE, fake_embedder, {c.id: c for c in chunks}, LexicalIndex(chunks), same
+    )
     got = index.dense_search(np.ones(4, dtype=np.float32), 2, Filters())
     assert [i for i, _ in got] == [c.id for c in chunks[:2]]
     assert [s for _, s in got] == pytest.approx([1.0, 1.0])
@@ -146,7 +153,7 @@ def test_a_form_of_a_defined_abbreviation_is_no_unknown_word(fake_embedder) -> N
     chunks = _chunks()
     vectors = np.ones((len(chunks), 4), dtype=np.float32)
     index = HybridIndex(
-        None, fake_embedder, {c.id: c for c in chunks}, LexicalIndex(chunks), vectors
+        NO_STORE, fake_embedder, {c.id: c for c in chunks}, LexicalIndex(chunks), vectors
     )
     assert "rsc" not in index.lexical and ("rsc",) in index.vocabulary.aliases
     assert index.terms(("rsc", "account")).unknown == frozenset()

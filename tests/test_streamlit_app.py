@@ -82,7 +82,7 @@ def test_a_refusal_opens_the_passages_it_points_to(app: AppTest) -> None:
     nearby = [e for e in app.expander if e.label.replace("\\", "").startswith("Nearby: ")]
     assert nearby
     assert nearby[0].label.replace("\\", "").startswith("Nearby: The inspection space > Ofsted")
-    (passage,) = [h.value for h in nearby[0].get("html")]
+    (passage,) = [h.value for h in nearby[0].html]
     assert "Ofsted" in passage and "<mark" not in passage  # shown, not quoted as an answer
 
 

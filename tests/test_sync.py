@@ -107,20 +107,27 @@ def test_damaged_manifest_rebuilds_without_reembedding(tmp_path: Path, fake_embe
     assert report.total_chunks == 3
 
 
+def _version(path: Path) -> str:
+    """The index version (collection) the manifest at `path` names."""
+    loaded = Manifest.load(path)
+    assert loaded is not None
+    return loaded.collection
+
+
 def test_each_change_is_a_new_version_and_the_previous_one_is_kept(
     tmp_path: Path, fake_embedder
 ) -> None:
     docs, database, manifest = _setup(tmp_path)
     sync([docs], database, fake_embedder, manifest)
-    first = Manifest.load(manifest)
+    first = _version(manifest)
     sync([docs], database, fake_embedder, manifest)  # nothing changed: no new version
-    assert Manifest.load(manifest).collection == first.collection
+    assert _version(manifest) == first
     (docs / "b.md").write_text(DOC_B + "\nA new paragraph about trustees.\n", "utf-8")
     sync([docs], database, fake_embedder, manifest)
-    second = Manifest.load(manifest).collection
+    second = _version(manifest)
     (docs / "a.md").write_text(DOC_A + "\nMore on Ofsted.\n", "utf-8")
     sync([docs], database, fake_embedder, manifest)
-    third = Manifest.load(manifest).collection
-    assert len({first.collection, second, third}) == 3
+    third = _version(manifest)
+    assert len({first, second, third}) == 3
     assert database.names() == sorted([second, third])  # the previous one stays; older go
     assert any("trustees" in c.text for c in database.collection(second).all_chunks())
