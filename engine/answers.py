@@ -89,7 +89,8 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     sentences: tuple[AnswerSentence, ...] = ()
     latency_ms: float = 0.0
-    # What was searched for after resolving a follow-up against the conversation.
+    # What was searched for after resolving a follow-up against the conversation ("" when
+    # the question was read on its own).
     resolved_question: str = ""
     # Section paths the documents do cover near the question (shown when abstaining).
     nearby: tuple[str, ...] = field(default=())

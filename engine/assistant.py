@@ -346,7 +346,7 @@ class Assistant:
         chosen = select(found.scored, found.query, self.max_citations)
         composed = compose(chosen, self.index.next_passage)
         return cited_answer(
-            question, found.query.resolved.text, found.retrieved, started, *composed
+            question, found.query.read_with_conversation, found.retrieved, started, *composed
         )
 
     def evidence(self, query: Query, terms: Terms, scored: Sequence[ScoredSentence]) -> Evidence:
@@ -409,7 +409,7 @@ class Assistant:
             text=text,
             abstained=True,
             latency_ms=(time.perf_counter() - started) * 1000,
-            resolved_question=found.query.resolved.text,
+            resolved_question=found.query.read_with_conversation,
             nearby=nearby,
             retrieved=found.retrieved,
         )

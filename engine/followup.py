@@ -76,10 +76,32 @@ _OWN_SUBJECT = re.compile(
 )
 
 
+# Someone the question itself brings in before its pronoun, as the subject of a clause or as
+# what "we have" or "there is": "a dad turned up to collect his child smelling of alcohol, what
+# should I do" is about that dad, not about the last question's topic. "As a new trustee, ..."
+# says who asks, "Is there a limit on their term?" still points back, and "our board" may be the
+# asker's own, so none of them counts.
+_BRINGS_IN = re.compile(
+    r"\b(?:a|an|one of (?:our|the|my)|my|someone|somebody|anyone)\s+[a-z]", re.IGNORECASE
+)
+_OPENS_A_CLAUSE = re.compile(
+    r"(?:^|[,.;:!?\u2014\u2013-]|\b(?:if|when|once|because|and|but|so|have|has|had|got|"
+    r"there is|there's|there are))\s*$",
+    re.IGNORECASE,
+)
+
+
+def _brings_in_someone(text: str) -> bool:
+    return any(_OPENS_A_CLAUSE.search(text[: m.start()]) for m in _BRINGS_IN.finditer(text))
+
+
 def refers_back(text: str) -> bool:
     """Whether `text` has a word that points at something said before ("they", "this"), not
     at the subject it brings in itself."""
-    return _REFERS_BACK.search(text) is not None and not _OWN_SUBJECT.search(text)
+    pointer = _REFERS_BACK.search(text)
+    if pointer is None or _OWN_SUBJECT.search(text):
+        return False
+    return not _brings_in_someone(text[: pointer.start()])
 
 
 def _possessive(words: str) -> str:
@@ -192,6 +214,19 @@ def _with_new_focus(clause: str, history: Sequence[str]) -> str | None:
         _NUMBER.search(focus) and _NUMBER.search(phrase)
     )
     return earlier[: trailing.start("phrase")] + focus if of_a_kind else None
+
+
+def how_read(question: str, resolved: str) -> str:
+    """A line for the reader when a question was read in the light of the conversation, so a
+    new question that was wrongly taken as a follow-up can be seen and asked again in full;
+    "" when it was read on its own."""
+    if not resolved or resolved.strip() == question.strip():
+        return ""
+    asked = without_carried_context(resolved)
+    if asked != resolved and asked.strip() == question.strip():
+        earlier = resolved[len(asked) :].strip()[1:-1]
+        return f"Read together with your earlier question: “{earlier}”"
+    return f"Read as: “{resolved}”"
 
 
 _CITATION_MARK = re.compile(r"\s*\[\d+\]\s*")

@@ -68,6 +68,15 @@ class LLMAnswerer:
             yield self.assistant.answer(question)
             return
         standalone, failure = self._standalone(question, history)
+        for item in self._stream_standalone(question, standalone, failure, filters, started):
+            if isinstance(item, Answer) and standalone != question:
+                # The model's rewrite is how the conversation was read: shown with the answer.
+                item = dataclasses.replace(item, resolved_question=standalone)
+            yield item
+
+    def _stream_standalone(
+        self, question: str, standalone: str, failure: str, filters: Filters, started: float
+    ) -> Iterator[str | Answer]:
         found = self.assistant.retrieve(self.assistant.read(standalone, (), filters))
         if failure:
             yield self._fallback(question, found, started, failure)
@@ -144,7 +153,7 @@ class LLMAnswerer:
             return self._fallback(question, found, started, reason)
         dropped = tuple(c.text for c in checked if c.support is None)
         return cited_answer(
-            question, found.query.resolved.text, found.retrieved, started, composer.text,
+            question, found.query.read_with_conversation, found.retrieved, started, composer.text,
             tuple(composer.sentences),
             tuple(composer.citations), answerer=self.name, dropped=dropped,
         )  # fmt: skip

@@ -56,6 +56,12 @@ class Query:
     source_words: frozenset[str] = frozenset()
 
     @property
+    def read_with_conversation(self) -> str:
+        """The question as the conversation completed it, or "" when it was read on its own
+        (what the answer shows, so a new question wrongly taken as a follow-up can be seen)."""
+        return self.resolved.text if self.resolved.from_history else ""
+
+    @property
     def preference(self) -> Preference:
         """The structure the question points at, for the structural ranking."""
         resolved = self.resolved

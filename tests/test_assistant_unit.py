@@ -157,6 +157,32 @@ def test_the_askers_own_situation_still_leaves_a_followup(question: str) -> None
     assert resolve(question, ["Who are RSCs accountable to?"]).actors == (RSC,)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "a dad turned up to collect his child and smelt of alcohol, what should i do",
+        "If a parent complains, who deals with it?",
+        "We have a teacher who is off sick, does she still count?",
+    ],
+)
+def test_a_question_that_brings_in_its_own_someone_is_not_a_followup(question: str) -> None:
+    # Its "his", "it" and "she" are the dad, the complaint and the teacher it names itself.
+    resolved = resolve(question, ["What do we need for first aid at the setting?"])
+    assert resolved.text == question and not resolved.from_history
+
+
+def test_how_a_followup_was_read_is_told_in_words() -> None:
+    from engine.followup import how_read
+
+    assert how_read("Who decides?", "") == ""
+    assert how_read("And who are they accountable to?", "And who are RSCs accountable to?") == (
+        "Read as: “And who are RSCs accountable to?”"
+    )
+    assert how_read("what then?", "what then? (Who calls a general meeting?)") == (
+        "Read together with your earlier question: “Who calls a general meeting?”"
+    )
+
+
 def test_an_earlier_turn_carries_whom_its_answer_was_about() -> None:
     from engine.followup import answered_turn
 

@@ -92,6 +92,10 @@ def test_followup_uses_the_conversation(app: AppTest) -> None:
     texts = _assistant_texts(app)
     assert len(texts) == 2
     assert "Secretary of State" in texts[1]
+    # How the follow-up was read is on screen, and only under the follow-up: a new question
+    # wrongly taken as one can be seen for what happened and asked again in full.
+    readings = [c.value.replace("\\", "") for c in app.caption if "Read as" in c.value]
+    assert readings == ["Read as: “And who are regional schools commissioners accountable to?”"]
 
 
 def test_a_followup_asks_about_whom_the_last_answer_was_about(app: AppTest) -> None:

@@ -31,7 +31,7 @@ from app.ui.conversation_list import (
     sidebar_conversations,
 )
 from engine.answers import Answer, Citation
-from engine.followup import answered_turn, said
+from engine.followup import answered_turn, how_read, said
 from engine.question_text import MAX_QUESTION_CHARS
 from index.store import StoreUnavailableError
 from index.types import Filters
@@ -223,6 +223,8 @@ def show_answer(index: int, question: str, answer: Answer, history: list[str], f
     shown = as_shown(answer, nearby)
     if answer.notice:
         st.info(answer.notice)
+    if reading := how_read(question, answer.resolved_question):
+        st.caption(escape(reading))  # the earlier question is the user's own text
     if fresh:
         st.write_stream(stream(shown, index))
     else:
