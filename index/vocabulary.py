@@ -170,7 +170,7 @@ class Vocabulary:
             return None
         stem = stems[0]
         allowed = 1 if len(word) < LONG_WORD else 2
-        best: tuple[int, bool, int, str] | None = None
+        best: tuple[int, bool, bool, int, str] | None = None
         for known in self._by_initial.get(word[0], ()):
             if abs(len(known) - len(word)) > allowed + 1:
                 continue
@@ -184,12 +184,14 @@ class Vocabulary:
                 if distance > allowed:
                     continue
             # Fewest edits first, close as written before close only as stemmed ("athorities"
-            # is "authorities", not the more frequent "authority"), then the word the documents
-            # use most.
-            key = (distance, as_stemmed, -self.word_frequency[known], known)
+            # is "authorities", not the more frequent "authority"), then the same letters in
+            # another order (two keys swapped: "worht" is "worth", not the commoner "worst"),
+            # then the word the documents use most.
+            other_letters = sorted(word) != sorted(known)
+            key = (distance, as_stemmed, other_letters, -self.word_frequency[known], known)
             if best is None or key < best:
                 best = key
-        return best[3] if best else self._english_slip(word)
+        return best[-1] if best else self._english_slip(word)
 
     def _english_slip(self, word: str) -> str | None:
         """The English word `word` most likely is, one letter off, when the documents use its

@@ -143,6 +143,12 @@ def test_a_slip_is_read_as_the_word_it_nearly_spells_before_a_commoner_word_of_i
     assert vocabulary.correct("And local athorities?") == "And local authorities?"
 
 
+def test_a_slip_of_two_swapped_letters_is_read_before_a_commoner_word_one_letter_off() -> None:
+    # "worht" is one edit from "worth" (two keys swapped) and from "worst" (one key wrong).
+    vocabulary = Vocabulary.learn(["The worst case. The worst year. The worst. It is worth it."])
+    assert vocabulary.correct("How much is the fund worht?") == "How much is the fund worth?"
+
+
 def test_an_english_word_misspelt_is_read_when_the_documents_use_its_stem_in_another_form() -> None:
     # The documents write "different", never "difference": no word of theirs is one letter
     # from "diffrence", but the English word it misspells shares their stem.
