@@ -32,6 +32,12 @@ _ADDRESS = re.compile(r"\S*(?:://|www\.|@)\S*")
 _LINKING = {"of", "and", "for", "the", "in", "on", "to", "&"}
 MAX_LONG_WORDS = 8
 # An abbreviation typed in capitals in a question ("LAs", "MATs").
+# "under 2s", "the 3's": a small number in the plural, as people type the ages of children.
+_PLURAL_NUMBER = re.compile(r"\b(?P<number>[1-9]|1[0-2])['’]?s\b")
+_NUMBERS_IN_WORDS = {
+    1: "ones", 2: "twos", 3: "threes", 4: "fours", 5: "fives", 6: "sixes",
+    7: "sevens", 8: "eights", 9: "nines", 10: "tens", 11: "elevens", 12: "twelves",
+}  # fmt: skip
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 _TYPED_SMALL = re.compile(r"\b[a-z]{2,3}\b")
 MIN_PHRASE_COUNT = 3
@@ -217,8 +223,21 @@ class Vocabulary:
 
     def read(self, question: str) -> str:
         """A question read the documents' way: slips of the keyboard corrected ("comissioners"),
-        and plain words joined by the documents' names ("councils (local authorities)")."""
-        return self.plain_terms.add_document_terms(self.correct(question))
+        numbers in the plural written as the documents write them ("under 2s" -> "under
+        twos"), and plain words joined by the documents' names ("councils (local
+        authorities)")."""
+        return self.plain_terms.add_document_terms(self._numbers_as_written(self.correct(question)))
+
+    def _numbers_as_written(self, text: str) -> str:
+        """`text` with "2s" or "3's" in words when the documents use the word: left as typed,
+        "2s" counted as a word no document holds and the question about under twos was
+        refused as if about something absent."""
+
+        def in_words(match: re.Match[str]) -> str:
+            plural = _NUMBERS_IN_WORDS[int(match["number"])]
+            return plural if all(stem in self for stem in tokenize(plural)) else match[0]
+
+        return _PLURAL_NUMBER.sub(in_words, text)
 
     def spell_out_unknown(self, text: str) -> str:
         """`text` with each abbreviation the documents never use ("LAs") replaced by the phrase

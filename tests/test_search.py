@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import index_folder
 
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, tokenize
 from index.search import HybridIndex, reciprocal_rank_fusion
 from index.store import Store
 from index.structural import StructureTable
@@ -199,3 +199,11 @@ def test_questions_are_split_into_words_as_bm25s_splits_the_index() -> None:
             [line], stopwords=STOPWORDS, stemmer=_STEMMER, return_ids=False, show_progress=False
         )
         assert tokenize(line) == tuple(expected), line
+
+
+def test_a_contraction_typed_without_its_apostrophe_is_no_topic_word() -> None:
+    # "whats" and "dont" would otherwise each be a word no document holds: half the question
+    # would look like it is about something absent.
+    assert tokenize("whats the ratio, dont we need more staff") == tokenize(
+        "what's the ratio, don't we need more staff"
+    )

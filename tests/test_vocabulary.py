@@ -199,3 +199,9 @@ def test_a_follow_up_names_the_actor_its_lower_case_abbreviation_stands_for() ->
     query = read_query("and the las?", ["Who are RSCs accountable to?"], Vocabulary.learn(TEXTS))
     assert query.resolved.actors == ("Local authorities",)
     assert "local authorities" in query.resolved.text
+
+
+def test_a_number_typed_in_the_plural_is_read_as_the_documents_write_it() -> None:
+    vocabulary = Vocabulary.learn(["Staff must have experience of working with under twos."])
+    assert vocabulary.read("whats the ratio for under 2s?") == "whats the ratio for under twos?"
+    assert vocabulary.read("and the 3's?") == "and the 3's?"  # the documents never say "threes"
