@@ -65,8 +65,16 @@ class DutyQuestion:
         return "".join(BLANK if blanked else text for text, blanked in self.parts())
 
 
+# "This _____ happen within 14 days", "It _____ be signed": a sentence whose subject points at
+# the one before it cannot be judged on its own, so it is not asked.
+_POINTS_BACK = re.compile(r"^\W*(?:this|that|these|those|it|they|such)\b", re.IGNORECASE)
+
+
 def strength_blank(duty: Duty) -> tuple[int, int] | None:
-    """Where the duty's strength word is, when the sentence states it once in those words."""
+    """Where the duty's strength word is, when the sentence states it once in those words and
+    says what it is about."""
+    if _POINTS_BACK.match(duty.text):
+        return None
     found = list(_STRENGTH_WORD.finditer(duty.text))
     if len(found) != 1 or " ".join(found[0].group().lower().split()) != duty.strength:
         return None

@@ -189,3 +189,16 @@ def recommendations(chunks: Iterable[Chunk]) -> list[Citation]:
     found = [c for c in chunks if c.tags.recommendation and c.sentences]
     found.sort(key=lambda c: (c.doc_id, c.start))
     return [Citation.of(chunk, list(chunk.sentences), n) for n, chunk in enumerate(found, start=1)]
+
+
+def no_recommendations_notice(should: int) -> str:
+    """Why the tab is empty. Statutory guidance advises with "should" rather than in a section
+    of recommendations: "the documents contain none" was wrong for it, so say where those are."""
+    notice = "No section of these documents is headed as recommendations."
+    if should:
+        times = "once" if should == 1 else f"{should:,} times"
+        notice += (
+            f" They say {times} what someone should do: the Duties page lists those "
+            "(strength “should”)."
+        )
+    return notice

@@ -239,3 +239,13 @@ def test_escaped_text_makes_no_link_image_or_web_address() -> None:
     assert "[Click](" not in shown and "![b](" not in shown
     assert "://" not in shown.replace("\\", "") and "www." not in shown.replace("\\", "")
     assert escape("ratio 1:8") == "ratio 1\\:8"  # other colons stay as they are
+
+
+def test_an_empty_recommendations_tab_says_where_the_shoulds_are() -> None:
+    from app.governance_map import no_recommendations_notice
+
+    assert no_recommendations_notice(0) == (
+        "No section of these documents is headed as recommendations."
+    )
+    assert "They say 1,204 times what someone should do" in no_recommendations_notice(1204)
+    assert "They say once what" in no_recommendations_notice(1)

@@ -57,7 +57,6 @@ def test_must_or_should_blanks_the_strength_word_the_sentence_holds_once() -> No
     assert prompts == {
         f"The governing board {BLANK} publish its instrument of government.": "must",
         f"The governing board {BLANK} meet at least three times a year.": "should",
-        f"They {BLANK} delegate the approval of the budget.": "must not",
         f"The board {BLANK} meet in private.": "should not",
         f"Budgets {BLANK} be approved before the year starts.": "must",
         f"The headteacher {BLANK} report to the board each term.": "must",
@@ -66,8 +65,9 @@ def test_must_or_should_blanks_the_strength_word_the_sentence_holds_once() -> No
         f"Providers {BLANK} read the annex.": "should",
         f"We {BLANK} thank our partners.": "must",
     }
-    # Not asked: two strength words ("may appoint ..., which may meet"), and "may not", which
-    # the register reads as "must not".
+    # Not asked: two strength words ("may appoint ..., which may meet"), "may not", which the
+    # register reads as "must not", and "They must not delegate ...", which says what it is
+    # about only with the sentence before it.
     assert all(q.choices == STRENGTHS for q in questions)
 
 
@@ -100,7 +100,7 @@ def test_a_round_is_reproducible_with_its_seed_and_asks_no_sentence_twice() -> N
             q.duty.text for q in draw(REGISTER, kind, 50, seed=7)
         ]
     # Fewer sentences than asked for: each of them once.
-    assert len(draw(REGISTER, "strength", 50, seed=7)) == 10
+    assert len(draw(REGISTER, "strength", 50, seed=7)) == 9
 
 
 def test_a_round_draws_from_the_documents_chosen_and_needs_two_actors() -> None:
@@ -115,14 +115,14 @@ def test_a_round_draws_from_the_documents_chosen_and_needs_two_actors() -> None:
 
 def test_marking_and_the_answer_key() -> None:
     question = next(
-        q for q in draw(REGISTER, "strength", 50, seed=1) if q.duty.text.startswith("They")
+        q for q in draw(REGISTER, "strength", 50, seed=1) if q.duty.text.startswith("The board")
     )
-    assert is_right(question, "must not")
-    assert not is_right(question, "must") and not is_right(question, None)
+    assert is_right(question, "should not")
+    assert not is_right(question, "should") and not is_right(question, None)
     assert question.parts() == [
-        ("They ", False),
-        ("must not", True),
-        (" delegate the approval of the budget.", False),
+        ("The board ", False),
+        ("should not", True),
+        (" meet in private.", False),
     ]
     assert question.duty.section == ("Governance handbook", "The board")
     actor = next(

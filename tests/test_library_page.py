@@ -258,3 +258,5 @@ def test_the_map_says_why_it_is_empty_and_which_document_was_removed(
     (notice,) = [i.value.replace("\\", "") for i in at.info if "The map is drawn" in i.value]
     assert "no document now in the library has any." in notice
     assert "Removed from the library: “Inspection handbook” (inspection)." in notice
+    # The example heading names no section of any library in particular.
+    assert "intervention space" not in notice

@@ -71,6 +71,12 @@ def test_a_learner_who_joins_a_room_is_counted_in_the_trainers_view(
     next(b for b in learner.button if b.label == "Check my answer").click().run()
     next(b for b in learner.button if b.label == "Count it as right").click().run()
     assert not learner.exception, learner.exception
+    # A duties round counts in the same room: a library without quiz questions still has one.
+    next(b for b in learner.form_submit_button if b.label == "Start a duties round").click().run()
+    learner.radio(key="duty-choice-1-0").set_value("should").run()
+    next(b for b in learner.button if b.label == "Check my choice").click().run()
+    assert not learner.exception, learner.exception
+    right = any(s.value.startswith("Right") for s in learner.success)
 
     trainer = AppTest.from_file(app_file, default_timeout=120)
     trainer.run()
@@ -78,8 +84,11 @@ def test_a_learner_who_joins_a_room_is_counted_in_the_trainers_view(
     trainer.text_input(key="trainer-code").set_value("room-7").run()
     assert not trainer.exception, trainer.exception
     (learners, questions) = trainer.dataframe
-    assert learners.value.to_dict("records") == [{"Learner": "Ada", "Answered": 1, "Points": 1.0}]
-    assert questions.value["Answers"].tolist() == [1]
+    assert learners.value.to_dict("records") == [
+        {"Learner": "Ada", "Answered": 2, "Points": 1.0 + right}
+    ]
+    assert questions.value["Answers"].tolist() == [1, 1]
+    assert any(q.startswith("Must or should? ") for q in questions.value["Question"])
 
 
 def test_a_follow_up_is_listed_with_the_question_it_follows() -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 from app.duty_quiz import ROUNDS, DutyQuestion, draw, is_right
 from app.duty_register import citation
 from app.ui.common import escape, live_register
+from app.ui.room import record_for_room
 from index.duty_registers import Register
 
 ASKED = {"strength": "Which word does the document use?", "actor": "Whose duty is it?"}
@@ -67,7 +68,9 @@ def play(state: dict) -> None:
         )  # fmt: skip
         if st.button("Check my choice", type="primary", disabled=choice is None):
             state["choice"] = choice
-            state["right"] += is_right(question, choice)
+            right = is_right(question, choice)
+            state["right"] += right
+            record_for_room(f"{ROUNDS[question.kind]} {question.prompt}", float(right))
             st.rerun()
         return
     answer = escape(question.answer)  # an actor's name is document text

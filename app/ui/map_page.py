@@ -8,6 +8,7 @@ from app.governance_map import (
     ActorRow,
     build_map,
     merged,
+    no_recommendations_notice,
     recommendations,
     rows_from_duties,
     rows_from_sentences,
@@ -60,8 +61,8 @@ def no_sections_notice(other_rows: list[ActorRow]) -> str:
     they are drawn from, and which documents were removed, if any."""
     notice = (
         "The map is drawn from documents' sections on an actor's authority, decision-making, "
-        "legitimacy or accountability (headings such as “The intervention space > RSCs > "
-        "Accountability”), and no document now in the library has any"
+        "legitimacy or accountability (an actor's name as a heading, with “Accountability” or "
+        "“Powers” below it), and no document now in the library has any"
     )
     notice += ": only the actors named in the text are shown." if other_rows else "."
     if removed := removed_documents():
@@ -92,9 +93,9 @@ def map_tab(rows: list[ActorRow], other_rows: list[ActorRow]) -> None:
             actor_row(row)
 
 
-def recommendations_tab(items: list[Citation]) -> None:
+def recommendations_tab(items: list[Citation], should: int) -> None:
     if not items:
-        st.info("The documents contain no recommendations.")
+        st.info(no_recommendations_notice(should))
     for citation in items:
         with st.container(border=True):
             st.markdown(f"**Recommendation {citation.n}** · {escape(citation.section)}")
@@ -150,7 +151,8 @@ def page() -> None:
     with map_view:
         map_tab(rows, other_rows)
     with recommendation_view:
-        recommendations_tab(recommendations(chunks))
+        should = sum(duty.strength == "should" for duty in assistant.register.duties)
+        recommendations_tab(recommendations(chunks), should)
     with compare_view:
         compare_tab(rows + other_rows)
 

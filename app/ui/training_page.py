@@ -12,16 +12,16 @@ import streamlit as st
 from app.export import md_line
 from app.quiz import MAX_ANSWER_CHARS, QuizItem, choose, mark
 from app.resources import IndexMissingError
-from app.room_scores import RoomScores, ScoresUnavailable, learner_name, session_code
+from app.room_scores import ScoresUnavailable, session_code
 from app.ui.common import (
     escape,
     index_problem,
     live_quiz_items,
-    settings,
     shared_assistant,
     source_card,
 )
 from app.ui.duty_rounds import duty_round
+from app.ui.room import join_room, record_for_room, room_scores
 from engine.followup import conversation
 from ingest.governance import SPACES
 
@@ -63,50 +63,17 @@ def answer_box(position: int) -> str:
     return text[:MAX_ANSWER_CHARS]
 
 
-def room_scores() -> RoomScores:
-    return RoomScores(settings().data_dir / "training.sqlite3")
-
-
-def join_room() -> None:
-    """A session code and a name, so the trainer's "Room scores" tab counts this learner."""
-    with st.expander("In a training session? Join your trainer's room", expanded=False):
-        code_col, name_col = st.columns(2)
-        code_col.text_input("Session code (from your trainer)", key="room-code")
-        name_col.text_input("Your name, as the trainer will see it", key="room-name")
-        typed = st.session_state.get("room-code", "")
-        if typed and session_code(typed) is None:
-            st.warning("A session code is 3 to 32 letters, digits or hyphens.")
-        elif code := session_code(typed):
-            # Said back, so a learner knows the room and name the trainer will see.
-            name = learner_name(st.session_state.get("room-name", "")) or "a learner with no name"
-            st.caption(
-                escape(f"In room {code} as {name}: each answer you mark counts in its scores.")
-            )
-
-
 def room_label(question: str, history: tuple[str, ...]) -> str:
     """A question as the trainer's table lists it: a follow-up ("What about the ESFA?") with
     the question it follows, which it means nothing without."""
     return f"{question} (after: {history[-1]})" if history else question
 
 
-def record_for_room(question: str, credit: float) -> None:
-    """Count a marked answer in the room this learner joined, if any."""
-    code = session_code(st.session_state.get("room-code", ""))
-    if code is None:
-        return
-    name = learner_name(st.session_state.get("room-name", "")) or "A learner with no name"
-    try:
-        room_scores().record(code, name, question, credit)
-    except ScoresUnavailable as error:
-        st.warning(escape(f"Your answer is not counted in the room: {error}."))
-
-
 def room_tab() -> None:
     """The trainer's view: every learner of a session code, and the questions they found hard."""
     st.caption(
         "Give learners a session code (any 3 to 32 letters, digits or hyphens). Each answer "
-        "they mark on the Quiz tab with that code counts here."
+        "they mark on the Quiz or check in a Duties round with that code counts here."
     )
     code = session_code(st.text_input("Session code", key="trainer-code"))
     if code is None:
@@ -258,7 +225,6 @@ def quiz_section() -> None:
             "quizzes on who must do what in these documents."
         )
         return
-    join_room()
     setup(items)
     quiz = st.session_state.get("quiz")
     if not quiz:
@@ -277,6 +243,8 @@ def quiz_section() -> None:
 
 def page() -> None:
     st.title("Training")
+    # Above the tabs: an answer marked on either the quiz or a duties round counts in the room.
+    join_room()
     quiz_tab, duties_tab, room = st.tabs(["Quiz", "Duties round", "Room scores"])
     with quiz_tab:
         quiz_section()
