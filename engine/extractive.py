@@ -609,8 +609,8 @@ def list_continuation(
     long list is split between passages: "A person ceases to be a director as soon as— (a) ...
     (e)" | "(f) ... resigning"): as many as LIST_WORDS allows, at least one. Only a label that
     follows the last one quoted ("(e)" then "(f)") says the list goes on, or, when the passage
-    ends with the lead-in itself, a list that starts the next one; a bulleted list quoted in
-    part may end where its passage does."""
+    ends with the lead-in itself, a list that starts the next one, or when it ends with a
+    bulleted item, the bulleted items the next one opens with."""
     if (
         following is None
         or following.doc_id != chunk.doc_id
@@ -619,8 +619,12 @@ def list_continuation(
         or not any(introduces_list(sentence.text) for sentence in run)
     ):
         return []
-    # A list whose lead-in ends the passage starts in the next one, bulleted or not.
-    bulleted = introduces_list(run[-1].text) and not _CLAUSE_LABEL.match(run[-1].text)
+    # A list whose lead-in ends the passage starts in the next one, bulleted or not; a bulleted
+    # list quoted to the passage's end goes on with the bullets that open the next one
+    # ("Safeguarding policies must include:" and one item here, four more there).
+    bulleted = (introduces_list(run[-1].text) or run[-1].list_item) and not _CLAUSE_LABEL.match(
+        run[-1].text
+    )
     items: list[Sentence] = []
     words = 0
     last = run[-1]

@@ -638,6 +638,37 @@ def test_a_lettered_list_split_between_passages_is_quoted_to_its_end() -> None:
     assert "(d)" not in alone
 
 
+BULLETED_DOC = """# Framework
+
+## Safeguarding policies
+
+Safeguarding policies must include:
+
+- The action to be taken when there are safeguarding concerns about a child.
+- The action to be taken in the event of an allegation against a member of staff.
+- How mobile phones and cameras are used in the setting.
+- Procedures to check the suitability of new recruits.
+
+Providers may find it helpful to read the local partnership's guidance.
+"""
+
+
+def test_a_bulleted_list_quoted_to_its_passages_end_goes_on_in_the_next() -> None:
+    small = ChunkingConfig(max_tokens=60)  # the list no longer fits one passage
+    chunks = chunk_sections(
+        SourceInfo("d", "d.md", "D"), parse_sections(BULLETED_DOC), BULLETED_DOC, small
+    )
+    first = next(c for c in chunks if "must include" in c.text)
+    following = {a.id: b for a, b in pairwise(chunks)}
+    assert first.sentences[-1].list_item and "new recruits" not in first.text
+    lead = first.sentences[0]
+    text, _, _ = compose(
+        [ScoredSentence(lead, first, 1, 0.9, 1.0, 1.0)], lambda c: following.get(c.id)
+    )
+    assert "mobile phones" in text and "new recruits" in text
+    assert "helpful to read" not in text  # the prose after the list is not one of its items
+
+
 @pytest.mark.parametrize(
     ("earlier", "later", "expected"),
     [
