@@ -220,7 +220,7 @@ def how_read(question: str, resolved: str) -> str:
     """A line for the reader when a question was read in the light of the conversation, so a
     new question that was wrongly taken as a follow-up can be seen and asked again in full;
     "" when it was read on its own."""
-    if not resolved or resolved.strip() == question.strip():
+    if not resolved:  # `Answer.resolved_question` is empty for a question read on its own
         return ""
     asked = without_carried_context(resolved)
     if asked != resolved and asked.strip() == question.strip():

@@ -31,13 +31,13 @@ _ADDRESS = re.compile(r"\S*(?:://|www\.|@)\S*")
 # "Education and Skills Funding Agency (ESFA)" skips "and").
 _LINKING = {"of", "and", "for", "the", "in", "on", "to", "&"}
 MAX_LONG_WORDS = 8
-# An abbreviation typed in capitals in a question ("LAs", "MATs").
 # "under 2s", "the 3's": a small number in the plural, as people type the ages of children.
 _PLURAL_NUMBER = re.compile(r"\b(?P<number>[1-9]|1[0-2])['’]?s\b")
 _NUMBERS_IN_WORDS = {
     1: "ones", 2: "twos", 3: "threes", 4: "fours", 5: "fives", 6: "sixes",
     7: "sevens", 8: "eights", 9: "nines", 10: "tens", 11: "elevens", 12: "twelves",
 }  # fmt: skip
+# An abbreviation typed in capitals in a question ("LAs", "MATs").
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 _TYPED_SMALL = re.compile(r"\b[a-z]{2,3}\b")
 MIN_PHRASE_COUNT = 3

@@ -14,7 +14,7 @@ from engine.followup import resolve
 from index.types import Filters
 from ingest.chunking import ChunkingConfig, chunk_sections
 from ingest.structure import parse_sections
-from ingest.types import SourceInfo
+from ingest.types import Chunk, SourceInfo
 
 DOC = """\
 # The inspection space
@@ -617,13 +617,16 @@ Directors may undertake any services for the company that the directors decide.
 """
 
 
+def _small_passages(doc: str) -> tuple[list[Chunk], dict[str, Chunk]]:
+    """`doc` cut into passages too small for its list, and the passage after each."""
+    small = ChunkingConfig(max_tokens=60)
+    chunks = chunk_sections(SourceInfo("d", "d.md", "D"), parse_sections(doc), doc, small)
+    return chunks, {a.id: b for a, b in pairwise(chunks)}
+
+
 def test_a_lettered_list_split_between_passages_is_quoted_to_its_end() -> None:
-    small = ChunkingConfig(max_tokens=60)  # the list no longer fits one passage
-    chunks = chunk_sections(
-        SourceInfo("d", "d.md", "D"), parse_sections(CEASING_DOC), CEASING_DOC, small
-    )
+    chunks, following = _small_passages(CEASING_DOC)
     first = next(c for c in chunks if "as soon as" in c.text)
-    following = {a.id: b for a, b in pairwise(chunks)}
     assert "(d)" not in first.text and "(d)" in following[first.id].text
     lead = first.sentences[0]
     text, _, citations = compose(
@@ -654,12 +657,8 @@ Providers may find it helpful to read the local partnership's guidance.
 
 
 def test_a_bulleted_list_quoted_to_its_passages_end_goes_on_in_the_next() -> None:
-    small = ChunkingConfig(max_tokens=60)  # the list no longer fits one passage
-    chunks = chunk_sections(
-        SourceInfo("d", "d.md", "D"), parse_sections(BULLETED_DOC), BULLETED_DOC, small
-    )
+    chunks, following = _small_passages(BULLETED_DOC)
     first = next(c for c in chunks if "must include" in c.text)
-    following = {a.id: b for a, b in pairwise(chunks)}
     assert first.sentences[-1].list_item and "new recruits" not in first.text
     lead = first.sentences[0]
     text, _, _ = compose(
