@@ -600,6 +600,35 @@ def test_nearby_sections_of_a_single_document_are_not_titled(tmp_path: Path, fak
     assert set(answer.nearby) <= sections
 
 
+def test_a_refusal_names_the_sections_of_its_best_sentences_before_the_best_passages(
+    tmp_path: Path, fake_embedder
+) -> None:
+    # The passage holding the answer to a refused question is often found through one of its
+    # sentences, not ranked among the first passages: its section is named first.
+    from engine.assistant import Retrieval
+    from index.types import Hit
+
+    refusing = _refusing(tmp_path, fake_embedder, {"a.md": DOC})
+    # (A document's first passage may be its cover, which is never named.)
+    chunks = [c for c in refusing.index.chunks.values() if c.id not in refusing.index.cover]
+    assert len({chunk.section_path for chunk in chunks}) == len(chunks) == 3
+    ranked, by_sentence = chunks[:1], chunks[1:]
+    hits = [Hit(chunk, 1.0, rank, 0.9) for rank, chunk in enumerate(ranked, start=1)]
+    scored = [
+        ScoredSentence(sentence, chunk, 5, 0.8 - 0.1 * i, 0.5, 0.6 - 0.1 * i)
+        for i, chunk in enumerate([by_sentence[0], by_sentence[0], by_sentence[1], ranked[0]])
+        for sentence in chunk.sentences[:1]
+    ]
+    query = refusing.read("Who decides?")
+    found = Retrieval(query, hits, scored, Evidence(0.1, 0.1, 0.0), abstain=True)
+    answer = refusing.abstention("Who decides?", found, 0.0)
+    assert answer.nearby == (
+        by_sentence[0].section_path,
+        by_sentence[1].section_path,
+        ranked[0].section_path,
+    )
+
+
 CEASING_DOC = """# Articles
 
 ## Termination of director's appointment
