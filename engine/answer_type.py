@@ -11,6 +11,7 @@ from enum import Enum
 from functools import lru_cache
 
 from index.lexical import tokenize
+from index.number_words import TENS, UNITS
 from index.question import asking_sentence
 from ingest.duties import read_sentence
 
@@ -134,11 +135,10 @@ _FREQUENCY = re.compile(
     r"once|twice|\w+\s+times)\b",
     re.I,
 )
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundred|thousand|million|billion|half|third|thirds|quarter|quarters|dozen|majority|"
-    r"three-fold|twofold|threefold"
-)
+_NUMBER_WORDS = "|".join(
+    [*UNITS[1:], *TENS, "hundred", "thousand", "million", "billion", "half", "third", "thirds",
+     "quarter", "quarters", "dozen", "majority", "three-fold", "twofold", "threefold"]
+)  # fmt: skip
 # A number that is not a year ("1992" says when, not how many), a currency, a number word.
 _QUANTITY = re.compile(
     rf"(?<![\d.,])(?!(?:1[89]|20)\d\d(?!\d))\d[\d,.]*|£|\$|€|%|\b(?:{_NUMBER_WORDS})\b", re.I
@@ -168,8 +168,8 @@ _DATE = re.compile(
 )
 _TIME_UNIT = re.compile(r"\b(?:minute|hour|day|week|month|year|term)s?\b")
 _COUNT_BEFORE = re.compile(
-    rf"\b(?:\d+|an?|half\s+an?|{_NUMBER_WORDS}|fourteen|fifteen|sixteen|eighteen|"
-    r"forty-eight)[\s-]+(?:(?:clear|working|calendar|school|full)\s+)?$"
+    rf"\b(?:\d+|an?|half\s+an?|{_NUMBER_WORDS}|forty-eight)[\s-]+"
+    r"(?:(?:clear|working|calendar|school|full)\s+)?$"
 )
 UNIT_LOOKBACK = 30  # characters before a unit where its number stands
 

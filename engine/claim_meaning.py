@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from index.lexical import tokenize
+from index.number_words import VALUES
 
 # ---- numbers ---------------------------------------------------------------------------------
 
@@ -22,18 +23,7 @@ from index.lexical import tokenize
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # Written-out numbers compared with digits. "one" is left out: it is far more often a pronoun
 # ("one of the ...") than a count.
-_NUMBER_WORDS = {
-    word: str(value)
-    for value, word in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-         "eighteen", "nineteen", "twenty"]
-    )
-    if word != "one"
-} | {
-    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
-    "eighty": "80", "ninety": "90",
-}  # fmt: skip
+_NUMBER_WORDS = {word: str(value) for word, value in VALUES.items() if word != "one"}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
+from index import number_words
 from index.lexical import tokenize
 from index.plain_terms import PlainTerms
 from ingest.words import english, is_english_word
@@ -33,10 +34,6 @@ _LINKING = {"of", "and", "for", "the", "in", "on", "to", "&"}
 MAX_LONG_WORDS = 8
 # "under 2s", "the 3's": a small number in the plural, as people type the ages of children.
 _PLURAL_NUMBER = re.compile(r"\b(?P<number>[1-9]|1[0-2])['’]?s\b")
-_NUMBERS_IN_WORDS = {
-    1: "ones", 2: "twos", 3: "threes", 4: "fours", 5: "fives", 6: "sixes",
-    7: "sevens", 8: "eights", 9: "nines", 10: "tens", 11: "elevens", 12: "twelves",
-}  # fmt: skip
 # An abbreviation typed in capitals in a question ("LAs", "MATs").
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 _TYPED_SMALL = re.compile(r"\b[a-z]{2,3}\b")
@@ -234,7 +231,7 @@ class Vocabulary:
         refused as if about something absent."""
 
         def in_words(match: re.Match[str]) -> str:
-            plural = _NUMBERS_IN_WORDS[int(match["number"])]
+            plural = number_words.plural(int(match["number"]))
             return plural if all(stem in self for stem in tokenize(plural)) else match[0]
 
         return _PLURAL_NUMBER.sub(in_words, text)

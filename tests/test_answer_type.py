@@ -26,6 +26,8 @@ def test_quantities_are_numbers_but_not_years() -> None:
     assert satisfies("over 800 teaching schools", AnswerType.QUANTITY)
     assert satisfies("a share of £72 million", AnswerType.QUANTITY)
     assert satisfies("more than two thirds of schools", AnswerType.QUANTITY)
+    assert satisfies("a board of fifteen trustees", AnswerType.QUANTITY)
+    assert satisfies("at least seventy members", AnswerType.QUANTITY)
     assert not satisfies("set up by the Education (Schools) Act 1992", AnswerType.QUANTITY)
     assert not satisfies("RSCs draw authority from the Secretary of State", AnswerType.QUANTITY)
 

@@ -205,3 +205,5 @@ def test_a_number_typed_in_the_plural_is_read_as_the_documents_write_it() -> Non
     vocabulary = Vocabulary.learn(["Staff must have experience of working with under twos."])
     assert vocabulary.read("whats the ratio for under 2s?") == "whats the ratio for under twos?"
     assert vocabulary.read("and the 3's?") == "and the 3's?"  # the documents never say "threes"
+    sixes = Vocabulary.learn(["Classes of sixes and sevens."])
+    assert sixes.read("groups of 6s or 7s") == "groups of sixes or sevens"
