@@ -207,3 +207,12 @@ def test_a_number_typed_in_the_plural_is_read_as_the_documents_write_it() -> Non
     assert vocabulary.read("and the 3's?") == "and the 3's?"  # the documents never say "threes"
     sixes = Vocabulary.learn(["Classes of sixes and sevens."])
     assert sixes.read("groups of 6s or 7s") == "groups of sixes or sevens"
+
+
+def test_the_english_word_list_can_be_loaded_before_the_first_question() -> None:
+    from ingest.words import english, load_english_in_background
+
+    english.cache_clear()
+    load_english_in_background().join(timeout=30)
+    assert english.cache_info().currsize == 1
+    assert english().known(["difference"])

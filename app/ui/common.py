@@ -27,6 +27,7 @@ from engine.assistant import Assistant
 from index.duty_registers import Register
 from index.store import StoreUnavailableError
 from ingest.types import Chunk
+from ingest.words import load_english_in_background
 
 CARD_CLASS = "govassist-card"
 QUOTE_CLASS = "govassist-quote"
@@ -87,6 +88,7 @@ def _assistant_for(collection: str) -> Assistant:
     # A served app answers many questions: embed the passages' sentences now, in the
     # background, rather than on each question's first sight of them.
     assistant.sentence_embeddings.warm_in_background(list(assistant.index.chunks.values()))
+    load_english_in_background()
     return assistant
 
 
