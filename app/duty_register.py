@@ -38,7 +38,8 @@ def select(
     text: str = "",
     section: str = "",
 ) -> list[Duty]:
-    """The duties that pass every filter given (an empty filter lets all through)."""
+    """The duties that pass every filter given (an empty filter lets all through); the search
+    `text` is looked for in the duty and in its actor's name."""
     needle = text.lower().strip()
     return [
         d
@@ -46,7 +47,9 @@ def select(
         if (not doc_ids or d.doc_id in doc_ids)
         and (actor is None or d.actor == actor)
         and (not strengths or d.strength in strengths)
-        and (not needle or needle in d.shown.lower())
+        # "ofsted" finds "The inspectorate should ..." too: the actor the duty is read as
+        # belonging to counts, not only the words of its sentence.
+        and (not needle or needle in d.shown.lower() or needle in (d.actor or "").lower())
         and (not section or section in d.section)
     ]
 

@@ -253,6 +253,10 @@ def test_filters_select_by_document_actor_strength_text_and_section() -> None:
     ]
     assert {d.text for d in select(register, text="REGISTER")} == {"Keep a register of attendance."}
     assert select(register, doc_ids=["other"]) == []
+    # The actor's name is searched too: "They should review ..." is the boards' duty.
+    by_actor = select(register, text="governing BOARDS")
+    assert by_actor and all(d.actor == "Governing boards" for d in by_actor)
+    assert "They should review the policy every year." in {d.text for d in by_actor}
     assert {d.section[-1] for d in select(register, section="Meetings")} == {"Meetings"}
     assert valid_strength("Must-Not") == "must not"
     assert valid_strength("ought") is None

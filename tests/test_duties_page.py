@@ -188,4 +188,5 @@ def test_a_search_the_chosen_actors_miss_says_where_the_duties_are(at: AppTest) 
     at.text_input(key="duties-search").set_value("children safe").run()
     assert not at.exception, at.exception
     notes = [i.value for i in at.info]
-    assert any(n.startswith("No duties match these filters. 1 of other actors") for n in notes)
+    expected = "No duties match these filters. 1 duty of other actors matches the search"
+    assert any(n.startswith(expected) for n in notes)

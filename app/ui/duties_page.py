@@ -76,8 +76,9 @@ def page() -> None:
         st.info(
             "No duties match these filters."
             + (
-                f" {elsewhere} of other actors match the search: clear the Actors filter to "
-                "see them."
+                f" {elsewhere} {'duty' if elsewhere == 1 else 'duties'} of other actors "
+                f"{'matches' if elsewhere == 1 else 'match'} the search: clear the Actors "
+                "filter to see them."
                 if elsewhere
                 else ""
             )
